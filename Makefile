@@ -1,0 +1,48 @@
+# Palermo: `make demo` runs the demo on the embedded default, `make test` runs every check.
+# Both do all set-up on a fresh machine (Python 3.11+, pip, apt, make).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+UV     := $(PYTHON) -m uv
+
+.PHONY: install system-deps lint format typecheck pytest test demo bench lock clean
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/lock.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Python environment from the lock file
+
+system-deps: ## Debian packages the tests need (PostgreSQL server)
+	@bash scripts/system-deps.sh
+
+lint: install ## ruff lint + format check, mypy strict on the core
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+pytest: install system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint pytest ## every check: lint, types, tests on SQLite and PostgreSQL
+
+demo: install ## initialise a node in ./demo-home and run the demo
+	PALERMO_HOME=$(CURDIR)/demo-home $(BIN)/palermo demo $(DEMO_ARGS)
+
+bench: install system-deps ## benchmarks; JSON results in benchmarks/results/
+	$(BIN)/python benchmarks/ingest.py $(BENCH_ARGS)
+
+lock: ## re-resolve requirements/lock.txt from pyproject.toml (hashed, no index URLs)
+	$(UV) pip compile pyproject.toml --extra dev --universal --generate-hashes --python-version 3.11 -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-home

@@ -1,0 +1,25 @@
+"""The ``palermo`` Typer application: registers every command group."""
+
+from __future__ import annotations
+
+import typer
+
+from palermo import __version__
+from palermo.cli import node_commands
+
+app = typer.Typer(
+    name="palermo",
+    help="Palermo: a node of a cross-border counter-trafficking network.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+app.command("init")(node_commands.init)
+app.add_typer(node_commands.db_app, name="db")
+
+
+@app.command("version")
+def version() -> None:
+    """Print the Palermo version."""
+    typer.echo(__version__)

@@ -1,0 +1,41 @@
+"""``palermo init`` and ``palermo db``: create a node, migrate its store."""
+
+from __future__ import annotations
+
+import typer
+
+from palermo.cli.common import console, reports_errors, settings
+from palermo.db import migrate
+from palermo.db.engine import make_engine
+from palermo.node import init_node
+
+db_app = typer.Typer(
+    help="Database schema: upgrade to the latest migration, show the current one.", no_args_is_help=True
+)
+
+
+@reports_errors
+def init(
+    agency_name: str = typer.Option(None, help="Full name of the agency operating this node."),
+    country: str = typer.Option(None, help="Country of the agency (ISO 3166 alpha-3)."),
+) -> None:
+    """Initialise a node: home folder, database at the latest migration, node id."""
+    node = init_node(settings(), agency_name=agency_name, country=country)
+    console.print(f"Initialised node [bold]{node.node_id}[/] (agency {node.agency_code}) in {node.home}")
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Migrate the store to the latest schema (or to REVISION)."""
+    engine = make_engine(settings().effective_database_url)
+    migrate.upgrade(engine, revision)
+    console.print(f"Store at schema {migrate.current_revision(engine)}")
+
+
+@db_app.command("current")
+@reports_errors
+def db_current() -> None:
+    """Print the store's schema revision and the latest one this code knows."""
+    engine = make_engine(settings().effective_database_url)
+    console.print(f"current: {migrate.current_revision(engine) or 'none'}  latest: {migrate.head_revision(engine)}")

@@ -1,0 +1,32 @@
+"""Every table, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from palermo.db.alerts import Alert, AlertEvent
+from palermo.db.base import Base
+from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
+from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
+from palermo.db.reference import Agency, IngestRun, Node, Source
+from palermo.db.travel import BorderPoint, TravelEvent
+from palermo.db.watchlists import Watchlist, WatchlistEntry
+
+__all__ = [
+    "Address",
+    "Agency",
+    "Alert",
+    "AlertEvent",
+    "Base",
+    "BorderPoint",
+    "Contact",
+    "IdentityDocument",
+    "IngestRun",
+    "Node",
+    "Organisation",
+    "PersonName",
+    "PersonNationality",
+    "PersonRecord",
+    "Relationship",
+    "Source",
+    "Transaction",
+    "TravelEvent",
+    "Watchlist",
+    "WatchlistEntry",
+]

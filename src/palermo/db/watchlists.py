@@ -1,0 +1,49 @@
+"""Watchlists (suspects, wanted persons, associates, missing persons and potential victims) and their entries.
+
+Screening protects victims too: a hit on a missing-person or potential-victim list routes to victim support.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from palermo.db.base import Base, ProvenanceMixin, TimestampMixin
+
+WATCHLIST_CATEGORIES = ("suspect", "wanted", "associate", "missing_person", "potential_victim")
+
+
+class Watchlist(TimestampMixin, Base):
+    __tablename__ = "watchlists"
+    __table_args__ = (
+        CheckConstraint(
+            "category IN ('suspect', 'wanted', 'associate', 'missing_person', 'potential_victim')",
+            name="category",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class WatchlistEntry(ProvenanceMixin, Base):
+    """One listed person. ``source_key`` is the entry's id as loaded; names hold every alias in any script."""
+
+    __tablename__ = "watchlist_entries"
+    __extra_table_args__ = (Index("ix_watchlist_entries_list", "watchlist_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(32))
+    names: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    document_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -1,0 +1,103 @@
+"""One place for settings: ``PALERMO_*`` environment variables with safe local defaults.
+
+Nothing else in Palermo reads ``os.environ``. Every field is documented in ``docs/settings.md``; a test fails when
+one is not. Outside development, an insecure secret key is refused.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from palermo.errors import ConfigurationError
+
+INSECURE_SECRETS = frozenset({"", "changethis", "secret", "development", "palermo"})
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Settings of one Palermo node. Each field is read from ``PALERMO_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PALERMO_", extra="ignore", frozen=True)
+
+    env: Literal["development", "production"] = Field(
+        "development", description="Deployment environment; `production` refuses insecure defaults."
+    )
+    home: Path = Field(
+        Path.home() / ".palermo",
+        description="Node home folder: the embedded database, keys and models.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the store. Unset: SQLite at `$PALERMO_HOME/palermo.db`. "
+        "PostgreSQL: `postgresql+psycopg://user:pass@host:5432/db`.",
+    )
+    node_id: str | None = Field(
+        None,
+        description="Identifier of this node, used by `palermo init` (default: generated, then read from the store).",
+    )
+    agency: str = Field(
+        "local",
+        description="Code of the agency that operates this node; the originator of records it creates.",
+    )
+    secret_key: str = Field(
+        "changethis",
+        description="Secret for sessions and tokens. Must be set to 32+ random characters outside development.",
+    )
+    justification: str | None = Field(
+        None,
+        description="Justification (case reference or legal-basis code) for CLI consultations of personal data.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "WARNING", description="Log level of library events (stderr)."
+    )
+    log_json: bool = Field(False, description="Write logs as JSON lines instead of key=value.")
+    ingest_batch_size: int = Field(
+        2000,
+        ge=1,
+        le=50_000,
+        description="Rows per ingest transaction; a crash loses at most one uncommitted batch.",
+    )
+    ingest_max_field_length: int = Field(
+        10_000,
+        ge=100,
+        description="Longest accepted field value, in characters; longer values reject the row.",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_insecure_secret(self) -> Settings:
+        if self.env != "development" and (
+            self.secret_key.lower() in INSECURE_SECRETS or len(self.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(
+                "PALERMO_SECRET_KEY is unset or insecure; outside development it must be at least "
+                f"{MIN_SECRET_LENGTH} random characters, e.g. from `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`"
+            )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'palermo.db'}"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment, turning validation problems into one clear error."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PALERMO_{'_'.join(str(p) for p in err['loc']).upper() or 'SETTINGS'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from None
+
+
+@cache
+def get_settings() -> Settings:
+    """Settings of this process, read once. Tests build :class:`Settings` directly instead."""
+    return load_settings()

@@ -1,0 +1,45 @@
+"""Country codes: ISO 3166-1 (from pycountry) plus the codes ICAO Doc 9303 uses besides them.
+
+Everything Palermo stores as a country, nationality or issuing state is a three-letter code (or an ICAO special
+code such as ``XXA``); :func:`normalise_country` turns what partner data carries into that form.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pycountry
+
+from palermo.errors import InvalidInput
+from palermo.taxonomies import taxonomy
+
+
+@cache
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        table[country.alpha_3] = country.alpha_3
+        table[country.alpha_2] = country.alpha_3
+    for term in taxonomy("countries").terms:
+        table[term.id] = str(term.attributes.get("iso3", term.id))
+    return table
+
+
+def is_known_country(code: str) -> bool:
+    return code.strip().upper() in _table()
+
+
+def normalise_country(code: str) -> str:
+    """Alpha-2, alpha-3 or ICAO code (any case, padded ``D<<`` too) to the stored three-letter form."""
+    key = code.strip().upper().rstrip("<")
+    try:
+        return _table()[key]
+    except KeyError:
+        raise InvalidInput(
+            f"unknown country code {code!r}: expected ISO 3166-1 alpha-2 or alpha-3, or an ICAO Doc 9303 code"
+        ) from None
+
+
+def icao_special_codes() -> dict[str, str]:
+    """ICAO 9303 codes that are not ISO 3166-1 alpha-3, with their labels."""
+    return {t.id: t.label for t in taxonomy("countries").terms}
