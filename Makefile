@@ -42,7 +42,7 @@ bench: install system-deps ## benchmarks; JSON results in benchmarks/results/
 	$(BIN)/python benchmarks/ingest.py $(BENCH_ARGS)
 
 lock: ## re-resolve requirements/lock.txt from pyproject.toml (hashed, no index URLs)
-	$(UV) pip compile pyproject.toml --extra dev --universal --generate-hashes --python-version 3.11 -o requirements/lock.txt
+	$(UV) pip compile pyproject.toml --extra dev --extra bench --universal --generate-hashes --python-version 3.11 -o requirements/lock.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-home
