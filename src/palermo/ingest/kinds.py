@@ -276,6 +276,14 @@ class KindSpec:
     table: Table
     build: Callable[[Any], Built]
     children: tuple[Table, ...] = ()
+    ref_columns: tuple[str, ...] = ()  # always written, NULL when the row has no such reference
+
+
+_OWNER_COLUMNS = ("person_id", "organisation_id")
+
+
+def _party_columns(*roles: str) -> tuple[str, ...]:
+    return tuple(f"{role}_{kind}_id" for role in roles for kind in ("person", "organisation"))
 
 
 KINDS: dict[str, KindSpec] = {
@@ -285,13 +293,17 @@ KINDS: dict[str, KindSpec] = {
         person,
         (_table("PersonName"), _table("PersonNationality")),
     ),
-    "documents": KindSpec(f.DocumentRow, _table("IdentityDocument"), document),
+    "documents": KindSpec(f.DocumentRow, _table("IdentityDocument"), document, ref_columns=("person_id",)),
     "border_points": KindSpec(f.BorderPointRow, _table("BorderPoint"), border_point),
-    "travel_events": KindSpec(f.TravelEventRow, _table("TravelEvent"), travel_event),
+    "travel_events": KindSpec(f.TravelEventRow, _table("TravelEvent"), travel_event, ref_columns=("document_id",)),
     "organisations": KindSpec(f.OrganisationRow, _table("Organisation"), organisation),
-    "contacts": KindSpec(f.ContactRow, _table("Contact"), contact),
-    "addresses": KindSpec(f.AddressRow, _table("Address"), address),
-    "relationships": KindSpec(f.RelationshipRow, _table("Relationship"), relationship),
-    "transactions": KindSpec(f.TransactionRow, _table("Transaction"), transaction),
+    "contacts": KindSpec(f.ContactRow, _table("Contact"), contact, ref_columns=_OWNER_COLUMNS),
+    "addresses": KindSpec(f.AddressRow, _table("Address"), address, ref_columns=_OWNER_COLUMNS),
+    "relationships": KindSpec(
+        f.RelationshipRow, _table("Relationship"), relationship, ref_columns=_party_columns("subject", "object")
+    ),
+    "transactions": KindSpec(
+        f.TransactionRow, _table("Transaction"), transaction, ref_columns=_party_columns("payer", "payee")
+    ),
 }
 assert set(KINDS) == set(f.FORMATS), "every documented format needs a builder"

@@ -98,7 +98,7 @@ def _lookup(conn: Connection, table: Table, by: str, keys: set[str], source_id: 
         query = select(table.c[by], table.c.id).where(table.c[by].in_(ordered[start : start + LOOKUP_CHUNK]))
         if source_id is not None:
             query = query.where(table.c.source_id == source_id)
-        found.update(dict(conn.execute(query).tuples().all()))
+        found.update({str(key): int(ident) for key, ident in conn.execute(query)})
     return found
 
 
@@ -184,7 +184,7 @@ def _write(conn: Connection, spec: KindSpec, items: list[Item], source: SourceDe
     updates: list[tuple[int, dict[str, Any], Built]] = []
     result = BatchResult()
     for item in items:
-        values = item.built.values
+        values = {column: None for column in spec.ref_columns} | item.built.values
         digest = row_hash(values, item.built.children)
         found = existing.get(item.row.source_key)
         if found is not None and found[1] == digest:
