@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from palermo.db.engine import transaction
 from palermo.db.tables import PersonRecord
+from palermo.errors import NotFound
 from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
 from palermo.ingest.sources import SourceSpec, add_source, get_source
 from palermo.node import Node
-from palermo.errors import NotFound
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: str = "utf-8") -> Path:

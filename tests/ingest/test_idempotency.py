@@ -83,6 +83,7 @@ def test_records_inherit_the_sources_handling_and_grading(node: Node, tmp_path: 
         "2",
     )
     assert (p1.sensitivity, p1.originator) == ("special", "test-agency")
-    assert p1.review_at is not None and p1.delete_at is not None
+    assert p1.review_at is not None
+    assert p1.delete_at is not None
     assert (p1.delete_at - p1.review_at).days == 1825 - 365
     assert (p2.handling, p2.source_reliability, p2.information_credibility) == ("H1", "A", "2")

@@ -96,20 +96,25 @@ def test_every_kind_ingests_from_csv_with_references_resolved(node: Node, tmp_pa
     with transaction(node.engine) as session:
         event = session.scalars(select(TravelEvent)).one()
         document = session.scalars(select(IdentityDocument)).one()
-        assert event.document_id == document.id and document.person_id == event.person_id
+        assert event.document_id == document.id
+        assert document.person_id == event.person_id
         assert document.number_normalised == "05123456"
         assert event.contact_phone == "+40722123456"
         assert event.occurred_at.replace(tzinfo=None).isoformat() in ("2026-06-01T20:10:00", "2026-06-01T22:10:00")
         contacts = {c.source_key: c for c in session.scalars(select(Contact))}
-        assert contacts["c1"].value == "+40722123456" and contacts["c2"].value == "jobs@example.org"
-        assert contacts["c2"].organisation_id is not None and contacts["c2"].person_id is None
+        assert contacts["c1"].value == "+40722123456"
+        assert contacts["c2"].value == "jobs@example.org"
+        assert contacts["c2"].organisation_id is not None
+        assert contacts["c2"].person_id is None
         address = session.scalars(select(Address)).one()
         assert address.full == "Hauptstraße 5, 1010, Wien, AUT"
         assert address.normalised == "hauptstrasse 5 1010 wien aut"  # casefolded for matching
         edges = {r.source_key: r for r in session.scalars(select(Relationship))}
-        assert edges["r2"].object_organisation_id is not None and edges["r2"].object_person_id is None
+        assert edges["r2"].object_organisation_id is not None
+        assert edges["r2"].object_person_id is None
         payment = session.scalars(select(Transaction)).one()
-        assert payment.amount == Decimal("250.00") and payment.payee_organisation_id is not None
+        assert payment.amount == Decimal("250.00")
+        assert payment.payee_organisation_id is not None
 
 
 def test_unresolved_references_are_rejected_with_the_missing_key(node: Node, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from palermo.db.engine import transaction
 from palermo.errors import NotFound
 from palermo.ingest.kinds import KINDS
 from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
+from palermo.ingest.schemas import schema_text
 from palermo.ingest.sources import SourceSpec, add_source, get_source, list_sources
 
 sources_app = typer.Typer(
@@ -142,3 +143,9 @@ def ingest(
         typer.echo(json.dumps(summary.as_dict()))
     else:
         _print_summary(summary)
+
+
+@reports_errors
+def schema(kind: str = typer.Argument(..., help=f"Kind of record: {', '.join(sorted(KINDS))}.")) -> None:
+    """Print the JSON Schema of an ingest format."""
+    typer.echo(schema_text(kind), nl=False)

@@ -184,7 +184,7 @@ def _write(conn: Connection, spec: KindSpec, items: list[Item], source: SourceDe
     updates: list[tuple[int, dict[str, Any], Built]] = []
     result = BatchResult()
     for item in items:
-        values = {column: None for column in spec.ref_columns} | item.built.values
+        values = dict.fromkeys(spec.ref_columns) | item.built.values
         digest = row_hash(values, item.built.children)
         found = existing.get(item.row.source_key)
         if found is not None and found[1] == digest:

@@ -1,0 +1,68 @@
+"""The CLI as a user meets it: help, init, a clear error for a second init or a missing node, ingest summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from palermo.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"PALERMO_HOME": str(tmp_path / "home"), "PALERMO_AGENCY": "bp-at"}
+
+
+def test_help_lists_every_command_with_one_line_help() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("init", "db", "ingest", "sources", "schema"):
+        assert command in result.output
+
+
+def test_init_twice_is_a_clear_conflict(env: dict[str, str]) -> None:
+    first = runner.invoke(app, ["init"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "Initialised node" in first.output
+    second = runner.invoke(app, ["init"], env=env)
+    assert second.exit_code == 4
+    assert "already initialised as node" in second.output
+
+
+def test_commands_on_a_missing_node_say_what_to_do(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["sources", "list"], env=env)
+    assert result.exit_code == 3
+    assert "run `palermo init` first" in result.output
+
+
+def test_insecure_secret_is_refused_in_production(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["sources", "list"], env={**env, "PALERMO_ENV": "production"})
+    assert result.exit_code == 78
+    assert "PALERMO_SECRET_KEY is unset or insecure" in result.output
+
+
+def test_ingest_prints_a_json_summary(env: dict[str, str], tmp_path: Path) -> None:
+    runner.invoke(app, ["init"], env=env)
+    data = tmp_path / "orgs.csv"
+    data.write_text("source_key,name,country\no1,Acme,AUT\no2,,AUT\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["ingest", str(data), "--source", "registry", "--kind", "organisations", "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert (summary["inserted"], summary["rejected"]) == (1, 1)
+    assert summary["rejects_path"].endswith("orgs.csv.rejects.jsonl")
+
+
+def test_unknown_kind_is_named(env: dict[str, str], tmp_path: Path) -> None:
+    runner.invoke(app, ["init"], env=env)
+    data = tmp_path / "x.csv"
+    data.write_text("source_key\nx\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(data), "--source", "s", "--kind", "people"], env=env)
+    assert result.exit_code == 2
+    assert "unknown kind 'people'" in result.output

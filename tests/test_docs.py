@@ -1,0 +1,53 @@
+"""Docs that cannot drift: every setting, command and ingest field is documented, and the schemas are current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from palermo.cli.main import app
+from palermo.ingest.formats import FORMATS
+from palermo.ingest.schemas import field_rows, schema_text
+from palermo.settings import Settings
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _commands(group: typer.Typer, prefix: str) -> list[str]:
+    found = []
+    for command in group.registered_commands:
+        assert command.callback is not None
+        name = command.name or command.callback.__name__.replace("_", "-")
+        assert command.callback.__doc__, f"{prefix} {name} has no help text"
+        found.append(f"{prefix} {name}")
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None
+        found.extend(_commands(sub.typer_instance, f"{prefix} {sub.name}"))
+    return found
+
+
+def test_every_setting_is_documented() -> None:
+    text = (DOCS / "settings.md").read_text(encoding="utf-8")
+    missing = [f"PALERMO_{name.upper()}" for name in Settings.model_fields if f"`PALERMO_{name.upper()}`" not in text]
+    assert missing == []
+
+
+def test_every_command_is_documented_and_has_help() -> None:
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    commands = _commands(app, "palermo")
+    assert [c for c in commands if f"## `{c}`" not in text] == []
+    assert len(commands) >= 8
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_json_schema_in_docs_is_current(kind: str) -> None:
+    assert (DOCS / "schemas" / f"{kind}.json").read_text(encoding="utf-8") == schema_text(kind)
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_every_field_of_every_kind_is_in_formats_md(kind: str) -> None:
+    text = (DOCS / "formats.md").read_text(encoding="utf-8")
+    assert f"### `{kind}`" in text
+    assert [name for name, _, _ in field_rows(kind) if f"`{name}`" not in text] == []
