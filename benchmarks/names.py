@@ -107,13 +107,23 @@ def prepared_rates(pairs: Sequence[LabelledPair], config: NameMatchingConfig, ru
             LogicV2.compare(x, y, lv2_config)
         their_rates.append(len(theirs) / (time.perf_counter() - start))
     ours_median, theirs_median = statistics.median(our_rates), statistics.median(their_rates)
-    return {"palermo_pairs_per_s": round(ours_median, 1), "logic_v2_pairs_per_s": round(theirs_median, 1),
-            "ratio": round(ours_median / theirs_median, 1)}  # fmt: skip
+    return {
+        "palermo_pairs_per_s": round(ours_median, 1),
+        "logic_v2_pairs_per_s": round(theirs_median, 1),
+        "ratio": round(ours_median / theirs_median, 1),
+    }
 
 
 def as_dict(m: Metrics) -> dict[str, Any]:
-    return {"precision": round(m.precision, 3), "recall": round(m.recall, 3), "f1": round(m.f1, 3),
-            "tp": m.tp, "fp": m.fp, "fn": m.fn, "tn": m.tn}  # fmt: skip
+    return {
+        "precision": round(m.precision, 3),
+        "recall": round(m.recall, 3),
+        "f1": round(m.f1, 3),
+        "tp": m.tp,
+        "fp": m.fp,
+        "fn": m.fn,
+        "tn": m.tn,
+    }
 
 
 def held_out(pairs: Sequence[LabelledPair], lv2: Sequence[float], base: NameMatchingConfig) -> list[dict[str, Any]]:
@@ -126,8 +136,14 @@ def held_out(pairs: Sequence[LabelledPair], lv2: Sequence[float], base: NameMatc
         fitted = calibrate([pairs[i] for i in train], base)
         test_pairs = [pairs[i] for i in test]
         lv2_metrics = metrics([lv2[i] for i in test], [p.is_match for p in test_pairs], 0.7)
-        folds.append({"train": len(train), "test": len(test), "palermo": as_dict(evaluate(test_pairs, fitted)),
-                      "logic_v2": as_dict(lv2_metrics)})  # fmt: skip
+        folds.append(
+            {
+                "train": len(train),
+                "test": len(test),
+                "palermo": as_dict(evaluate(test_pairs, fitted)),
+                "logic_v2": as_dict(lv2_metrics),
+            }
+        )
     return folds
 
 
@@ -142,8 +158,11 @@ def screening_latency(pairs: Sequence[LabelledPair], config: NameMatchingConfig,
             for candidate in candidates:
                 compare_prepared(query, candidate, config)
             per_query.append((time.perf_counter() - start) * 1000)
-    return {"candidates": len(candidates), "median_ms": round(statistics.median(per_query), 3),
-            "p95_ms": round(sorted(per_query)[int(0.95 * len(per_query))], 3)}  # fmt: skip
+    return {
+        "candidates": len(candidates),
+        "median_ms": round(statistics.median(per_query), 3),
+        "p95_ms": round(sorted(per_query)[int(0.95 * len(per_query))], 3),
+    }
 
 
 def main() -> None:
@@ -165,8 +184,13 @@ def main() -> None:
     result: dict[str, Any] = {
         "benchmark": "names",
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpu": platform.processor()},
-        "inputs": {"file": "../shared/benchmarks/name-pairs/nomenklatura-person-pairs.csv", "pairs": len(pairs),
-                   "matches": sum(labels), "threshold": config.threshold, "runs": runs},  # fmt: skip
+        "inputs": {
+            "file": "../shared/benchmarks/name-pairs/nomenklatura-person-pairs.csv",
+            "pairs": len(pairs),
+            "matches": sum(labels),
+            "threshold": config.threshold,
+            "runs": runs,
+        },
         "palermo": {**as_dict(metrics(ours, labels, config.threshold)), "pairs_per_s": round(our_rate, 1)},
         "logic_v2": {**as_dict(metrics(theirs, labels, 0.7)), "pairs_per_s": round(their_rate, 1)},
         "logic_v2_published": {"pairs": 541, "precision": 0.700, "recall": 0.789, "f1": 0.742},

@@ -41,7 +41,6 @@ class TokenSimilarity(BaseModel):
     phonetic: float = Field(ge=0, le=1, description="same metaphone code")
     skeleton: float = Field(ge=0, le=1, description="same consonant skeleton, one side from an abjad")
     initial: float = Field(ge=0, le=1, description="an initial against a name with that first letter")
-    particle_weight: float = Field(ge=0, le=1, description="weight of a particle (bin, van, al) in token means")
     min_phonetic_length: int = Field(ge=1, description="shortest token whose metaphone code counts")
     align_floor: float = Field(ge=0, le=1, description="below this similarity two tokens are not aligned")
     joined_floor: float = Field(ge=0, le=1, description="names whose joined letters are this similar align as one")

@@ -75,7 +75,3 @@ def detect_script(text: str) -> str | None:
         return None
     return counts.most_common(1)[0][0]
 
-
-def token_script(token: str) -> str | None:
-    """The script of one name token (same rules as :func:`detect_script`)."""
-    return detect_script(token)
