@@ -1,0 +1,101 @@
+"""The name-matching configuration: feature weights, the match threshold and token-similarity parameters.
+
+Numbers live in ``config.yaml`` beside this module (written by :mod:`palermo.names.calibrate`), never in the logic.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from palermo.errors import ConfigurationError
+
+
+class FeatureWeight(BaseModel):
+    """One declared feature of the algorithm and its weight: a reward weighs >= 0, a penalty <= 0."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: Literal["reward", "penalty"]
+    weight: float
+
+    @model_validator(mode="after")
+    def _sign_matches_kind(self) -> FeatureWeight:
+        if (self.kind == "reward" and self.weight < 0) or (self.kind == "penalty" and self.weight > 0):
+            raise ValueError(f"feature {self.name} is a {self.kind} but has weight {self.weight}")
+        return self
+
+
+class TokenSimilarity(BaseModel):
+    """How much one aligned pair of name tokens is worth, by the kind of evidence that aligned it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    equivalent_name: float = Field(ge=0, le=1, description="same given name by rigour symbol or our equivalents")
+    phonetic: float = Field(ge=0, le=1, description="same metaphone code")
+    skeleton: float = Field(ge=0, le=1, description="same consonant skeleton, one side from an abjad")
+    initial: float = Field(ge=0, le=1, description="an initial against a name with that first letter")
+    min_phonetic_length: int = Field(ge=1, description="shortest token whose metaphone code counts")
+    align_floor: float = Field(ge=0, le=1, description="below this similarity two tokens are not aligned")
+    joined_floor: float = Field(ge=0, le=1, description="names whose joined letters are this similar align as one")
+
+
+class NameMatchingConfig(BaseModel):
+    """The declared algorithm: ``score = clamp(sum(weight * value), 0, 1)`` over ``features``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: str
+    threshold: float = Field(ge=0, le=1)
+    features: tuple[FeatureWeight, ...]
+    similarity: TokenSimilarity
+
+    @model_validator(mode="after")
+    def _identity_scores_one(self) -> NameMatchingConfig:
+        identity = {"aligned_token_similarity", "full_name_similarity", "exact_tokens"}
+        total = sum(f.weight for f in self.features if f.name in identity)
+        if total < 1.0 - 1e-9:
+            raise ValueError(f"weights of {sorted(identity)} sum to {total:.3f}; they must sum to >= 1")
+        return self
+
+    def weight(self, name: str) -> float:
+        return next((f.weight for f in self.features if f.name == name), 0.0)
+
+    def with_weights(self, weights: dict[str, float], threshold: float | None = None) -> NameMatchingConfig:
+        """A copy with some weights (and optionally the threshold) replaced — what calibration writes."""
+        features = tuple(f.model_copy(update={"weight": weights.get(f.name, f.weight)}) for f in self.features)
+        return self.model_copy(update={"features": features, "threshold": threshold or self.threshold})
+
+
+def parse_config(raw: dict[str, Any], where: str) -> NameMatchingConfig:
+    try:
+        return NameMatchingConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid name-matching config in {where}: {exc}") from exc
+
+
+def load_config(path: Path | None = None) -> NameMatchingConfig:
+    """Load a config file, or the shipped default when ``path`` is ``None``."""
+    if path is None:
+        return default_config()
+    if not path.is_file():
+        raise ConfigurationError(f"name-matching config {path} does not exist")
+    return parse_config(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+
+
+@cache
+def default_config() -> NameMatchingConfig:
+    """The shipped configuration (``palermo/names/config.yaml``), cached for the process."""
+    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
+    return parse_config(yaml.safe_load(text), "palermo/names/config.yaml")
+
+
+def dump_config(config: NameMatchingConfig) -> str:
+    """YAML text of a config, in the shape :func:`load_config` reads."""
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,71 @@
+"""Normalisation of a raw person name: Unicode form, "Surname, Given" order, titles, tokens, particles.
+
+Every step is table-driven: titles and particles come from the ``name_titles`` and ``name_particles``
+taxonomies, tokenisation from rigour (Unicode-category aware: hyphens and punctuation split tokens, combining
+marks and apostrophes drop).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from rigour.names import remove_person_prefixes, tokenize_name
+
+from palermo.taxonomies import taxonomy
+
+
+@cache
+def particle_forms() -> dict[str, str]:
+    """Every particle spelling mapped to its canonical particle (``ibn`` -> ``bin``, ``el`` -> ``al``)."""
+    forms: dict[str, str] = {}
+    for term in taxonomy("name_particles").terms:
+        for variant in term.attributes.get("variants", [term.id]):
+            forms[str(variant).casefold()] = term.id
+    return forms
+
+
+@cache
+def title_forms() -> frozenset[str]:
+    """Spellings of titles dropped from the front of a name (beyond rigour's own prefix list)."""
+    forms: set[str] = set()
+    for term in taxonomy("name_titles").terms:
+        forms.update(str(v).casefold() for v in term.attributes.get("variants", [term.id]))
+    return frozenset(forms)
+
+
+def reorder_comma(text: str) -> str:
+    """``"PUTIN, Vladimir"`` -> ``"Vladimir PUTIN"``: a single comma separates the surname from the given names."""
+    if text.count(",") != 1:
+        return text.replace(",", " ")
+    surname, given = (part.strip() for part in text.split(","))
+    if not surname or not given:
+        return f"{surname} {given}".strip()
+    return f"{given} {surname}"
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """Drop leading title tokens (``president``, ``sheikh``), never the last token of a name."""
+    titles = title_forms()
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in titles:
+        start += 1
+    return tokens[start:]
+
+
+def clean_name(text: str) -> str:
+    """NFC form, comma order resolved, rigour's honorific prefixes (``Mr.``, ``Dr.``) removed."""
+    text = unicodedata.normalize("NFC", text).strip()
+    text = reorder_comma(text)
+    stripped = remove_person_prefixes(text).strip()
+    return stripped or text
+
+
+def name_tokens(text: str) -> list[str]:
+    """Casefolded tokens of a cleaned name, leading titles removed."""
+    return strip_titles(tokenize_name(text.casefold()))
+
+
+def canonical_particle(token: str) -> str | None:
+    """The canonical particle a token spells, or ``None`` when it is not a particle."""
+    return particle_forms().get(token)

@@ -1,0 +1,131 @@
+"""Prepared names: everything comparison needs, computed once per name (the fast path for screening).
+
+``prepare_name("Александр Иванов")`` normalises, transliterates, tags equivalent-name symbols (rigour's
+Wikidata-derived person-name symbols plus our ``given_name_equivalents`` taxonomy), computes phonetic codes and
+consonant skeletons. A :class:`PreparedName` is immutable and can be cached beside a stored name; comparing a
+query against many candidates then costs only the pairwise alignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rigour.names import NameTypeTag, analyze_names
+
+from palermo.errors import InvalidInput
+from palermo.names.normalise import canonical_particle, clean_name, name_tokens
+from palermo.names.scripts import SPARSE_VOWEL_SCRIPTS, detect_script
+from palermo.names.transliterate import ascii_key, han_name_keys, join_syllables, phonetic_key, skeleton
+from palermo.taxonomies import taxonomy
+
+_SYMBOL_CATEGORIES = ("NAME", "NICK")
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One part of a name: its native form, comparable Latin key and the evidence keys derived from it."""
+
+    native: str
+    key: str
+    script: str | None
+    phonetic: str
+    skeleton: str
+    symbols: frozenset[str]
+    particle: str | None
+    is_initial: bool
+    sparse_vowels: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """A name ready for comparison (a ``NameKey``): tokens in written order plus whole-name keys."""
+
+    original: str
+    tokens: tuple[NameToken, ...]
+    script: str | None
+    #: tokens that are not particles (all tokens when every token is a particle)
+    core: tuple[NameToken, ...]
+    #: core keys run together in written order (compares ``VladimirPutin`` with ``Vladimir Putin``)
+    joined: str
+    #: core keys sorted, then run together (order-free form)
+    sorted_joined: str
+    core_keys: frozenset[str]
+    #: total order used to put two names in a canonical order (comparison is then symmetric by construction)
+    order_key: tuple[int, str, str, str]
+
+    @classmethod
+    def build(cls, original: str, tokens: tuple[NameToken, ...], script: str | None) -> PreparedName:
+        core = tuple(t for t in tokens if t.particle is None) or tokens
+        keys = [t.key for t in core]
+        joined = "".join(keys)
+        order_key = (len(core), joined, " ".join(t.key for t in tokens), original)
+        return cls(original, tokens, script, core, joined, "".join(sorted(keys)), frozenset(keys), order_key)
+
+    def describe(self) -> str:
+        return " ".join(t.key for t in self.tokens)
+
+
+NameKey = PreparedName
+
+
+@cache
+def _equivalents() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for term in taxonomy("given_name_equivalents").terms:
+        for name in term.attributes.get("names", []):
+            groups.setdefault(ascii_key(str(name)), set()).add(f"EQ:{term.id}")
+    return {name: frozenset(ids) for name, ids in groups.items()}
+
+
+def _part_symbols(text: str, count: int) -> list[frozenset[str]]:
+    """rigour's NAME/NICK symbols for each of the ``count`` tokens (empty sets when its parts do not line up)."""
+    names = analyze_names(NameTypeTag.PER, [text], consolidate=False, rewrite=False, phonetics=False)
+    name = next(iter(names), None)
+    if name is None or len(name.parts) != count:
+        return [frozenset()] * count
+    found: list[set[str]] = [set() for _ in range(count)]
+    for span in name.spans:
+        if span.symbol.category.value not in _SYMBOL_CATEGORIES:
+            continue
+        for part in span.parts:
+            found[part.index].add(f"{span.symbol.category.value}:{span.symbol.id}")
+    return [frozenset(s) for s in found]
+
+
+def _token(native: str, key: str, script: str | None, symbols: frozenset[str], particle: str | None) -> NameToken:
+    return NameToken(
+        native=native,
+        key=key,
+        script=script,
+        phonetic=phonetic_key(key),
+        skeleton=skeleton(key),
+        symbols=symbols | _equivalents().get(key, frozenset()),
+        particle=particle,
+        is_initial=len(key) == 1 and key.isalpha(),
+        sparse_vowels=script in SPARSE_VOWEL_SCRIPTS,
+    )
+
+
+def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: bool) -> list[NameToken]:
+    script = detect_script(native)
+    key = ascii_key(native) or native
+    if script == "Hani" and alone:
+        return [_token(native, k, script, symbols, None) for k in han_name_keys(key)]
+    return [_token(native, join_syllables(key), script, symbols, particle)]
+
+
+def prepare_name(text: str) -> PreparedName:
+    """Normalise and analyse one name once; raises :class:`InvalidInput` when it has no letters or digits."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"a name must be a string, got {type(text).__name__}")
+    cleaned = clean_name(text)
+    raw = name_tokens(cleaned)
+    if not raw:
+        raise InvalidInput(f"name {text!r} has no letters or digits to compare")
+    symbols = _part_symbols(" ".join(raw), len(raw))
+    tokens: list[NameToken] = []
+    for index, native in enumerate(raw):
+        particle = canonical_particle(native) if index < len(raw) - 1 else None
+        tokens.extend(_expand(native, symbols[index], particle, alone=len(raw) == 1))
+    return PreparedName.build(text, tuple(tokens), detect_script(cleaned))

@@ -1,0 +1,62 @@
+"""Transliteration of name tokens to comparable Latin keys, and the keys derived from them.
+
+Alphabets rigour admits (Latin, Cyrillic, Greek, Armenian, Georgian, Hangul) get rigour's own spellings
+(``Шевченко`` -> ``shevchenko``); everything else (Arabic, Hebrew, Han, Thai, Devanagari ...) goes through ICU's
+``Any-Latin`` via rigour's :func:`~rigour.text.translit.ascii_text`. Diacritics drop (``Dũng`` -> ``dung``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rigour.text.phonetics import metaphone
+from rigour.text.translit import ascii_text
+
+_VOWELS = frozenset("aeiouyw")
+
+
+@lru_cache(maxsize=65536)
+def ascii_key(token: str) -> str:
+    """Lower-case ASCII letters and digits of a token's transliteration, spaces kept between syllables."""
+    latin = ascii_text(token).casefold()
+    return " ".join("".join(c for c in word if c.isalnum()) for word in latin.split()).strip()
+
+
+def join_syllables(key: str) -> str:
+    """One token from a syllable-spaced transliteration (``"bei la ke"`` -> ``"beilake"``)."""
+    return key.replace(" ", "")
+
+
+def han_name_keys(key: str) -> list[str]:
+    """A Chinese name written without spaces, as Pinyin convention writes it: surname, then given name joined.
+
+    ``"xi jin ping"`` -> ``["xi", "jinping"]``; a single syllable stays one token.
+    """
+    syllables = key.split()
+    if len(syllables) < 2:
+        return [join_syllables(key)]
+    return [syllables[0], "".join(syllables[1:])]
+
+
+def skeleton(key: str) -> str:
+    """Consonant skeleton: vowels and semi-vowels dropped, doubled letters collapsed (``mohammed`` -> ``mhmd``).
+
+    Arabic and Hebrew write few vowels, so ``محمد`` transliterates to ``mhmd``; the skeleton lets it meet
+    ``Mohammed`` and ``Muhammad``.
+    """
+    out: list[str] = []
+    for char in key:
+        if char in _VOWELS or not char.isalnum():
+            continue
+        if out and out[-1] == char:
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(key: str) -> str:
+    """Metaphone code of an ASCII key (rigour's implementation); empty for keys with digits or no letters."""
+    if not key.isalpha():
+        return ""
+    return metaphone(key)

@@ -1,0 +1,111 @@
+import pytest
+
+from palermo.errors import InvalidInput
+from palermo.names import compare_names, default_config, prepare_name, score_prepared
+
+THRESHOLD = default_config().threshold
+
+MATCHES = [
+    # Cyrillic <-> Latin
+    ("Александр Иванов", "Aleksandr Ivanov"),
+    ("Александр Иванов", "Alexander Ivanov"),
+    ("Aleksandr Ivanov", "Alexander Ivanov"),
+    # Arabic <-> Latin, transliteration variants
+    ("محمد", "Mohammed"),
+    ("محمد", "Muhammad"),
+    ("Mohammed", "Muhammad"),
+    ("محمد بن سلمان", "Mohammed bin Salman"),
+    # Greek
+    ("Κυριάκος Μητσοτάκης", "Kyriakos Mitsotakis"),
+    # Chinese (Han, Pinyin convention)
+    ("习近平", "Xi Jinping"),
+    # Thai, same script with a final-consonant variant
+    ("วชิราลงกรณ", "วชิราลงกรน"),
+    # Vietnamese diacritics
+    ("Nguyễn Tấn Dũng", "Nguyen Tan Dung"),
+    # token order and "Surname, Given"
+    ("Putin, Vladimir", "Vladimir Putin"),
+    ("Ivanov Aleksandr", "Aleksandr Ivanov"),
+    # initials
+    ("V. Putin", "Vladimir Putin"),
+    ("J. Smith", "John Smith"),
+    # missing middle names / patronymics
+    ("Vladimir Vladimirovich Putin", "Vladimir Putin"),
+    # particles
+    ("Osama bin Laden", "Usama ibn Laden"),
+    ("Bashar al-Assad", "Bashar el-Assad"),
+    ("Ludwig van Beethoven", "Ludwig von Beethoven"),
+    # hyphenated and compound surnames
+    ("Jean-Marie Le Pen", "Jean Marie Le Pen"),
+    ("Maria Garcia-Lopez", "Maria Garcia Lopez"),
+    ("VladimirPutin", "Vladimir Putin"),
+    # typos
+    ("Olaf Schloz", "Olaf Scholz"),
+    ("Emanuel Macron", "Emmanuel Macron"),
+    # nicknames and given-name equivalents
+    ("Bill Gates", "William Gates"),
+    ("Bob Marley", "Robert Marley"),
+    # titles
+    ("Dr. Rami Makhlouf", "Rami Makhlouf"),
+]
+
+NON_MATCHES = [
+    ("Daniel Tusk", "Donald Tusk"),
+    ("SADDAM HUSSEIN AL-DULAIMI", "SADDAM HUSSEIN AL-TIKRITI"),
+    ("Vita Klave", "Фуад Гулієв"),
+    ("Pol Pot", "Paul Murphy"),
+    ("Sergey Viktorovich Lavrov", "Sergey Borisovich Lavrov"),
+    ("Angela Merkel", "Olaf Scholz"),
+    ("John Smith", "Jane Doe"),
+    ("Usama bin Laden", "Shaikh Isa Bin Tarif Al Bin Ali"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), MATCHES)
+def test_variants_of_one_name_match(a: str, b: str) -> None:
+    result = compare_names(a, b)
+    assert result.score >= THRESHOLD, result.explain()
+
+
+@pytest.mark.parametrize(("a", "b"), NON_MATCHES)
+def test_different_people_do_not_match(a: str, b: str) -> None:
+    result = compare_names(a, b)
+    assert result.score < THRESHOLD, result.explain()
+
+
+def test_aliases_best_pair_wins() -> None:
+    result = compare_names(["Sasha Petrov", "Александр Иванов"], ["Alexander Ivanov"])
+    assert result.name_a == "Александр Иванов"
+    assert result.is_match
+
+
+def test_features_are_declared_and_explained() -> None:
+    result = compare_names("Александр Иванов", "Alexander Ivanov")
+    names = [f.name for f in result.features]
+    assert names == [f.name for f in default_config().features]
+    transliteration = next(f for f in result.features if f.name == "transliteration_match")
+    assert "Cyrl vs Latn" in transliteration.detail
+    assert result.to_dict()["features"][0]["name"] == "aligned_token_similarity"
+
+
+def test_mismatched_token_is_named_in_the_detail() -> None:
+    result = compare_names("SADDAM HUSSEIN AL-DULAIMI", "SADDAM HUSSEIN AL-TIKRITI")
+    mismatch = next(f for f in result.features if f.name == "token_mismatch")
+    assert mismatch.value == 1.0
+    assert "dulaimi" in mismatch.detail or "tikriti" in mismatch.detail
+
+
+def test_score_prepared_equals_compare_names() -> None:
+    a, b = prepare_name("Mohammed bin Salman"), prepare_name("Muhammad bin Sultan")
+    assert score_prepared(a, b) == compare_names("Mohammed bin Salman", "Muhammad bin Sultan").score
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "!!!", "--"])
+def test_names_without_letters_are_rejected(bad: str) -> None:
+    with pytest.raises(InvalidInput, match="no letters"):
+        prepare_name(bad)
+
+
+def test_empty_alias_list_is_rejected() -> None:
+    with pytest.raises(InvalidInput, match="has no names"):
+        compare_names([], "John Smith")
