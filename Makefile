@@ -10,6 +10,7 @@ UV     := $(PYTHON) -m uv
 .PHONY: install system-deps lint format typecheck pytest test demo bench lock clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
+	@bash scripts/system-deps.sh
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
 	$(UV) pip sync --quiet --python $(BIN)/python requirements/lock.txt

@@ -5,6 +5,10 @@ set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# PyICU (through rigour, for transliteration) builds against the system ICU when no wheel fits.
+dpkg -s libicu-dev >/dev/null 2>&1 || need+=(libicu-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
 if [ "${#need[@]}" -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -6,7 +6,6 @@ the upsert resolves them in bulk, per batch, and rejects a row whose reference p
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import Table
 
 from palermo.db import tables as t
 from palermo.ingest import formats as f
+from palermo.names.scripts import detect_script
 
 
 def _table(model: str) -> Table:
@@ -42,41 +42,10 @@ class Built:
     children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-_SCRIPT_PREFIXES = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "GREEK": "Grek",
-    "ARABIC": "Arab",
-    "HEBREW": "Hebr",
-    "CJK": "Hani",
-    "HIRAGANA": "Hira",
-    "KATAKANA": "Kana",
-    "HANGUL": "Hang",
-    "THAI": "Thai",
-    "DEVANAGARI": "Deva",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-    "ETHIOPIC": "Ethi",
-    "BENGALI": "Beng",
-    "KHMER": "Khmr",
-    "LAO": "Laoo",
-    "MYANMAR": "Mymr",
-}
-
-
-def name_script(text: str) -> str | None:
-    """ISO 15924 code of the first letter's script (names are rarely mixed-script)."""
-    for char in text:
-        if char.isalpha():
-            first_word = unicodedata.name(char, "").split(" ", 1)[0]
-            return _SCRIPT_PREFIXES.get(first_word, "Zyyy")
-    return None
-
-
 def _name(kind: str, full: str, given: str | None = None, surname: str | None = None) -> dict[str, Any]:
     return {
         "kind": kind,
-        "script": name_script(full),
+        "script": detect_script(full),
         "full_name": full,
         "given_names": given,
         "surname": surname,
