@@ -39,7 +39,7 @@ def _in_century(raw: str, latest: date) -> DateReading:
 
 def read_birth_date(raw: str, at: date) -> DateReading:
     """Date of birth: the latest matching date on or before ``at``; ``YY<<<<``/``YYMM<<`` are partially unknown."""
-    if raw[:2].isdigit() and raw[2:].strip("<") == "" or (raw[:4].isdigit() and raw[4:] == "<<"):
+    if (raw[:2].isdigit() and raw[2:] == "<<<<") or (raw[:4].isdigit() and raw[4:] == "<<"):
         return DateReading(None, None, partial=True)
     if not raw.isdigit():
         return DateReading(None, f"{raw!r} is not YYMMDD (digits only)")

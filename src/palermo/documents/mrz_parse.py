@@ -48,7 +48,8 @@ def _require_shape(lines: list[str]) -> MrzFormat:
     for number, line in enumerate(lines[1:], start=2):
         if len(line) != width:
             raise MrzUnreadable(
-                f"line {number} has {len(line)} characters but line 1 has {width}; all lines of an MRZ have the same length"
+                f"line {number} has {len(line)} characters but line 1 has {width}; "
+                "all lines of an MRZ have the same length"
             )
     fmt = detect_format(lines)
     if fmt is None:
@@ -79,7 +80,8 @@ def _digit_check(check_id: str, data: str, digit: str, digit_span: Span, covers:
         return check(
             check_id,
             False,
-            f"{_where(digit_span)} holds {digit!r} where a check digit 0-9 is expected (computed {computed} over {covers} {data!r})",
+            f"{_where(digit_span)} holds {digit!r} where a check digit 0-9 is expected "
+            f"(computed {computed} over {covers} {data!r})",
         )
     return check(
         check_id, False, f"{_where(digit_span)}: check digit is {digit}, computed {computed} over {covers} {data!r}"
@@ -99,7 +101,10 @@ def _long_number(lines: list[str], fmt: MrzFormat) -> tuple[str, str, Check, boo
         return head.rstrip("<"), optional.rstrip("<"), result, False
     tail = optional.split("<", 1)[0]
     if len(tail) < 2:
-        detail = f"{_where(digit_span)} holds '<' (long document number) but the optional data {optional!r} holds no continuation and check digit"
+        detail = (
+            f"{_where(digit_span)} holds '<' (long document number) but the optional data {optional!r} "
+            "holds no continuation and check digit"
+        )
         return head.rstrip("<"), optional.strip("<"), check("document_number_check_digit", False, detail), True
     number, long_digit = head + tail[:-1], tail[-1]
     tail_span = Span(digit_span.line, fmt.field("optional_data").span.start + len(tail) - 1, 0)
@@ -144,7 +149,8 @@ def _code_checks(lines: list[str], fmt: MrzFormat) -> list[Check]:
             + (
                 ""
                 if code_ok
-                else f"; {fmt.name} documents start with one of {allowed!r} (and a second character other than 'V' on cards)"
+                else f"; {fmt.name} documents start with one of {allowed!r} "
+                "(and a second character other than 'V' on cards)"
             ),
         ),
         check(

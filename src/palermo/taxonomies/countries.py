@@ -54,3 +54,8 @@ def _icao_state_codes() -> frozenset[str]:
 def is_icao_state_code(code: str) -> bool:
     """Whether ``code`` (fillers removed, e.g. ``D`` from ``D<<``) may stand in an MRZ state or nationality field."""
     return code.rstrip("<") in _icao_state_codes()
+
+
+def code_table() -> dict[str, str]:
+    """Every accepted code (alpha-2, alpha-3, ICAO) mapped to its stored three-letter form."""
+    return dict(_table())
