@@ -41,7 +41,7 @@ def check_document(
     day = at or date.today()
     reading = parse_mrz(mrz, at=day, ocr=ocr)
     data = reading.data
-    checks = [*reading.checks, *date_checks(data, day)]
+    checks = [*reading.checks, *date_checks(data, day, visual)]
     validity = validity_check(data, visual, day)
     checks += [validity] if validity else []
     checks += [nationality_check(data), specimen_check(data)]

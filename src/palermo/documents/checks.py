@@ -21,9 +21,14 @@ def _years(later: date, earlier: date) -> int:
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
 
 
-def date_checks(data: MrzData, at: date) -> list[Check]:
-    """Expiry, birth in the future, implausible age, expiry before birth (each only when its dates are known)."""
+def date_checks(data: MrzData, at: date, visual: VisualZone | None = None) -> list[Check]:
+    """Expiry, birth in the future, implausible age, expiry before birth (each only when its dates are known).
+
+    A two-digit MRZ year can never give an age over 100, so the age uses the visual zone's four-digit year of birth
+    when it is given.
+    """
     checks = []
+    birth = visual.birth_date if visual and visual.birth_date else data.birth_date
     if data.expiry_date is not None:
         expired = data.expiry_date < at
         checks.append(
@@ -33,10 +38,10 @@ def date_checks(data: MrzData, at: date) -> list[Check]:
                 f"expired on {data.expiry_date}" if expired else f"valid until {data.expiry_date}",
             )
         )
-    if data.birth_date is not None:
-        future = data.birth_date > at
-        checks.append(check("birth_date_not_future", not future, f"date of birth {data.birth_date} vs check date {at}"))
-        age, limit = _years(at, data.birth_date), int(str(_param("holder_age_plausible", "max_age_years")))
+    if birth is not None:
+        future = birth > at
+        checks.append(check("birth_date_not_future", not future, f"date of birth {birth} vs check date {at}"))
+        age, limit = _years(at, birth), int(str(_param("holder_age_plausible", "max_age_years")))
         checks.append(check("holder_age_plausible", 0 <= age <= limit, f"holder is {age} years old (limit {limit})"))
     if data.birth_date is not None and data.expiry_date is not None:
         after = data.expiry_date > data.birth_date
