@@ -134,8 +134,10 @@ class LostStolenRegistry:
         accepted = sum(len(b.keys) for b in batches)
         self.arrays = _merge(self.arrays, batches)
         self.agencies = sorted(agencies, key=agencies.__getitem__)
+        digest = _digest(path)
+        self.sources = [s for s in self.sources if s["sha256"] != digest]
         self.sources.append(
-            {"path": str(path), "sha256": _digest(path), "accepted": accepted, "rejected": len(rejects)}
+            {"path": str(path), "sha256": digest, "accepted": accepted, "rejected": len(rejects)}
         )
         self._save()
         rejects_path = _write_rejects(path, rejects)
