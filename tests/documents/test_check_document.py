@@ -15,7 +15,8 @@ def _failed(result):
 
 def test_genuine_document_is_valid_with_every_check_listed():
     result = check_document(make_mrz(GENUINE), at=AT)
-    assert result.valid and result.mrz_valid
+    assert result.valid
+    assert result.mrz_valid
     assert result.surname == "MUELLER"
     assert {"expired", "holder_age_plausible", "validity_period", "specimen"} <= {c.id for c in result.checks}
 
@@ -26,7 +27,8 @@ def test_expired_document():
 
 def test_specimen_state_is_refused_even_when_the_mrz_is_valid():
     result = check_document(SPECIMENS["TD3"], at=SPECIMEN_DAY)
-    assert result.mrz_valid and not result.valid
+    assert result.mrz_valid
+    assert not result.valid
     assert _failed(result) == {"specimen"}
 
 
@@ -39,7 +41,8 @@ def test_validity_too_long_from_issue_date():
 def test_nationality_differs_is_a_flag_not_an_error():
     spec = MrzSpec(**{**GENUINE.__dict__, "nationality": "XXB"})
     result = check_document(make_mrz(spec), at=AT)
-    assert result.valid and result.flags == ["nationality_matches_issuing_state"]
+    assert result.valid
+    assert result.flags == ["nationality_matches_issuing_state"]
 
 
 def test_implausible_age():
@@ -77,4 +80,5 @@ def test_registry_hits_in_the_result(tmp_path: Path):
         ("near", "C01X00T74"),
     ]
     dumped = result.model_dump(mode="json")
-    assert dumped["birth_date"] == "1980-03-04" and dumped["registry_hits"][0]["status"] == "stolen"
+    assert dumped["birth_date"] == "1980-03-04"
+    assert dumped["registry_hits"][0]["status"] == "stolen"

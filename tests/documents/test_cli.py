@@ -18,7 +18,9 @@ def test_check_mrz_json_valid_document():
     result = runner.invoke(app, ["documents", "check-mrz", "--json", "--at", "2025-01-01"], input=GENUINE)
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["valid"] and body["format"] == "TD3" and body["issuing_state"] == "D"
+    assert body["valid"]
+    assert body["format"] == "TD3"
+    assert body["issuing_state"] == "D"
     assert (body["birth_date"], body["expiry_date"], body["surname"]) == ("1964-08-12", "2027-02-28", "MUSTERMANN")
     assert {"id", "passed", "detail"} <= set(body["checks"][0])
 
@@ -27,7 +29,8 @@ def test_check_mrz_specimen_is_invalid_exit_1():
     result = runner.invoke(app, ["documents", "check-mrz", "--json", "--at", "2010-01-01"], input="\n".join(LONG_TD1))
     assert result.exit_code == 1
     body = json.loads(result.stdout)
-    assert body["mrz_valid"] and body["document_number"] == "D23145890734"
+    assert body["mrz_valid"]
+    assert body["document_number"] == "D23145890734"
 
 
 def test_check_mrz_unreadable_exit_2():
@@ -59,10 +62,12 @@ def test_registry_load_and_lookup(home, tmp_path):
         encoding="utf-8",
     )
     loaded = runner.invoke(app, ["documents", "registry", "load", str(csv)])
-    assert loaded.exit_code == 0 and json.loads(loaded.stdout)["accepted"] == 1
+    assert loaded.exit_code == 0
+    assert json.loads(loaded.stdout)["accepted"] == 1
     assert (home / "registry" / "meta.json").exists()
     found = runner.invoke(app, ["documents", "registry", "lookup", "--state", "D", "--number", "C01X00T74", "--json"])
     assert found.exit_code == 1
     assert [h["match"] for h in json.loads(found.stdout)] == ["near"]
     clean = runner.invoke(app, ["documents", "registry", "lookup", "--state", "FRA", "--number", "ZZ1", "--json"])
-    assert clean.exit_code == 0 and json.loads(clean.stdout) == []
+    assert clean.exit_code == 0
+    assert json.loads(clean.stdout) == []

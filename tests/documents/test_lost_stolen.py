@@ -45,7 +45,8 @@ def test_rejects_written_with_line_and_reason(loaded):
 def test_exact_lookup_normalises_state_and_number(loaded):
     registry, _ = loaded
     hit = registry.lookup("DE", "c01x-00t47")
-    assert hit is not None and (hit.issuing_state, hit.status, hit.reporting_agency) == ("DEU", "stolen", "BKA")
+    assert hit is not None
+    assert (hit.issuing_state, hit.status, hit.reporting_agency) == ("DEU", "stolen", "BKA")
     assert registry.lookup("FRA", "C01X00T47") is None
 
 
@@ -58,9 +59,10 @@ def test_near_lookup_finds_substitution_and_transposition_of_stolen_only(loaded)
 
 
 def test_snapshot_survives_a_restart_and_reload_is_idempotent(loaded, tmp_path):
-    registry, csv = loaded
+    _, csv = loaded
     reopened = LostStolenRegistry.open(tmp_path / "home")
-    assert len(reopened) == 3 and reopened.lookup("FRA", "12AB34567") is not None
+    assert len(reopened) == 3
+    assert reopened.lookup("FRA", "12AB34567") is not None
     report = reopened.load_csv(csv)
     assert (report.entries_before, report.entries_after) == (3, 3)
     assert len(LostStolenRegistry.open(tmp_path / "home").sources) == 1
@@ -83,7 +85,10 @@ def test_missing_column_is_a_clear_error(tmp_path):
 
 
 @settings(max_examples=200)
-@given(st.sampled_from(["FRA", "D", "UTO", "XXA"]), st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=21))
+@given(
+    st.sampled_from(["FRA", "D", "UTO", "XXA"]),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=21),
+)
 def test_scalar_and_vector_hashes_agree(state, number):
     key = key_for(state, number)
     assert hash_key(key) == int(hash_keys(np.array([key], dtype=KEY_DTYPE))[0])

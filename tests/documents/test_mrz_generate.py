@@ -16,7 +16,9 @@ ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def _spec(fmt: MrzFormatName, number: str = "L898902C3", **extra) -> MrzSpec:
-    return MrzSpec(fmt, "UTO", number, "Eriksson", "Anna Maria", "UTO", date(1974, 8, 12), "F", date(2012, 4, 15), **extra)
+    return MrzSpec(
+        fmt, "UTO", number, "Eriksson", "Anna Maria", "UTO", date(1974, 8, 12), "F", date(2012, 4, 15), **extra
+    )
 
 
 def test_generation_reproduces_the_td3_specimen():

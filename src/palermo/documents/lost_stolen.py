@@ -24,7 +24,16 @@ import numpy.typing as npt
 
 from palermo.documents.models import RegistryHit
 from palermo.documents.registry_csv import Batch, Reject, read_batches
-from palermo.documents.registry_keys import KEY_DTYPE, Hashes, Keys, hash_key, hash_keys, key_for, make_key, split_key
+from palermo.documents.registry_keys import (
+    KEY_DTYPE,
+    STATE_WIDTH,
+    Hashes,
+    Keys,
+    hash_key,
+    hash_keys,
+    key_for,
+    split_key,
+)
 from palermo.errors import InvalidInput
 from palermo.logs import get_logger
 from palermo.taxonomies import taxonomy
@@ -63,20 +72,60 @@ class _Arrays:
     def take(self, index: npt.NDArray[np.intp]) -> _Arrays:
         return _Arrays(*(getattr(self, name)[index] for name in ARRAYS))
 
+    def consume(self, index: npt.NDArray[np.intp]) -> _Arrays:
+        """Like ``take``, releasing each column of ``self`` once gathered (lower peak memory)."""
+        columns = {}
+        for name in ARRAYS:
+            columns[name] = getattr(self, name)[index]
+            setattr(self, name, getattr(_Arrays.empty(), name))
+        return _Arrays(**columns)
 
-def _merge(old: _Arrays, batches: list[Batch]) -> _Arrays:
-    """Old entries plus new rows, sorted by hash; for a repeated key the last row wins (idempotent re-loads)."""
-    keys = np.concatenate([old.keys, *(b.keys for b in batches)])
-    cat = {name: np.concatenate([getattr(old, name), *(getattr(b, name) for b in batches)]) for name in ARRAYS[2:]}
-    hashes = np.concatenate([old.hashes, *(hash_keys(b.keys) for b in batches)])
-    order = np.argsort(hashes, kind="stable")
-    merged = _Arrays(hashes, keys, **cat).take(order)
-    same = (merged.hashes[1:] == merged.hashes[:-1]) & (merged.keys[1:] == merged.keys[:-1])
-    if same.any():
-        keep = np.ones(len(merged.hashes), dtype=bool)
-        keep[:-1] = ~same
-        merged = merged.take(np.flatnonzero(keep))
-    return merged
+
+def _concat(batches: list[Batch]) -> _Arrays:
+    """One set of arrays from the batches, one column at a time, releasing each batch column once copied."""
+    columns: dict[str, npt.NDArray[Any]] = {}
+    for name in ARRAYS[1:]:
+        columns[name] = (
+            np.concatenate([getattr(b, name) for b in batches]) if batches else getattr(_Arrays.empty(), name)
+        )
+        for b in batches:
+            setattr(b, name, getattr(_Arrays.empty(), name))
+    return _Arrays(hash_keys(columns["keys"]), **columns)
+
+
+def _sorted_last_wins(arrays: _Arrays) -> _Arrays:
+    """Sorted by hash (stable); of rows with the same key only the last is kept."""
+    order = np.argsort(arrays.hashes, kind="stable")
+    hashes = arrays.hashes[order]
+    ties = np.flatnonzero(hashes[1:] == hashes[:-1])
+    same = ties[arrays.keys[order[ties]] == arrays.keys[order[ties + 1]]]
+    if len(same):
+        order = np.delete(order, same)
+    return arrays.consume(order)
+
+
+def _update_existing(old: _Arrays, new: _Arrays, at: npt.NDArray[np.intp], found: npt.NDArray[np.bool_]) -> _Arrays:
+    """Old arrays with the statuses, types, dates and agencies of re-reported keys replaced in place."""
+    small = {name: np.array(getattr(old, name)) for name in ARRAYS[2:]}
+    for name, column in small.items():
+        column[at] = getattr(new, name)[found]
+    return _Arrays(old.hashes, old.keys, **small)
+
+
+def _merge(old: _Arrays, batches: list[Batch], find: Any) -> _Arrays:
+    """Old entries plus new rows; a key already present is updated in place (so re-loading a file only rewrites
+    small columns), new keys are merged in hash order; within a file the last row of a key wins."""
+    new = _sorted_last_wins(_concat(batches))
+    if len(old.hashes) == 0:
+        return new
+    at, found = find(new.keys, new.hashes)
+    if found.any():
+        old = _update_existing(old, new, at, found)
+        new = new.consume(np.flatnonzero(~found))
+    if len(new.hashes) == 0:
+        return old
+    merged = _Arrays(*(np.concatenate([getattr(old, n), getattr(new, n)]) for n in ARRAYS))
+    return merged.consume(np.argsort(merged.hashes, kind="stable"))
 
 
 @dataclass
@@ -132,13 +181,11 @@ class LostStolenRegistry:
         batches = list(read_batches(path, agencies))
         rejects = [r for b in batches for r in b.rejects]
         accepted = sum(len(b.keys) for b in batches)
-        self.arrays = _merge(self.arrays, batches)
+        self.arrays = _merge(self.arrays, batches, self._positions)
         self.agencies = sorted(agencies, key=agencies.__getitem__)
         digest = _digest(path)
         self.sources = [s for s in self.sources if s["sha256"] != digest]
-        self.sources.append(
-            {"path": str(path), "sha256": digest, "accepted": accepted, "rejected": len(rejects)}
-        )
+        self.sources.append({"path": str(path), "sha256": digest, "accepted": accepted, "rejected": len(rejects)})
         self._save()
         rejects_path = _write_rejects(path, rejects)
         report = LoadReport(str(path), accepted + len(rejects), accepted, len(rejects), before, len(self), rejects_path)
@@ -157,15 +204,17 @@ class LostStolenRegistry:
             i += 1
         return None
 
-    def _indices(self, keys: Keys) -> npt.NDArray[np.intp]:
+    def _positions(self, keys: Keys, wanted: Hashes) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        """For each key: its position in the arrays where found, and whether it was found."""
         hashes = self.arrays.hashes
-        if len(hashes) == 0:
-            return np.empty(0, dtype=np.intp)
-        wanted = hash_keys(keys)
         pos = np.minimum(hashes.searchsorted(wanted), len(hashes) - 1)
         found = (hashes[pos] == wanted) & (self.arrays.keys[pos] == keys)
-        hits: npt.NDArray[np.intp] = pos[found]
-        return hits
+        return pos[found], found
+
+    def _indices(self, keys: Keys) -> npt.NDArray[np.intp]:
+        if len(self.arrays.hashes) == 0:
+            return np.empty(0, dtype=np.intp)
+        return self._positions(keys, hash_keys(keys))[0]
 
     def _hit(self, i: int, match: str, reason: str) -> RegistryHit:
         state, number = split_key(bytes(self.arrays.keys[i]))
@@ -190,18 +239,15 @@ class LostStolenRegistry:
     def near(self, state: str, number: str) -> list[RegistryHit]:
         """Stolen or stolen-blank entries of the same state one substitution or adjacent transposition away."""
         key = key_for(state, number)
-        code, plain = split_key(key)
-        variants = _variants(plain)
-        if not variants or len(self) == 0:
+        if len(self) == 0:
             return []
-        keys = np.frombuffer(b"".join(make_key(code, v) for v, _ in variants), dtype=KEY_DTYPE)
+        _, plain = split_key(key)
         near_status = _near_statuses()
-        reasons = dict(variants)
         hits = []
-        for i in self._indices(keys):
-            if int(self.arrays.status[i]) in near_status:
-                _, found = split_key(bytes(self.arrays.keys[i]))
-                hits.append(self._hit(int(i), "near", f"{reasons[found]}: {number!r} vs reported {found!r}"))
+        for i in self._indices(_variant_keys(key, len(plain))):
+            _, found = split_key(bytes(self.arrays.keys[i]))
+            if found != plain and int(self.arrays.status[i]) in near_status:
+                hits.append(self._hit(int(i), "near", f"{_difference(plain, found)}: {number!r} vs reported {found!r}"))
         return hits
 
     def search(self, state: str, number: str) -> list[RegistryHit]:
@@ -215,19 +261,29 @@ def _near_statuses() -> frozenset[int]:
     return frozenset(i for i, t in enumerate(terms) if t.attributes.get("near_match"))
 
 
-def _variants(number: str) -> list[tuple[str, str]]:
-    out: dict[str, str] = {}
-    for i, char in enumerate(number):
-        for other in ALPHABET:
-            if other != char:
-                out.setdefault(
-                    number[:i] + other + number[i + 1 :], f"one substitution at position {i + 1} ({char}->{other})"
-                )
-    for i in range(len(number) - 1):
-        if number[i] != number[i + 1]:
-            swapped = number[:i] + number[i + 1] + number[i] + number[i + 2 :]
-            out.setdefault(swapped, f"adjacent transposition at positions {i + 1}-{i + 2}")
-    return list(out.items())
+_ALPHABET_BYTES = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
+
+
+def _variant_keys(key: bytes, length: int) -> Keys:
+    """Keys of every number one substitution (A-Z0-9, the original included) or one adjacent swap away."""
+    base = np.frombuffer(key, dtype=np.uint8)
+    first = STATE_WIDTH
+    subs = np.tile(base, (length * len(ALPHABET), 1))
+    rows = np.arange(len(subs))
+    subs[rows, first + rows // len(ALPHABET)] = np.tile(_ALPHABET_BYTES, length)
+    swaps = np.tile(base, (max(length - 1, 0), 1))
+    at = np.arange(len(swaps)) + first
+    swaps[np.arange(len(swaps)), at], swaps[np.arange(len(swaps)), at + 1] = base[at + 1], base[at]
+    variants: Keys = np.ascontiguousarray(np.concatenate([subs, swaps])).view(KEY_DTYPE).ravel()
+    return variants
+
+
+def _difference(query: str, found: str) -> str:
+    diff = [i for i, (a, b) in enumerate(zip(query, found, strict=True)) if a != b]
+    if len(diff) == 1:
+        i = diff[0]
+        return f"one substitution at position {i + 1} ({query[i]}->{found[i]})"
+    return f"adjacent transposition at positions {diff[0] + 1}-{diff[1] + 1}"
 
 
 def _digest(path: Path) -> str:
