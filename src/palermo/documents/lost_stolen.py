@@ -214,7 +214,9 @@ class LostStolenRegistry:
     def _indices(self, keys: Keys) -> npt.NDArray[np.intp]:
         if len(self.arrays.hashes) == 0:
             return np.empty(0, dtype=np.intp)
-        return self._positions(keys, hash_keys(keys))[0]
+        wanted = hash_keys(keys)
+        order = np.argsort(wanted)  # sorted needles make the binary searches share cache lines
+        return self._positions(keys[order], wanted[order])[0]
 
     def _hit(self, i: int, match: str, reason: str) -> RegistryHit:
         state, number = split_key(bytes(self.arrays.keys[i]))
