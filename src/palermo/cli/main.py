@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import demo, ingest, node_commands
+from palermo.cli import demo, documents, ingest, node_commands
 
 app = typer.Typer(
     name="palermo",
@@ -20,6 +20,7 @@ app.add_typer(node_commands.db_app, name="db")
 app.command("ingest")(ingest.ingest)
 app.add_typer(ingest.sources_app, name="sources")
 app.command("schema")(ingest.schema)
+app.add_typer(documents.app, name="documents")
 app.command("demo")(demo.demo)
 
 

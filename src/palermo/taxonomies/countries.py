@@ -43,3 +43,19 @@ def normalise_country(code: str) -> str:
 def icao_special_codes() -> dict[str, str]:
     """ICAO 9303 codes that are not ISO 3166-1 alpha-3, with their labels."""
     return {t.id: t.label for t in taxonomy("countries").terms}
+
+
+@cache
+def _icao_state_codes() -> frozenset[str]:
+    iso = {country.alpha_3 for country in pycountry.countries}
+    return frozenset(iso | set(taxonomy("countries").ids))
+
+
+def is_icao_state_code(code: str) -> bool:
+    """Whether ``code`` (fillers removed, e.g. ``D`` from ``D<<``) may stand in an MRZ state or nationality field."""
+    return code.rstrip("<") in _icao_state_codes()
+
+
+def code_table() -> dict[str, str]:
+    """Every accepted code (alpha-2, alpha-3, ICAO) mapped to its stored three-letter form."""
+    return dict(_table())
