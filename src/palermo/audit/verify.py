@@ -11,7 +11,8 @@ One pass over the entries in sequence order (bounded memory). Findings, each nam
 * ``modification``: the leaf recomputed from the stored fields differs from the stored leaf hash, or the root of a
   signed head differs from the recomputed root while every leaf matches its stored hash (someone rewrote fields and
   hashes together: the finding names the first entry after the last head that still matches);
-* ``head``: a tree head whose signature does not verify, whose key is not the given one, or whose size goes back.
+* ``head``: a tree head whose signature does not verify, whose key is not the given one, or whose size goes back;
+  only authentic heads are compared with the recomputed roots.
 
 The report's ``first`` is the finding with the lowest sequence number: where the log stops being what was logged.
 """
@@ -85,15 +86,21 @@ class VerificationReport:
         }
 
 
-def _check_head_signatures(heads: list[TreeHead], public_key: Ed25519PublicKey, report: VerificationReport) -> None:
+def _check_head_signatures(
+    heads: list[TreeHead], public_key: Ed25519PublicKey, report: VerificationReport
+) -> list[TreeHead]:
+    """Report heads with a foreign key, a bad signature or a size going back; return the authentic ones."""
     expected_key = key_id(public_key)
     previous: TreeHead | None = None
+    authentic: list[TreeHead] = []
     for head in sorted(heads, key=lambda h: h.id):
         signed = SignedHead.from_row(head)
         if head.key_id != expected_key:
             report.add(Finding("head", None, f"signed with key {head.key_id}, not {expected_key}", head.id))
         elif not signed.signature_valid(public_key):
             report.add(Finding("head", None, f"signature invalid for tree size {head.tree_size}", head.id))
+        else:
+            authentic.append(head)
         if previous is not None and head.tree_size < previous.tree_size:
             report.add(
                 Finding(
@@ -101,6 +108,7 @@ def _check_head_signatures(heads: list[TreeHead], public_key: Ed25519PublicKey, 
                 )
             )
         previous = head
+    return sorted(authentic, key=lambda h: (h.tree_size, h.id))
 
 
 def _moved(record: dict[str, Any], stored: bytes) -> int | None:
@@ -158,10 +166,10 @@ class _Walker:
         seq = record["seq"]
         moved = _moved(record, stored)
         if moved == seq - 1:
-            detail = f"entry {seq} was logged as {seq - 1}: an entry was inserted at {seq - 1}, later ones renumbered"
+            detail = f"entry {seq} was logged as {seq - 1}: an entry was inserted at or before {seq - 1}"
             self.report.add(Finding("insertion", seq - 1, detail))
         elif moved == seq + 1:
-            detail = f"entry {seq} was logged as {seq + 1}: the entry logged as {seq} was deleted or moved"
+            detail = f"entry {seq} was logged as {seq + 1}: an entry at or before {seq} was deleted or moved"
             self.report.add(Finding("deletion", seq, detail))
         else:
             self.report.add(
@@ -183,8 +191,8 @@ def verify_log(session: Session, public_key: Ed25519PublicKey) -> VerificationRe
     report = VerificationReport()
     heads = heads_in_order(session)
     report.heads = len(heads)
-    _check_head_signatures(heads, public_key, report)
-    walker = _Walker(heads, report)
+    authentic = _check_head_signatures(heads, public_key, report)
+    walker = _Walker(authentic, report)
     walker.match_heads()
     expected = 0
     for row in stream_rows(session):
