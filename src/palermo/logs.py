@@ -10,6 +10,11 @@ import structlog
 _configured = False
 
 
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    """A logger on the *current* ``sys.stderr`` (not the one at configure time, which a test runner may close)."""
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure(level: str = "INFO", json: bool = False) -> None:
     """Set up structlog once for the process. Library code only calls :func:`get_logger`."""
     global _configured
@@ -24,7 +29,7 @@ def configure(level: str = "INFO", json: bool = False) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
     _configured = True

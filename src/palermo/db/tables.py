@@ -1,6 +1,7 @@
 """Every table, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from palermo.db.alerts import Alert, AlertEvent
+from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
@@ -13,6 +14,8 @@ __all__ = [
     "Agency",
     "Alert",
     "AlertEvent",
+    "AuditEntry",
+    "AuditLogState",
     "Base",
     "BorderPoint",
     "Contact",
@@ -27,6 +30,7 @@ __all__ = [
     "Source",
     "Transaction",
     "TravelEvent",
+    "TreeHead",
     "Watchlist",
     "WatchlistEntry",
 ]

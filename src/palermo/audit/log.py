@@ -1,0 +1,130 @@
+"""Appending to the audit log inside the caller's transaction, and reading it back in sequence order.
+
+:func:`append` takes the next sequence number with ``UPDATE audit_log_state SET next_seq = next_seq + 1 ...
+RETURNING``: on PostgreSQL the update locks the counter row until the caller's transaction ends, so appends
+serialise and sequence numbers are dense and committed in order; on SQLite the update starts the write transaction,
+which serialises writers the same way. A rolled-back transaction gives its number back. Appending never touches the
+tree: roots are computed when a tree head is signed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, cast
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from palermo.audit.entries import AuditEvent, build_record, event_record, record_leaf_hash
+from palermo.db.audit import AuditEntry, AuditLogState
+from palermo.errors import StoreError
+
+STREAM_BATCH = 5000
+_state = cast(Table, AuditLogState.__table__)
+_entries = cast(Table, AuditEntry.__table__)
+
+
+def _take_seq(session: Session) -> int:
+    statement = (
+        update(_state).where(_state.c.id == 1).values(next_seq=_state.c.next_seq + 1).returning(_state.c.next_seq)
+    )
+    taken = session.execute(statement).scalar_one_or_none()
+    if taken is None:
+        raise StoreError("the audit log counter row is missing; the store was not migrated with `palermo db upgrade`")
+    return int(taken) - 1
+
+
+def append(session: Session, event: AuditEvent, *, at: dt.datetime | None = None) -> AuditEntry:
+    """Log ``event`` in the caller's transaction (it commits or rolls back with the change it describes)."""
+    seq = _take_seq(session)
+    logged_at = at.astimezone(dt.UTC) if at is not None else dt.datetime.now(dt.UTC)
+    record = event_record(event, seq, logged_at)
+    entry = AuditEntry(
+        seq=seq,
+        logged_at=logged_at,
+        actor=event.actor,
+        agency=event.agency,
+        action=event.action,
+        objects=record["objects"],
+        justification=event.justification,
+        result_count=event.result_count,
+        client_address=event.client_address,
+        details=event.details,
+        leaf_hash=record_leaf_hash(record),
+    )
+    session.add(entry)
+    return entry
+
+
+def log_size(session: Session) -> int:
+    """Entries appended and committed so far (the counter)."""
+    size = session.execute(select(_state.c.next_seq).where(_state.c.id == 1)).scalar_one_or_none()
+    if size is None:
+        raise StoreError("the audit log counter row is missing; the store was not migrated with `palermo db upgrade`")
+    return int(size)
+
+
+RECORD_COLUMNS = (
+    _entries.c.seq,
+    _entries.c.logged_at,
+    _entries.c.actor,
+    _entries.c.agency,
+    _entries.c.action,
+    _entries.c.objects,
+    _entries.c.justification,
+    _entries.c.result_count,
+    _entries.c.client_address,
+    _entries.c.details,
+    _entries.c.leaf_hash,
+)
+
+
+def stream_rows(session: Session, start: int = 0, end: int | None = None) -> Iterator[Any]:
+    """Entry rows with ``start <= seq < end`` in sequence order, fetched in batches (bounded memory)."""
+    statement = select(*RECORD_COLUMNS).where(_entries.c.seq >= start).order_by(_entries.c.seq)
+    if end is not None:
+        statement = statement.where(_entries.c.seq < end)
+    result = session.execute(statement.execution_options(yield_per=STREAM_BATCH))
+    yield from result
+
+
+def row_record(row: Any) -> dict[str, Any]:
+    """The record of a stored row (everything but the stored leaf hash)."""
+    seq, logged_at, actor, agency, action, objects, justification, result_count, client_address, details, _ = row
+    return build_record(
+        seq, logged_at, actor, agency, action, objects, justification, result_count, client_address, details
+    )
+
+
+def stored_leaf_hashes(session: Session, start: int, end: int) -> Iterator[bytes]:
+    """Stored leaf hashes of ``[start, end)``; a :class:`StoreError` at the first missing entry."""
+    statement = (
+        select(_entries.c.seq, _entries.c.leaf_hash)
+        .where(_entries.c.seq >= start, _entries.c.seq < end)
+        .order_by(_entries.c.seq)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    expected = start
+    for seq, leaf in session.execute(statement):
+        if seq != expected:
+            break
+        yield bytes(leaf)
+        expected += 1
+    if expected != end:
+        raise StoreError(f"audit entry {expected} is missing or duplicated; run `palermo audit verify`")
+
+
+def recomputed_leaf_hashes(session: Session, start: int, end: int) -> Iterator[bytes]:
+    """Leaf hashes recomputed from the stored fields of ``[start, end)``; refuses when one differs from storage."""
+    expected = start
+    for row in stream_rows(session, start, end):
+        if row.seq != expected:
+            break
+        leaf = record_leaf_hash(row_record(row))
+        if leaf != bytes(row.leaf_hash):
+            raise StoreError(f"audit entry {expected} does not match its leaf hash; run `palermo audit verify`")
+        yield leaf
+        expected += 1
+    if expected != end:
+        raise StoreError(f"audit entry {expected} is missing or duplicated; run `palermo audit verify`")
