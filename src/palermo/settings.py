@@ -62,6 +62,9 @@ class Settings(BaseSettings):
         le=50_000,
         description="Rows per ingest transaction; a crash loses at most one uncommitted batch.",
     )
+    ingest_workers: int = Field(
+        1, ge=0, le=8, description="Worker processes that validate rows while the main process writes (0: none)."
+    )
     ingest_max_field_length: int = Field(
         10_000,
         ge=100,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from palermo.db.engine import transaction
 from palermo.db.tables import IngestRun, PersonName, PersonRecord
 from palermo.node import Node
-from tests.ingest.helpers import PERSON_HEADER, count_persons, ensure_source, person_rows, run, write_csv
+from tests.ingest.helpers import PERSON_HEADER, count_persons, ensure_source, person_rows, rejects, run, write_csv
 
 
 def test_rerun_of_the_same_file_changes_nothing(node: Node, tmp_path: Path) -> None:
@@ -87,3 +87,15 @@ def test_records_inherit_the_sources_handling_and_grading(node: Node, tmp_path: 
     assert p1.delete_at is not None
     assert (p1.delete_at - p1.review_at).days == 1825 - 365
     assert (p2.handling, p2.source_reliability, p2.information_credibility) == ("H1", "A", "2")
+
+
+def test_worker_process_gives_the_same_result_as_in_process(node: Node, tmp_path: Path) -> None:
+    rows = [*person_rows(30), ["p3", "Dup", "Key", "", "", ""], ["bad", "A", "B", "1985-13", "", ""]]
+    path = write_csv(tmp_path / "p.csv", PERSON_HEADER, rows)
+    parallel = run(node, path, "persons", batch_size=7, workers=1, parallel_min_bytes=0)
+    parallel_rejects = rejects(path)
+    assert (parallel.inserted, parallel.rejected) == (30, 2)
+    assert [r["line"] for r in parallel_rejects] == [32, 33]
+    again = run(node, path, "persons", batch_size=7, workers=0)
+    assert (again.unchanged, again.rejected) == (30, 2)
+    assert rejects(path) == parallel_rejects

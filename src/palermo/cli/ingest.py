@@ -120,6 +120,7 @@ def ingest(
         batch_size=current.settings.ingest_batch_size,
         max_field_length=current.settings.ingest_max_field_length,
         rejects_path=rejects,
+        workers=current.settings.ingest_workers,
     )
     with Progress(
         "[progress.description]{task.description}",

@@ -26,6 +26,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: index maintenance during bulk ingest
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

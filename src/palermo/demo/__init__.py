@@ -94,7 +94,12 @@ def ingest_world(node: Node, manifest: Path, actor: str, progress: StepProgress 
     summaries = []
     for entry in read_manifest(manifest):
         _ensure_source(node, entry)
-        options = IngestOptions(kind=entry.kind, source=entry.source, batch_size=node.settings.ingest_batch_size)
+        options = IngestOptions(
+            kind=entry.kind,
+            source=entry.source,
+            batch_size=node.settings.ingest_batch_size,
+            workers=node.settings.ingest_workers,
+        )
         report = None if progress is None else functools.partial(progress, f"{entry.kind} <- {entry.path.name}")
         summaries.append(ingest_file(node.engine, entry.path, options, actor=actor, progress=report))
     return summaries

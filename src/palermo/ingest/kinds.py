@@ -25,10 +25,13 @@ def _table(model: str) -> Table:
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference to resolve: ``column`` gets the id of the row of ``table`` whose ``by`` column equals ``key``."""
+    """A reference to resolve: ``column`` gets the id of the row of ``table`` whose ``by`` column equals ``key``.
+
+    Plain strings only, so that prepared rows cross process boundaries cheaply.
+    """
 
     column: str
-    table: Table
+    table: str
     key: str
     field: str
     by: str = "source_key"
@@ -98,7 +101,7 @@ def _normalise_number(number: str) -> str:
 
 
 def document(row: f.DocumentRow) -> Built:
-    refs = [] if row.person_key is None else [Ref("person_id", _table("PersonRecord"), row.person_key, "person_key")]
+    refs = [] if row.person_key is None else [Ref("person_id", "person_records", row.person_key, "person_key")]
     return Built(
         values={
             "document_type": row.document_type,
@@ -126,33 +129,44 @@ def border_point(row: f.BorderPointRow) -> Built:
     )
 
 
+_TRAVEL_COLUMNS = (
+    "direction",
+    "occurred_at",
+    "mode",
+    "carrier",
+    "service_number",
+    "vehicle_registration",
+    "origin_country",
+    "destination_country",
+    "booking_ref",
+    "group_ref",
+    "payer_name",
+    "payer_reference",
+    "contact_phone",
+    "destination_address",
+    "declared_purpose",
+)
+_TRANSACTION_COLUMNS = (
+    "occurred_at",
+    "amount",
+    "currency",
+    "channel",
+    "payer_name",
+    "payee_name",
+    "payer_account",
+    "payee_account",
+    "reference",
+)
+
+
 def travel_event(row: f.TravelEventRow) -> Built:
     refs = [
-        Ref("person_id", _table("PersonRecord"), row.person_key, "person_key"),
-        Ref("border_point_id", _table("BorderPoint"), row.border_point, "border_point", "code", False),
+        Ref("person_id", "person_records", row.person_key, "person_key"),
+        Ref("border_point_id", "border_points", row.border_point, "border_point", "code", False),
     ]
     if row.document_key is not None:
-        refs.append(Ref("document_id", _table("IdentityDocument"), row.document_key, "document_key"))
-    values = row.model_dump(
-        include={
-            "direction",
-            "occurred_at",
-            "mode",
-            "carrier",
-            "service_number",
-            "vehicle_registration",
-            "origin_country",
-            "destination_country",
-            "booking_ref",
-            "group_ref",
-            "payer_name",
-            "payer_reference",
-            "contact_phone",
-            "destination_address",
-            "declared_purpose",
-        }
-    )
-    return Built(values=values, refs=refs)
+        refs.append(Ref("document_id", "identity_documents", row.document_key, "document_key"))
+    return Built(values={name: getattr(row, name) for name in _TRAVEL_COLUMNS}, refs=refs)
 
 
 def organisation(row: f.OrganisationRow) -> Built:
@@ -168,9 +182,9 @@ def organisation(row: f.OrganisationRow) -> Built:
 
 def _owner_refs(row: f.OwnedRow) -> list[Ref]:
     if row.person_key is not None:
-        return [Ref("person_id", _table("PersonRecord"), row.person_key, "person_key")]
+        return [Ref("person_id", "person_records", row.person_key, "person_key")]
     if row.organisation_key is not None:
-        return [Ref("organisation_id", _table("Organisation"), row.organisation_key, "organisation_key")]
+        return [Ref("organisation_id", "organisations", row.organisation_key, "organisation_key")]
     return []
 
 
@@ -201,7 +215,7 @@ def address(row: f.AddressRow) -> Built:
 def _party_ref(role: str, key: str | None, kind: str, field_name: str) -> list[Ref]:
     if key is None:
         return []
-    table = _table("PersonRecord") if kind == "person" else _table("Organisation")
+    table = "person_records" if kind == "person" else "organisations"
     return [Ref(f"{role}_{kind}_id", table, key, field_name)]
 
 
@@ -219,21 +233,8 @@ def relationship(row: f.RelationshipRow) -> Built:
 
 
 def transaction(row: f.TransactionRow) -> Built:
-    values = row.model_dump(
-        include={
-            "occurred_at",
-            "amount",
-            "currency",
-            "channel",
-            "payer_name",
-            "payee_name",
-            "payer_account",
-            "payee_account",
-            "reference",
-        }
-    )
     return Built(
-        values=values,
+        values={name: getattr(row, name) for name in _TRANSACTION_COLUMNS},
         refs=_party_ref("payer", row.payer_key, row.payer_type, "payer_key")
         + _party_ref("payee", row.payee_key, row.payee_type, "payee_key"),
     )

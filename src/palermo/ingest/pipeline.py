@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Engine, update
 
 from palermo.db.engine import transaction
@@ -22,14 +24,16 @@ from palermo.db.reference import IngestRun
 from palermo.errors import InvalidInput
 from palermo.ingest import readers
 from palermo.ingest.kinds import KINDS, KindSpec
+from palermo.ingest.prepare import Item, PrepareContext, Rejection, Wire, from_wire, prepare_batch, prepare_wire
 from palermo.ingest.rejects import RejectsWriter
 from palermo.ingest.seen import SeenKeys
 from palermo.ingest.sources import SourceDefaults, get_source
-from palermo.ingest.upsert import Item, Rejection, provenance, resolve_references, write_batch
+from palermo.ingest.upsert import resolve_references, write_batch
 from palermo.logs import get_logger
 
 log = get_logger(__name__)
 Progress = Callable[[int, int], None]
+PARALLEL_MIN_BYTES = 4 << 20  # below this, starting a worker costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class IngestOptions:
     batch_size: int = 2000
     max_field_length: int = 10_000
     rejects_path: Path | None = None
+    workers: int = 1
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES
 
 
 @dataclass
@@ -105,65 +111,22 @@ def _only_known(row: readers.RawRow | readers.BadLine, known: set[str]) -> reade
     return row
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    """Empty strings are absent values (CSV has no null)."""
-    return {k: v for k, v in fields.items() if not (isinstance(v, str) and not v.strip())}
-
-
-def _validate(raw: readers.RawRow, spec: KindSpec, context: dict[str, Any], max_length: int) -> Item | Rejection:
-    for name, value in raw.fields.items():
-        if isinstance(value, str) and len(value) > max_length:
-            return Rejection(
-                raw.line, name, f"value is {len(value)} characters long, the limit is {max_length}", raw.fields
-            )
-    try:
-        row = spec.model.model_validate(_clean(raw.fields), context=context)
-        built = spec.build(row)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
-        reason = first["msg"].removeprefix("Value error, ")
-        more = len(exc.errors()) - 1
-        return Rejection(raw.line, field, reason + (f" (and {more} more problem(s))" if more else ""), raw.fields)
-    return Item(raw.line, row, raw.fields, built)
-
-
-def _provenance_or_reject(item: Item, source: SourceDefaults) -> Item | Rejection:
-    try:
-        item.built.values.update(provenance(item.row, source))
-    except ValueError as exc:
-        return Rejection(item.line, "handling", str(exc), item.raw)
-    return item
-
-
 class _Run:
-    """One ingest run: the batch loop and its bookkeeping."""
+    """One ingest run: de-duplicate, resolve and write prepared batches, and keep the books."""
 
     def __init__(
         self,
         engine: Engine,
         spec: KindSpec,
         source: SourceDefaults,
-        options: IngestOptions,
         summary: IngestSummary,
         rejects: RejectsWriter,
         seen: SeenKeys,
     ) -> None:
-        self.engine, self.spec, self.source, self.options = engine, spec, source, options
+        self.engine, self.spec, self.source = engine, spec, source
         self.summary, self.rejects, self.seen = summary, rejects, seen
-        self.context = {"phone_region": source.phone_region}
 
-    def batch(self, raws: list[readers.RawRow | readers.BadLine]) -> None:
-        items: list[Item] = []
-        rejected: list[Rejection] = []
-        for raw in raws:
-            if isinstance(raw, readers.BadLine):
-                rejected.append(Rejection(raw.line, raw.field, raw.reason, raw.raw))
-                continue
-            checked = _validate(raw, self.spec, self.context, self.options.max_field_length)
-            if isinstance(checked, Item):
-                checked = _provenance_or_reject(checked, self.source)
-            (items if isinstance(checked, Item) else rejected).append(checked)  # type: ignore[arg-type]
+    def write(self, read: int, items: list[Item], rejected: list[Rejection]) -> None:
         items = self._drop_duplicates(items, rejected)
         with self.engine.begin() as conn:
             items, unresolved = resolve_references(conn, items, self.source)
@@ -171,7 +134,7 @@ class _Run:
             result, refused = write_batch(conn, self.spec, items, self.source, self.summary.run_id)
             rejected.extend(refused)
             s = self.summary
-            s.read += len(raws)
+            s.read += read
             s.inserted += result.inserted
             s.updated += result.updated
             s.unchanged += result.unchanged
@@ -188,22 +151,68 @@ class _Run:
         self.rejects.flush()
 
     def _drop_duplicates(self, items: list[Item], rejected: list[Rejection]) -> list[Item]:
-        earlier = self.seen.first_lines([item.row.source_key for item in items])
+        earlier = self.seen.first_lines([item.key for item in items])
         kept: list[Item] = []
         for item in items:
-            key = item.row.source_key
-            first = earlier.get(key)
+            first = earlier.get(item.key)
             if first is not None:
-                rejected.append(
-                    Rejection(
-                        item.line, "source_key", f"duplicate source_key {key!r}: first seen on line {first}", item.raw
-                    )
-                )
+                reason = f"duplicate source_key {item.key!r}: first seen on line {first}"
+                rejected.append(Rejection(item.line, "source_key", reason, item.raw))
                 continue
-            earlier[key] = item.line
+            earlier[item.key] = item.line
             kept.append(item)
-        self.seen.add([(item.row.source_key, item.line) for item in kept])
+        self.seen.add([(item.key, item.line) for item in kept])
         return kept
+
+
+Batch = list[readers.RawRow | readers.BadLine]
+
+
+def _batches(rows: Iterator[readers.RawRow | readers.BadLine], size: int) -> Iterator[Batch]:
+    pending: Batch = []
+    for raw in rows:
+        pending.append(raw)
+        if len(pending) >= size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def _prepared(
+    batches: Iterator[Batch], context: PrepareContext, workers: int
+) -> Iterator[tuple[int, list[Item], list[Rejection]]]:
+    """Prepared batches in file order: in-process, or in a worker while the caller writes the previous batch.
+
+    At most ``workers + 1`` batches are in flight, so memory stays flat whatever the file size.
+    """
+    if workers <= 0:
+        for batch in batches:
+            yield len(batch), *prepare_batch(batch, context)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        in_flight: deque[tuple[Batch, Future[tuple[list[Wire], list[Wire]]]]] = deque()
+
+        def unpack(
+            batch: Batch, future: Future[tuple[list[Wire], list[Wire]]]
+        ) -> tuple[int, list[Item], list[Rejection]]:
+            items, rejected = future.result()
+            return len(batch), [from_wire(w, batch) for w in items], [Rejection(*w) for w in rejected]
+
+        try:
+            for batch in batches:
+                wire = [
+                    (r.line, r.fields) if isinstance(r, readers.RawRow) else (r.line, r.field, r.reason, r.raw)
+                    for r in batch
+                ]
+                in_flight.append((batch, pool.submit(prepare_wire, wire, context)))
+                if len(in_flight) > workers:
+                    yield unpack(*in_flight.popleft())
+            while in_flight:
+                yield unpack(*in_flight.popleft())
+        finally:
+            for _, future in in_flight:
+                future.cancel()
 
 
 def ingest_file(
@@ -229,19 +238,15 @@ def ingest_file(
     rejects_path = options.rejects_path or path.with_name(path.name + ".rejects.jsonl")
     summary = IngestSummary(run_id=run_id, path=path, source=source.name, kind=options.kind)
     log.info("ingest_started", run_id=run_id, path=str(path), source=source.name, kind=options.kind)
+    context = PrepareContext(kind=options.kind, source=source, max_field_length=options.max_field_length)
+    workers = options.workers if state.total_bytes >= options.parallel_min_bytes else 0
     try:
         with RejectsWriter(rejects_path) as rejects, SeenKeys() as seen:
-            run_loop = _Run(engine, spec, source, options, summary, rejects, seen)
-            pending: list[readers.RawRow | readers.BadLine] = []
-            for raw in rows:
-                pending.append(raw)
-                if len(pending) >= options.batch_size:
-                    run_loop.batch(pending)
-                    pending = []
-                    if progress is not None:
-                        progress(state.position, state.total_bytes)
-            if pending:
-                run_loop.batch(pending)
+            run_loop = _Run(engine, spec, source, summary, rejects, seen)
+            for read, items, rejected in _prepared(_batches(rows, options.batch_size), context, workers):
+                run_loop.write(read, items, rejected)
+                if progress is not None:
+                    progress(state.position, state.total_bytes)
             summary.rejects_path = rejects_path if rejects.count else None
     except BaseException as exc:
         _finish(engine, run_id, "failed", f"{type(exc).__name__}: {exc}")

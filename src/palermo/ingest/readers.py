@@ -13,6 +13,7 @@ import csv
 import difflib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,10 +90,13 @@ def _label(encoding: str) -> str:
     return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding)
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _surrogate_problem(values: dict[str, Any]) -> str | None:
     """Bytes that were invalid in the file's encoding are carried as surrogates; name the field that has them."""
     for name, value in values.items():
-        if isinstance(value, str) and any("\udc80" <= ch <= "\udcff" for ch in value):
+        if isinstance(value, str) and not value.isascii() and _SURROGATE.search(value):
             return name
     return None
 
@@ -203,7 +207,7 @@ def read_jsonl(path: Path, encoding: str, state: ReadState) -> Iterator[RawRow |
             stripped = text.strip()
             if not stripped:
                 continue
-            if any("\udc80" <= ch <= "\udcff" for ch in stripped):
+            if not stripped.isascii() and _SURROGATE.search(stripped):
                 yield BadLine(number, f"line has bytes that are not valid {_label(encoding)} text", stripped)
                 continue
             try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from palermo.ingest.formats import RecordRow
+from palermo.db.tables import Base
 from palermo.ingest.kinds import Built, KindSpec, Ref
+from palermo.ingest.prepare import Item, Rejection
 from palermo.ingest.sources import SourceDefaults
 
 LOOKUP_CHUNK = 900
@@ -31,51 +31,10 @@ _NOUNS = {
 
 
 @dataclass
-class Item:
-    line: int
-    row: RecordRow
-    raw: Any
-    built: Built
-
-
-@dataclass
-class Rejection:
-    line: int
-    field: str | None
-    reason: str
-    raw: Any
-
-
-@dataclass
 class BatchResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def provenance(row: RecordRow, source: SourceDefaults) -> dict[str, Any]:
-    """The provenance columns of a row: its own overrides, else the source's defaults."""
-    handling = row.handling or source.handling
-    distribution = row.distribution or source.distribution
-    values = {
-        "source_id": source.id,
-        "source_key": row.source_key,
-        "originator": row.originator or source.agency_code,
-        "handling": handling,
-        "handling_note": row.handling_note or (source.handling_note if handling == source.handling else None),
-        "distribution": distribution,
-        "sharing_group": row.sharing_group or (source.sharing_group if distribution == source.distribution else None),
-        "source_reliability": row.source_reliability or source.reliability,
-        "information_credibility": row.information_credibility or source.credibility,
-        "sensitivity": row.sensitivity or source.sensitivity,
-        "review_at": row.review_at,
-        "delete_at": row.delete_at,
-    }
-    if handling == "H3" and not values["handling_note"]:
-        raise ValueError("handling H3 needs a handling_note saying the restriction")
-    if distribution == "group" and not values["sharing_group"]:
-        raise ValueError("distribution 'group' needs a sharing_group")
-    return values
 
 
 def _retention_defaults(values: dict[str, Any], source: SourceDefaults, today: dt.date) -> None:
@@ -84,11 +43,6 @@ def _retention_defaults(values: dict[str, Any], source: SourceDefaults, today: d
         values["review_at"] = today + dt.timedelta(days=source.review_after_days)
     if values["delete_at"] is None and source.delete_after_days:
         values["delete_at"] = today + dt.timedelta(days=source.delete_after_days)
-
-
-def row_hash(values: dict[str, Any], children: dict[str, list[dict[str, Any]]]) -> str:
-    payload = json.dumps([values, children], sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _lookup(conn: Connection, table: Table, by: str, keys: set[str], source_id: int | None) -> dict[str, int]:
@@ -109,10 +63,9 @@ def resolve_references(
     wanted: dict[tuple[str, str, bool], set[str]] = defaultdict(set)
     for item in items:
         for ref in item.built.refs:
-            wanted[(ref.table.name, ref.by, ref.same_source)].add(ref.key)
-    tables = {ref.table.name: ref.table for item in items for ref in item.built.refs}
+            wanted[(ref.table, ref.by, ref.same_source)].add(ref.key)
     resolved = {
-        spec: _lookup(conn, tables[spec[0]], spec[1], keys, source.id if spec[2] else None)
+        spec: _lookup(conn, Base.metadata.tables[spec[0]], spec[1], keys, source.id if spec[2] else None)
         for spec, keys in wanted.items()
     }
     kept: list[Item] = []
@@ -127,7 +80,7 @@ def resolve_references(
                 Rejection(
                     item.line,
                     missing.field,
-                    f"{missing.field} {missing.key!r} matches no {_NOUNS.get(missing.table.name, missing.table.name)} "
+                    f"{missing.field} {missing.key!r} matches no {_NOUNS.get(missing.table, missing.table)} "
                     f"{where} (by {missing.by}); ingest those records first",
                     item.raw,
                 )
@@ -137,7 +90,7 @@ def resolve_references(
 
 def _apply_refs(built: Built, refs: list[Ref], resolved: dict[tuple[str, str, bool], dict[str, int]]) -> Ref | None:
     for ref in refs:
-        ident = resolved[(ref.table.name, ref.by, ref.same_source)].get(ref.key)
+        ident = resolved[(ref.table, ref.by, ref.same_source)].get(ref.key)
         if ident is None:
             return ref
         built.values[ref.column] = ident
@@ -175,7 +128,7 @@ def _write(conn: Connection, spec: KindSpec, items: list[Item], source: SourceDe
         key: (ident, digest)
         for key, ident, digest in conn.execute(
             select(table.c.source_key, table.c.id, table.c.row_hash).where(
-                table.c.source_id == source.id, table.c.source_key.in_([i.row.source_key for i in items])
+                table.c.source_id == source.id, table.c.source_key.in_([i.key for i in items])
             )
         )
     }
@@ -184,9 +137,9 @@ def _write(conn: Connection, spec: KindSpec, items: list[Item], source: SourceDe
     updates: list[tuple[int, dict[str, Any], Built]] = []
     result = BatchResult()
     for item in items:
-        values = dict.fromkeys(spec.ref_columns) | item.built.values
-        digest = row_hash(values, item.built.children)
-        found = existing.get(item.row.source_key)
+        values = item.built.values
+        digest = _final_digest(item, spec)
+        found = existing.get(item.key)
         if found is not None and found[1] == digest:
             result.unchanged += 1
             continue
@@ -205,6 +158,13 @@ def _write(conn: Connection, spec: KindSpec, items: list[Item], source: SourceDe
     result.inserted = len(inserts)
     result.updated = len(updates)
     return result
+
+
+def _final_digest(item: Item, spec: KindSpec) -> str:
+    """The stored row hash: the prepared content digest plus the ids its references resolved to."""
+    resolved = tuple(item.built.values.get(column) for column in spec.ref_columns)
+    refs = tuple(item.built.values.get(ref.column) for ref in item.built.refs)
+    return hashlib.blake2b(item.digest + repr((resolved, refs)).encode(), digest_size=16).hexdigest()
 
 
 def _insert(conn: Connection, spec: KindSpec, rows: list[tuple[dict[str, Any], Built]]) -> None:
