@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from palermo.synth.context import Context
-from palermo.synth.documents import Document
+from palermo.synth.documents import Document, document_number
 from palermo.synth.geography import BorderPoint
 from palermo.synth.people import Person
-from palermo.synth.records import border_person, new_key, reported_person
+from palermo.synth.records import border_person, document_record, new_key, reported_person
 
 BORDER_SOURCES = {"ITA": "border_ita", "GRC": "border_grc", "BGR": "border_bgr"}
 _SURFACE_SHARE = 0.35
@@ -93,7 +93,7 @@ def emit_trip(ctx: Context, trip: Trip) -> None:
             _event(ctx, source, trip, traveller, back, _when(ctx, exit_day, back_minute + offset % 45))
     if trip.country == "ITA":
         for traveller in trip.travellers:
-            _visa_application(ctx, traveller)
+            _visa_application(ctx, trip, traveller)
 
 
 def _event(ctx: Context, source: str, trip: Trip, traveller: Traveller, leg: dict[str, object], when: str) -> None:
@@ -124,20 +124,23 @@ def _event(ctx: Context, source: str, trip: Trip, traveller: Traveller, leg: dic
     ctx.sink.truth("movements", truth)
 
 
-def _visa_application(ctx: Context, traveller: Traveller) -> None:
+def _visa_application(ctx: Context, trip: Trip, traveller: Traveller) -> None:
     """A visa-national entering Italy applied at an Italian consulate first (once per unit and person)."""
     person, doc = traveller.person, traveller.document
     if not ctx.geo.country(doc.nationality).visa_required or ("consular_ita", person.person_id, "") in ctx.book:
         return
     key = reported_person(ctx, "consular_ita", person)
-    from palermo.synth.records import document_record
-
     document_record(ctx, "consular_ita", key, doc, person.person_id)
-    visa = ctx.issue(person, "passport")  # numbering only; the visa sticker is a document of its own
-    person.documents.remove(visa)
+    ctx.counters["doc-number"] += 1
+    visa_id = ctx.next_id("DOC")
+    number = f"ITA{document_number(ctx.rng, ctx.counters['doc-number'])[2:]}"
+    issued = ctx.window_start + dt.timedelta(days=max(0, trip.day - ctx.rng.randint(10, 40)))
     visa_key = new_key(ctx, "consular_ita", "documents")
-    row = {"source_key": visa_key, "person_key": key, "document_type": "visa", "number": f"ITA{visa.number[2:]}",
-           "issuing_state": "ITA", "issue_date": ctx.window_start.isoformat()}  # fmt: skip
+    row = {"source_key": visa_key, "person_key": key, "document_type": "visa", "number": number,
+           "issuing_state": "ITA", "issue_date": issued.isoformat()}  # fmt: skip
     ctx.sink.record("consular_ita", "documents", row)
     ctx.sink.truth("records", {"source": "consular_ita", "kind": "documents", "source_key": visa_key,
-                               "person_id": person.person_id, "document_id": visa.document_id})  # fmt: skip
+                               "person_id": person.person_id, "document_id": visa_id})  # fmt: skip
+    ctx.sink.truth("documents", {"document_id": visa_id, "document_type": "visa", "number": number,
+                                 "issuing_state": "ITA", "holder_person_id": person.person_id,
+                                 "used_by_person_id": person.person_id, "status": "genuine"})  # fmt: skip
