@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import node_commands, synth
+from palermo.cli import ingest, node_commands, synth
 
 app = typer.Typer(
     name="palermo",
@@ -17,6 +17,8 @@ app = typer.Typer(
 
 app.command("init")(node_commands.init)
 app.add_typer(node_commands.db_app, name="db")
+app.command("ingest")(ingest.ingest)
+app.add_typer(ingest.sources_app, name="sources")
 app.command("synth")(synth.synth)
 
 

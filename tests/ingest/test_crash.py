@@ -1,0 +1,69 @@
+"""A process killed mid-file leaves only whole batches, and re-running the file completes it without duplicates."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from palermo.db.engine import transaction
+from palermo.db.tables import IngestRun, PersonName, PersonRecord
+from palermo.node import Node
+from tests.ingest.helpers import PERSON_HEADER, ensure_source, person_rows, run, write_csv
+
+ROWS = 40_000
+BATCH = 200
+
+
+def _counts(node: Node) -> tuple[int, int, int]:
+    with transaction(node.engine) as session:
+        persons = session.scalar(select(func.count()).select_from(PersonRecord)) or 0
+        names = session.scalar(select(func.count()).select_from(PersonName)) or 0
+        run_row = session.scalars(select(IngestRun).order_by(IngestRun.id.desc())).first()
+        return persons, names, 0 if run_row is None else run_row.inserted
+
+
+def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(node: Node, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "persons.csv", PERSON_HEADER, person_rows(ROWS))
+    ensure_source(node, "src")
+    env = {
+        **os.environ,
+        "PALERMO_HOME": str(node.settings.home),
+        "PALERMO_DATABASE_URL": node.settings.effective_database_url,
+        "PALERMO_INGEST_BATCH_SIZE": str(BATCH),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "palermo.cli",
+        "ingest",
+        str(path),
+        "--source",
+        "src",
+        "--kind",
+        "persons",
+        "--json",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while _counts(node)[0] < 5 * BATCH:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "ingest made no progress"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    persons, names, counted = _counts(node)
+    assert 0 < persons < ROWS, "the kill must land mid-file"
+    assert persons % BATCH == 0, "only whole batches are committed"
+    assert names == persons, "a person is never committed without its names"
+    assert counted == persons, "the run's counters are committed with the batch they count"
+
+    summary = run(node, path, "persons", batch_size=BATCH)
+    assert (summary.inserted, summary.unchanged, summary.rejected) == (ROWS - persons, persons, 0)
+    assert _counts(node)[:2] == (ROWS, ROWS)
