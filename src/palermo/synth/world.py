@@ -34,6 +34,9 @@ UNIT_MAKERS: dict[str, Callable[[Context], None]] = {
 }
 _STREET_LOCALES = {"ITA": "it_IT", "GRC": "el_GR", "BGR": "bg_BG"}
 _STREETS_PER_COUNTRY = 400
+INGEST_ORDER = ("border_points", "organisations", "persons", "documents", "addresses", "contacts", "travel_events",
+                "relationships", "transactions")  # fmt: skip
+"""Kinds in the order they must be ingested: a row's references resolve to records ingested before it."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def write_manifest(out: Path, scale: str, seed: int, files: dict[str, int]) -> N
     config = world_config()
     sources = []
     for name, spec in config.sources.items():
-        kinds = [(rel.split("/")[2].removesuffix(".csv"), rel) for rel in files if rel.startswith(f"sources/{name}/")]
+        kinds = [(kind, f"sources/{name}/{kind}.csv") for kind in INGEST_ORDER if f"sources/{name}/{kind}.csv" in files]
         sources.append({
             "name": name, "agency": spec.agency, "description": spec.description, "defaults": spec.defaults,
             "files": [{"kind": kind, "path": rel, "rows": files[rel]} for kind, rel in kinds],
