@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from palermo.db.engine import transaction
 from palermo.ingest.formats import FORMATS
 from palermo.ingest.pipeline import IngestOptions, ingest_file
 from palermo.ingest.sources import SourceSpec, add_source
-from palermo.db.engine import transaction
 from palermo.node import Node
 from tests.synth.conftest import manifest, read_csv
 

@@ -47,7 +47,8 @@ def test_names_are_drawn_in_native_script_with_latin_variants() -> None:
     for nationality, script in (("RUS", "Cyrl"), ("GRC", "Grek"), ("MAR", "Arab"), ("THA", "Thai"), ("CHN", "Hans")):
         name = draw_name(rng, nationality, "F")
         assert name.script == script
-        assert name.native_full and not name.native_full.isascii()
+        assert name.native_full
+        assert not name.native_full.isascii()
         assert all(part.isascii() for part in name.given.latin[:1] + name.surname.latin[:1])
 
 

@@ -48,7 +48,9 @@ def test_victim_patterns_are_planted_at_their_rates(small_world: Path) -> None:
 
 
 def test_confounders_are_planted_and_recorded(small_world: Path) -> None:
-    planted = Counter(r["pattern"] for r in read_csv(small_world / "truth/planted.csv") if r["category"] == "confounder")
+    planted = Counter(
+        r["pattern"] for r in read_csv(small_world / "truth/planted.csv") if r["category"] == "confounder"
+    )
     for pattern in ("family_shared_phone", "hotel_shared_address", "employer_payer", "guide_repeat_crossings",
                     "school_group_minors", "second_document"):  # fmt: skip
         assert planted[pattern] > 0, pattern
@@ -60,4 +62,5 @@ def test_confounders_are_planted_and_recorded(small_world: Path) -> None:
 def test_escorts_cross_repeatedly_with_different_victims(small_world: Path) -> None:
     movements = list(read_csv(small_world / "truth/movements.csv"))
     escort_entries = Counter(m["person_id"] for m in movements if m["movement_role"] == "escort")
-    assert escort_entries and max(escort_entries.values()) >= 6
+    assert escort_entries
+    assert max(escort_entries.values()) >= 6

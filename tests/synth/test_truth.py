@@ -55,7 +55,11 @@ def test_watchlist_truth_points_at_entries_and_persons(tiny_world: Path) -> None
 def test_forged_documents_are_in_the_source_files(small_world: Path) -> None:
     forged = {r["number"]: r for r in read_csv(small_world / "truth/documents.csv") if r["status"] != "genuine"}
     used = {r["number"] for r in read_csv(small_world / "sources/border_ita/documents.csv")}
-    used |= {r["number"] for name in ("border_grc", "border_bgr") for r in read_csv(small_world / f"sources/{name}/documents.csv")}
+    used |= {
+        r["number"]
+        for name in ("border_grc", "border_bgr")
+        for r in read_csv(small_world / f"sources/{name}/documents.csv")
+    }
     assert forged
     travelled = [n for n in forged if n in used]
     assert len(travelled) >= 0.5 * len(forged)

@@ -7,6 +7,8 @@ travellers and commuters. Each planted look-alike is logged in ``truth/planted.c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from palermo.synth import records
 from palermo.synth.context import Context
 from palermo.synth.documents import Document
@@ -47,12 +49,13 @@ def _lost_document(ctx: Context, unit: Unit, person: Person) -> None:
     person.documents.remove(old)
     unit.documents[old.document_id] = (old, person.person_id, "lost")
     row = {"document_number": old.number, "issuing_state": old.issuing_state, "document_type": "passport",
-           "status": "lost", "reported_date": old.issue_date.isoformat(), "reporting_agency": f"{old.issuing_state}-POL"}  # fmt: skip
+           "status": "lost", "reported_date": old.issue_date.isoformat(),
+           "reporting_agency": f"{old.issuing_state}-POL"}  # fmt: skip
     _lost_stolen(ctx, row)
     ctx.planted("innocent_lost_document", "confounder", unit.unit_id, person.person_id, old.number)
 
 
-def _lost_stolen(ctx: Context, row: dict[str, object]) -> None:
+def _lost_stolen(ctx: Context, row: Mapping[str, object]) -> None:
     from palermo.synth.truth import LOST_STOLEN_COLUMNS
 
     ctx.sink.other("lost_stolen/documents.csv", LOST_STOLEN_COLUMNS, row)
@@ -166,8 +169,10 @@ def school_trip(ctx: Context) -> None:
     item = trip(ctx, unit, ctx.rng.choice([c for c in ("ITA", "GRC", "BGR") if c != nat]), origin_of(ctx, nat), "study")
     item.group_ref, item.booking_ref, item.stay_days = f"SCH-{booking(ctx)}", booking(ctx), ctx.rng.randint(3, 7)
     hotel, phone, payer = ctx.address(item.country), ctx.phone(nat), (school, f"ACCT-{ctx.rng.randrange(10**9):09d}")
-    item.travellers = [_traveller(ctx, p, address=hotel, phone=phone, payer=payer, movement_role=role)
-                       for p, role in [*((t, "teacher") for t in teachers), *((p, "pupil") for p in pupils)]]  # fmt: skip
+    roles = [*((t, "teacher") for t in teachers), *((p, "pupil") for p in pupils)]
+    item.travellers = [
+        _traveller(ctx, p, address=hotel, phone=phone, payer=payer, movement_role=role) for p, role in roles
+    ]
     shared_contact(ctx, unit, hotel, "address", "school_trip_hotel", True, len(item.travellers))
     ctx.planted("school_group_minors", "confounder", unit.unit_id, teachers[0].person_id, item.group_ref)
     emit(ctx, [item])
@@ -211,7 +216,9 @@ def seasonal(ctx: Context) -> None:
     unit = open_unit(ctx, "seasonal")
     nat = nationality(ctx, "seasonal")
     country = ctx.rng.choice(("ITA", "ITA", "GRC"))
-    workers = [member(ctx, unit, nat, ctx.rng.choice("MMMF"), (19, 55), "worker") for _ in range(ctx.rng.randint(8, 24))]
+    workers = [
+        member(ctx, unit, nat, ctx.rng.choice("MMMF"), (19, 55), "worker") for _ in range(ctx.rng.randint(8, 24))
+    ]
     employer = f"Azienda Agricola {ctx.name('ITA', 'M').doc_surname}" if country == "ITA" else "Agrotiki Thessalias"
     org_id = organisation_id(ctx, unit, employer, "employer", True)
     farm, phone = ctx.address(country), ctx.phone(country)

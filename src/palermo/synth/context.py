@@ -75,7 +75,9 @@ class Context:
 
     def finish_person(self, person: Person, membership_role: str) -> None:
         self.sink.truth("persons", person_truth(person))
-        self.sink.truth("memberships", {"unit_id": person.unit_id, "person_id": person.person_id, "role": membership_role})
+        self.sink.truth(
+            "memberships", {"unit_id": person.unit_id, "person_id": person.person_id, "role": membership_role}
+        )
 
     def document_truth(self, doc: Document, used_by: str, reported: str | None = None) -> None:
         self.sink.truth("documents", docs.truth_row(doc, used_by, reported))

@@ -152,7 +152,9 @@ def _victim_traveller(ctx: Context, unit: Unit, victim: Person, phone: str, flat
                               ("shared_destination", flat, "address")):  # fmt: skip
         if ctx.chance(pattern(name)):
             setattr(traveller, attr, value)
-            ctx.planted(name, "trafficking", unit.unit_id, victim.person_id, value[0] if attr == "payer" else value)
+            ctx.planted(
+                name, "trafficking", unit.unit_id, victim.person_id, payer[0] if attr == "payer" else str(value)
+            )
     if not traveller.exits:
         ctx.planted("never_exits", "trafficking", unit.unit_id, victim.person_id, "")
     return traveller

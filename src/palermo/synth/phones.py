@@ -7,6 +7,8 @@ from functools import cache
 
 import phonenumbers
 
+from palermo.errors import ConfigurationError
+
 _ATTEMPTS = 20
 
 
@@ -15,6 +17,8 @@ def _example(region: str) -> tuple[str, str]:
     number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     if number is None:
         number = phonenumbers.example_number(region)
+    if number is None:
+        raise ConfigurationError(f"libphonenumber has no example number for region {region!r}")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return e164[:-6], e164  # keep the country code and mobile prefix, vary the last six digits
 

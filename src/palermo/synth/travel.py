@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from palermo.synth.context import Context
@@ -96,7 +97,7 @@ def emit_trip(ctx: Context, trip: Trip) -> None:
             _visa_application(ctx, trip, traveller)
 
 
-def _event(ctx: Context, source: str, trip: Trip, traveller: Traveller, leg: dict[str, object], when: str) -> None:
+def _event(ctx: Context, source: str, trip: Trip, traveller: Traveller, leg: Mapping[str, object], when: str) -> None:
     person_key, doc_key = border_person(ctx, source, traveller.person, traveller.document)
     key = new_key(ctx, source, "travel_events")
     payer = traveller.payer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,7 +39,7 @@ class Table:
         self._writer = csv.writer(self._file, lineterminator="\n")
         self._writer.writerow(columns)
 
-    def write(self, row: dict[str, Any]) -> None:
+    def write(self, row: Mapping[str, Any]) -> None:
         self._writer.writerow([cell(row.get(c)) for c in self.columns])
         self.rows += 1
 
@@ -67,7 +68,7 @@ class Sink:
     def truth(self, name: str, row: dict[str, Any]) -> None:
         self._table(f"truth/{name}.csv", self._truth_columns[name]).write(row)
 
-    def other(self, relative: str, columns: tuple[str, ...], row: dict[str, Any]) -> None:
+    def other(self, relative: str, columns: tuple[str, ...], row: Mapping[str, Any]) -> None:
         self._table(relative, columns).write(row)
 
     def close(self) -> None:
