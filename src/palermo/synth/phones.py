@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -23,7 +23,7 @@ def _example(region: str) -> tuple[str, str]:
     return e164[:-6], e164  # keep the country code and mobile prefix, vary the last six digits
 
 
-@cache
+@lru_cache(maxsize=200_000)
 def _valid(candidate: str) -> bool:
     return bool(phonenumbers.is_valid_number(phonenumbers.parse(candidate, None)))
 
