@@ -95,7 +95,9 @@ def _forged(ctx: Context, unit: Unit, victim: Person) -> Document:
         return genuine
     kind = ctx.weighted(ctx.config.patterns["forgery_mix"])
     if kind == "bad_check_digit":
-        forged = with_bad_check_digit(genuine, ctx.next_id("DOC"))
+        counterfeit = ctx.issue(victim)  # a counterfeit booklet: own number, the check digit gets it wrong
+        victim.documents.remove(counterfeit)
+        forged = with_bad_check_digit(counterfeit, counterfeit.document_id)
     elif kind == "altered_stolen":
         stolen = genuine.number[:2] + f"{ctx.rng.randrange(10**7):07d}"
         forged = on_stolen_number(genuine, ctx.next_id("DOC"), altered_number(ctx.rng, stolen), kind, stolen)
