@@ -16,7 +16,8 @@ from palermo.demo import run_demo
 def demo(
     home: Path = typer.Option(None, help="Node home for the demo (default: PALERMO_HOME)."),
     reuse: bool = typer.Option(False, help="Reuse an existing demo node instead of starting afresh."),
-    manifest: Path = typer.Option(None, help="World manifest to ingest (default: the bundled sample)."),
+    scale: str = typer.Option("small", help="Size of the synthetic world: tiny, small, medium or large."),
+    seed: int = typer.Option(7, help="Seed of the synthetic world (same seed, same world)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Do not serve the web application at the end."),
 ) -> None:
     """Initialise a demo node, ingest a synthetic world and report what every capability finds."""
@@ -32,7 +33,7 @@ def demo(
                 tasks[label] = bar.add_task(label, total=total)
             bar.update(tasks[label], completed=done, total=total)
 
-        report = run_demo(current, reuse=reuse, actor=os_user(), manifest=manifest, progress=progress)
+        report = run_demo(current, reuse=reuse, actor=os_user(), scale=scale, seed=seed, progress=progress)
     table = Table("source", "kind", "read", "inserted", "updated", "unchanged", "rejected", title="Ingest")
     for s in report.ingests:
         table.add_row(s.source, s.kind, *(str(v) for v in (s.read, s.inserted, s.updated, s.unchanged, s.rejected)))

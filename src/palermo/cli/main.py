@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import audit, demo, documents, ingest, node_commands
+from palermo.cli import audit, demo, documents, ingest, node_commands, synth
 
 app = typer.Typer(
     name="palermo",
@@ -22,6 +22,7 @@ app.add_typer(ingest.sources_app, name="sources")
 app.command("schema")(ingest.schema)
 app.add_typer(documents.app, name="documents")
 app.add_typer(audit.app, name="audit")
+app.command("synth")(synth.synth)
 app.command("demo")(demo.demo)
 
 

@@ -1,7 +1,7 @@
 """``palermo demo``: initialise a node and run the main job on a world described by a manifest.
 
-Every step is an ordinary library call (``init_node``, ``add_source``, ``ingest_file``); the demo only strings them
-together and reports. Until the synthetic world generator lands, the world is a small bundled sample.
+Every step is an ordinary library call (``generate_world``, ``init_node``, ``add_source``, ``ingest_file`` ...); the
+demo only strings them together and reports, with quality measured against the world's ground truth.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
 from palermo.ingest.sources import SourceSpec, add_source, get_source
 from palermo.node import Node, init_node, open_node
 from palermo.settings import Settings
+from palermo.synth.world import generate_world
 
 StepProgress = Callable[[str, int, int], None]
 
@@ -30,7 +30,7 @@ class ManifestFile:
     path: Path
     source: str
     kind: str
-    agency: str | None
+    agency: str
     defaults: dict[str, Any]
 
 
@@ -38,6 +38,7 @@ class ManifestFile:
 class DemoReport:
     node_id: str
     home: Path
+    world: Path | None = None
     ingests: list[IngestSummary] = field(default_factory=list)
 
     @property
@@ -45,22 +46,20 @@ class DemoReport:
         return sum(s.rejected for s in self.ingests)
 
 
-def sample_manifest() -> Path:
-    return Path(str(resources.files(__package__) / "sample" / "manifest.json"))
-
-
 def read_manifest(path: Path) -> list[ManifestFile]:
+    """The files of a world manifest (``palermo synth`` writes one), in ingest order."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return [
             ManifestFile(
                 path=path.parent / entry["path"],
-                source=entry["source"],
+                source=source["name"],
                 kind=entry["kind"],
-                agency=entry.get("agency"),
-                defaults=entry.get("defaults", {}),
+                agency=source["agency"],
+                defaults=source.get("defaults", {}),
             )
-            for entry in raw["files"]
+            for source in raw["sources"]
+            for entry in source["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInput(f"{path} is not a readable world manifest: {exc}") from None
@@ -85,7 +84,7 @@ def _ensure_source(node: Node, entry: ManifestFile) -> None:
         try:
             get_source(session, entry.source)
         except NotFound:
-            spec = SourceSpec(name=entry.source, agency=entry.agency or node.agency_code, **entry.defaults)
+            spec = SourceSpec(name=entry.source, agency=entry.agency, **entry.defaults)
             add_source(session, spec)
 
 
@@ -105,10 +104,27 @@ def ingest_world(node: Node, manifest: Path, actor: str, progress: StepProgress 
     return summaries
 
 
+def world_manifest(home: Path, scale: str, seed: int) -> Path:
+    """Generate the synthetic world for the demo under ``home/world`` (kept when it is already there)."""
+    out = home / "world" / f"{scale}-{seed}"
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        generate_world(scale, seed, out)
+    return manifest
+
+
 def run_demo(
-    settings: Settings, *, reuse: bool, actor: str, manifest: Path | None = None, progress: StepProgress | None = None
+    settings: Settings,
+    *,
+    reuse: bool,
+    actor: str,
+    scale: str = "small",
+    seed: int = 7,
+    progress: StepProgress | None = None,
 ) -> DemoReport:
     node = prepare_node(settings, reuse=reuse)
     report = DemoReport(node_id=node.node_id, home=node.home)
-    report.ingests = ingest_world(node, manifest or sample_manifest(), actor, progress)
+    manifest = world_manifest(node.home, scale, seed)
+    report.world = manifest.parent
+    report.ingests = ingest_world(node, manifest, actor, progress)
     return report
