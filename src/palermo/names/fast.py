@@ -59,6 +59,10 @@ class FastScorer:
             self.cache[key] = hit
         return hit
 
+    def token_similarity(self, a: NameToken, b: NameToken) -> float:
+        """The similarity the alignment gives two tokens (cached)."""
+        return self._match(a, b)[0]
+
     def _candidates(self, short: tuple[NameToken, ...], long: tuple[NameToken, ...]) -> list[Candidate]:
         found: list[Candidate] = []
         floor = self.floor
