@@ -12,6 +12,7 @@ with :func:`palermo.names.score_prepared`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from palermo.errors import InvalidInput
 from palermo.logs import get_logger
 from palermo.names import NameMatchingConfig, PreparedName, default_config, prepare_name, score_prepared
 from palermo.names.fast import FastScorer, scorer_for
-from palermo.names.tokens import NameToken
+from palermo.names.tokens import NameToken, intern_token
 from palermo.screening.arrays import Column, Postings, Ragged
 from palermo.screening.config import IndexConfig, default_index_config
 from palermo.screening.vocabulary import Vocabulary
@@ -71,6 +72,7 @@ class CandidateIndex:
         self.row_year = Column(np.int16)
         self.row_length = Column(np.int16)  # core tokens
         self.row_script = Column(np.int16)
+        self.row_joined = Column(np.int64)  # stable hash of the core keys run together
         self.scripts: list[str | None] = [None]
         self.names = NameStore()
         self.documents: dict[str, set[int]] = {}
@@ -116,6 +118,7 @@ class CandidateIndex:
         self.row_year.append(birth_year or NO_YEAR)
         self.row_length.append(len(prepared.core))
         self.row_script.append(self._script_code(prepared.script))
+        self.row_joined.append(joined_hash(prepared.joined))
         self.names.append(prepared.original)
 
     def _script_code(self, script: str | None) -> int:
@@ -183,19 +186,29 @@ class CandidateIndex:
         total_rows = max(len(self.row_entry), 1)
         rare: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
         common: list[list[tuple[NDArray[np.int64], float]]] = []
-        for query_token in name.core:
+        for query_token in _query_tokens(name):
             found, frequent = self._token_postings(query_token, total_rows)
+            if found is not None and query_token not in name.core:  # the joined letters stand for every token
+                found = (found[0], found[1] * len(name.core))
             if found is not None:
                 rare.append(found)
             if frequent:
                 common.append(frequent)
-        if rare:
-            rows, weights = _sum_per_key(rare)
-        else:
-            rows, weights = _intersect_common(common)
+        joined = self._joined_rows(name)
+        if len(joined):
+            rare.append((joined, np.full(len(joined), float(len(name.core)) * math.log(1 + total_rows))))
+        if len(common) >= 2 or not rare:  # rows holding two common tokens (or one, when nothing else matched)
+            rare.append(_intersect_common(common))
+        rows, weights = _sum_per_key(rare)
         weights = weights + _common_weights(rows, common)
         weights -= self.config.length_penalty * np.abs(self.row_length.view()[rows] - len(name.core))
         return rows, weights
+
+    def _joined_rows(self, name: PreparedName) -> NDArray[np.int64]:
+        """Rows whose letters run together equal the query's (``VladimirPutin`` = ``Vladimir Putin``)."""
+        if len(name.core) != 1:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.row_joined.view() == joined_hash(name.joined)).astype(np.int64)
 
     def _token_postings(
         self, query: NameToken, total_rows: int
@@ -291,6 +304,19 @@ class NameStore:
         lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
         offsets = np.concatenate([self.offsets, self.offsets[-1] + np.cumsum(lengths)])
         return self.buffer + b"".join(encoded), offsets
+
+
+def joined_hash(joined: str) -> int:
+    """A process-independent 63-bit hash of a joined key (saved with the index)."""
+    return int.from_bytes(hashlib.blake2b(joined.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def _query_tokens(name: PreparedName) -> list[NameToken]:
+    """The query's core tokens, plus its letters run together when it has several (meets ``양영호`` = yangyeongho)."""
+    tokens = list(name.core)
+    if len(tokens) > 1:
+        tokens.append(intern_token(name.joined, name.joined, name.script, "", "", frozenset(), None, False, False))
+    return tokens
 
 
 def _try_prepare(name: str) -> PreparedName | None:

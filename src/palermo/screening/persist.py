@@ -50,6 +50,7 @@ def save_index(index: CandidateIndex, folder: Path) -> None:
         "row_year": compact.row_year.view(),
         "row_length": compact.row_length.view(),
         "row_script": compact.row_script.view(),
+        "row_joined": compact.row_joined.view(),
         "names_offsets": offsets,
         "names_buffer": np.frombuffer(buffer, dtype=np.uint8),
     }
@@ -75,7 +76,7 @@ def load_index(folder: Path, config: IndexConfig | None = None) -> CandidateInde
     index.vocabulary = Vocabulary.from_contents(objects["vocabulary"])
     index.postings = Postings(Ragged(arrays["postings_offsets"], arrays["postings_values"]))
     index.row_tokens = Ragged(arrays["row_tokens_offsets"], arrays["row_tokens_values"])
-    for name in ("row_entry", "row_alive", "row_year", "row_length", "row_script"):
+    for name in ("row_entry", "row_alive", "row_year", "row_length", "row_script", "row_joined"):
         data = arrays[name]
         setattr(index, name, Column(data.dtype, data))
     index.names = NameStore(arrays["names_buffer"].tobytes(), arrays["names_offsets"])
