@@ -221,7 +221,10 @@ class CandidateIndex:
             count = self.postings.count(token)
             if not count:
                 continue
-            weight = similarity * math.log(1 + total_rows / count)
+            idf = math.log(1 + total_rows / count)
+            if query.is_initial or self.vocabulary.tokens[token].is_initial:  # an initial says little, rare or not
+                idf = min(idf, cfg.initial_weight)
+            weight = similarity * idf
             rows = self.postings.get(token)
             if count > cfg.max_postings:
                 frequent.append((np.sort(rows), weight))

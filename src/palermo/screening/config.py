@@ -20,6 +20,7 @@ class IndexConfig(BaseModel):
     edit_floor: float = Field(ge=0, le=1, description="edit similarity of vocabulary tokens looked up")
     max_similar_tokens: int = Field(ge=1, description="edit-distance neighbours per query token")
     max_postings: int = Field(ge=1, description="names per token above which a token counts as common")
+    initial_weight: float = Field(ge=0, description="highest IDF weight of a match with an initial")
     length_penalty: float = Field(ge=0, description="weight removed per token of length difference")
     birth_year_boost: float = Field(ge=0, description="weight added for a birth year within one year")
     document_boost: float = Field(ge=0, description="weight added for an exact document-number hit")
