@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from palermo.errors import InvalidInput, NotFound
+from palermo.logs import configure
 from palermo.screening import CandidateIndex, IndexConfig, IndexEntry, default_index_config, load_index, save_index
 
 LISTED = [
@@ -87,6 +88,7 @@ def test_add_twice_and_remove_unknown_raise() -> None:
 
 
 def test_names_without_letters_are_skipped() -> None:
+    configure()  # CLI tests leave structlog bound to a closed stderr; the warning below must be writable
     index = CandidateIndex.build([IndexEntry(1, ["---", "Anna Berg"])])
     assert index.candidates(["Anna Berg"]) == [1]
 
