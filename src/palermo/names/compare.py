@@ -13,6 +13,7 @@ from typing import Any
 from palermo.errors import ConfigurationError, InvalidInput
 from palermo.names.align import align, order_pair
 from palermo.names.config import NameMatchingConfig, default_config
+from palermo.names.fast import scorer_for
 from palermo.names.features import FEATURES, Feature, Pair
 from palermo.names.tokens import PreparedName, prepare_name
 
@@ -104,16 +105,15 @@ def compare_prepared(a: PreparedName, b: PreparedName, config: NameMatchingConfi
     return NameComparison(declared_score(features), config.threshold, features, a.original, b.original)
 
 
-def score_prepared(a: PreparedName, b: PreparedName, config: NameMatchingConfig | None = None) -> float:
-    """Only the score of :func:`compare_prepared` (same features and weights, no explanation objects built)."""
-    config = config or default_config()
-    short, long = order_pair(a, b)
-    pair = Pair(short, long, align(short, long, config.similarity))
-    total = 0.0
-    for declared in config.features:
-        if declared.weight:
-            total += declared.weight * _feature(declared.name)(pair)[0]
-    return round(min(1.0, max(0.0, total)), 6)
+def score_prepared(
+    a: PreparedName, b: PreparedName, config: NameMatchingConfig | None = None, threshold: float | None = None
+) -> float:
+    """The score of :func:`compare_prepared` without explanation objects (screening's hot loop).
+
+    With ``threshold``, a pair whose best reachable score is below it returns early with that upper bound (a value
+    below ``threshold``, not the exact score): use it when only pairs at or above the threshold matter.
+    """
+    return scorer_for(config or default_config()).score(a, b, threshold)
 
 
 def _prepared(side: str | Sequence[str] | PreparedName | Sequence[PreparedName], label: str) -> list[PreparedName]:

@@ -8,8 +8,10 @@ query against many candidates then costs only the pairwise alignment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from rigour.names import NameTypeTag, analyze_names
 
@@ -35,6 +37,52 @@ class NameToken:
     particle: str | None
     is_initial: bool
     sparse_vowels: bool
+    #: process-wide id of this token's content (see :func:`intern_token`); -1 for a token built directly
+    uid: int = field(default=-1, compare=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # unpickled tokens are interned again, so their uid is valid in this process
+        return (intern_token, self.content())
+
+    def content(self) -> tuple[str, str, str | None, str, str, frozenset[str], str | None, bool, bool]:
+        return (
+            self.native,
+            self.key,
+            self.script,
+            self.phonetic,
+            self.skeleton,
+            self.symbols,
+            self.particle,
+            self.is_initial,
+            self.sparse_vowels,
+        )
+
+
+_INTERNED: dict[tuple[Any, ...], NameToken] = {}
+_UIDS = itertools.count()  # next() is atomic: two threads never get the same uid
+
+
+def intern_token(
+    native: str,
+    key: str,
+    script: str | None,
+    phonetic: str,
+    skeleton: str,
+    symbols: frozenset[str],
+    particle: str | None,
+    is_initial: bool,
+    sparse_vowels: bool,
+) -> NameToken:
+    """The one token object of this content in the process, with a stable ``uid`` (keys the similarity cache).
+
+    Names repeat their tokens (``mohammed``, ``ivanov``), so the table stays as small as the token vocabulary.
+    """
+    content = (native, key, script, phonetic, skeleton, symbols, particle, is_initial, sparse_vowels)
+    token = _INTERNED.get(content)
+    if token is None:
+        token = NameToken(*content, uid=next(_UIDS))
+        _INTERNED[content] = token
+    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +142,7 @@ def _part_symbols(text: str, count: int) -> list[frozenset[str]]:
 
 
 def _token(native: str, key: str, script: str | None, symbols: frozenset[str], particle: str | None) -> NameToken:
-    return NameToken(
+    return intern_token(
         native=native,
         key=key,
         script=script,

@@ -1,0 +1,393 @@
+"""The watchlist candidate index: from a query person to the few watchlist entries worth scoring.
+
+Each stored name is a *row*; each distinct token of the stored names is in the :class:`Vocabulary`; postings list
+the rows of each token. A query token finds similar vocabulary tokens (same key, native form, equivalent-name
+symbol, skeleton, metaphone code, initial, edit-distance neighbours), each weighted by the scorer's token
+similarity times the token's IDF; a row's retrieval weight is the sum over query tokens of their best match in
+it, minus a penalty per token of length difference. Tokens listed in more than ``max_postings`` rows (``mohammed``)
+are *common*: they add weight only to rows found through another token, so they never flood the candidates.
+Exact document numbers always rank first. The top ``top_k`` entries are returned, and :meth:`search` scores them
+with :func:`palermo.names.score_prepared`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from palermo.errors import InvalidInput
+from palermo.logs import get_logger
+from palermo.names import NameMatchingConfig, PreparedName, default_config, prepare_name, score_prepared
+from palermo.names.fast import FastScorer, scorer_for
+from palermo.names.tokens import NameToken, intern_token
+from palermo.screening.arrays import Column, Postings, Ragged
+from palermo.screening.config import IndexConfig, default_index_config
+from palermo.screening.vocabulary import Vocabulary
+
+log = get_logger(__name__)
+NO_YEAR = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One watchlist person as the index needs it (independent of the store)."""
+
+    entry_id: int
+    names: list[str]
+    birth_year: int | None = None
+    document_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredCandidate:
+    """A retrieved entry scored by name: the best pair of query name and stored name."""
+
+    entry_id: int
+    score: float
+    query_name: str
+    entry_name: str
+
+
+def normalise_document(number: str) -> str:
+    """Document numbers compare without case, spaces or punctuation (``AB 12-345`` = ``ab12345``)."""
+    return "".join(c for c in number.casefold() if c.isalnum())
+
+
+class CandidateIndex:
+    """Rows (stored names), their tokens and postings; add and remove entries at any time."""
+
+    def __init__(self, config: IndexConfig | None = None, names_config: NameMatchingConfig | None = None) -> None:
+        self.config = config or default_index_config()
+        self.scorer: FastScorer = scorer_for(names_config or default_config())
+        self.vocabulary = Vocabulary()
+        self.postings = Postings()
+        self.row_tokens = Ragged()  # every token of the name, in order (vocabulary indexes)
+        self.row_entry = Column(np.int64)
+        self.row_alive = Column(np.bool_)
+        self.row_year = Column(np.int16)
+        self.row_length = Column(np.int16)  # core tokens
+        self.row_script = Column(np.int16)
+        self.row_joined = Column(np.int64)  # stable hash of the core keys run together
+        self.scripts: list[str | None] = [None]
+        self.names = NameStore()
+        self.documents: dict[str, set[int]] = {}
+        self.removed: set[int] = set()
+        self.alive_entries = 0
+        self._prepared: dict[int, PreparedName] = {}
+
+    # -- building and updating -------------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: Iterable[IndexEntry], config: IndexConfig | None = None) -> CandidateIndex:
+        index = cls(config)
+        for entry in entries:
+            index.add(entry)
+        log.info("candidate_index_built", entries=index.alive_entries, rows=len(index.row_entry))
+        return index
+
+    def add(self, entry: IndexEntry) -> None:
+        """Index one entry (names that cannot be prepared, e.g. without letters, are skipped and logged)."""
+        if self.contains(entry.entry_id):
+            raise InvalidInput(f"entry {entry.entry_id} is already in the candidate index; remove it first")
+        for name in entry.names:
+            prepared = _try_prepare(name)
+            if prepared is not None:
+                self.add_row(entry.entry_id, entry.birth_year, prepared)
+        if entry.entry_id in self.removed:  # added again: forget its old document numbers
+            self.removed.discard(entry.entry_id)
+            for holders in self.documents.values():
+                holders.discard(entry.entry_id)
+        for number in entry.document_numbers:
+            self.documents.setdefault(normalise_document(number), set()).add(entry.entry_id)
+        self.alive_entries += 1
+
+    def add_row(self, entry_id: int, birth_year: int | None, prepared: PreparedName) -> None:
+        """Index one prepared name of an entry (``add`` calls it per name; saving reuses it to compact)."""
+        row = len(self.row_entry)
+        tokens = [self.vocabulary.add(t) for t in prepared.tokens]
+        for token in {self.vocabulary.add(t) for t in prepared.core}:
+            self.postings.add(token, row)
+        self.row_tokens.append(tokens)
+        self.row_entry.append(entry_id)
+        self.row_alive.append(True)
+        self.row_year.append(birth_year or NO_YEAR)
+        self.row_length.append(len(prepared.core))
+        self.row_script.append(self._script_code(prepared.script))
+        self.row_joined.append(joined_hash(prepared.joined))
+        self.names.append(prepared.original)
+
+    def _script_code(self, script: str | None) -> int:
+        if script not in self.scripts:
+            self.scripts.append(script)
+        return self.scripts.index(script)
+
+    def remove(self, entry_id: int) -> None:
+        """Drop an entry (its rows stay in the arrays, marked dead, until the index is saved and loaded)."""
+        rows = self._rows_of(entry_id)
+        if not len(rows):
+            raise InvalidInput(f"entry {entry_id} is not in the candidate index")
+        self.row_alive.view()[rows] = False
+        self.removed.add(entry_id)  # its document numbers stop counting (see _document_hits)
+        self.alive_entries -= 1
+
+    def contains(self, entry_id: int) -> bool:
+        return bool(len(self._rows_of(entry_id)))
+
+    def _rows_of(self, entry_id: int) -> NDArray[np.intp]:
+        return np.flatnonzero((self.row_entry.view() == entry_id) & self.row_alive.view())
+
+    def __len__(self) -> int:
+        return self.alive_entries
+
+    # -- retrieval ---------------------------------------------------------------------------------------------
+
+    def candidates(
+        self,
+        names: Sequence[str | PreparedName],
+        birth_year: int | None = None,
+        document_numbers: Sequence[str] = (),
+        k: int | None = None,
+    ) -> list[int]:
+        """Entry ids of the top ``k`` (default ``top_k``) candidates for a person, best first."""
+        prepared = [n if isinstance(n, PreparedName) else prepare_name(n) for n in names]
+        rows, weights = self._row_weights(prepared)
+        if birth_year and len(rows):
+            years = self.row_year.view()[rows]
+            weights = weights + self.config.birth_year_boost * (np.abs(years - birth_year) <= 1) * (years != NO_YEAR)
+        entries = self.row_entry.view()[rows]
+        documents = self._document_hits(document_numbers)
+        if documents:
+            extra = np.fromiter(documents, dtype=np.int64)
+            entries = np.concatenate([entries, extra])
+            weights = np.concatenate([weights, np.full(len(extra), self.config.document_boost)])
+        return _top_entries(entries, weights, k or self.config.top_k)
+
+    def _document_hits(self, numbers: Sequence[str]) -> set[int]:
+        hits: set[int] = set()
+        for number in numbers:
+            hits |= self.documents.get(normalise_document(number), set())
+        return hits - self.removed
+
+    def _row_weights(self, names: list[PreparedName]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Best retrieval weight per alive row over the query's names."""
+        parts = [self._name_weights(name) for name in names]
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        weights = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+        rows, weights = _best_per_key(rows, weights)
+        alive = self.row_alive.view()[rows]
+        return rows[alive], weights[alive]
+
+    def _name_weights(self, name: PreparedName) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        total_rows = max(len(self.row_entry), 1)
+        rare: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
+        common: list[list[tuple[NDArray[np.int64], float]]] = []
+        for query_token in _query_tokens(name):
+            found, frequent = self._token_postings(query_token, total_rows)
+            if found is not None and query_token not in name.core:  # the joined letters stand for every token
+                found = (found[0], found[1] * len(name.core))
+            if found is not None:
+                rare.append(found)
+            if frequent:
+                common.append(frequent)
+        joined = self._joined_rows(name)
+        if len(joined):
+            rare.append((joined, np.full(len(joined), float(len(name.core)) * math.log(1 + total_rows))))
+        if len(common) >= 2 or not rare:  # rows holding two common tokens (or one, when nothing else matched)
+            rare.append(_intersect_common(common))
+        rows, weights = _sum_per_key(rare)
+        weights = weights + _common_weights(rows, common)
+        weights -= self.config.length_penalty * np.abs(self.row_length.view()[rows] - len(name.core))
+        return rows, weights
+
+    def _joined_rows(self, name: PreparedName) -> NDArray[np.int64]:
+        """Rows whose letters run together equal the query's (``VladimirPutin`` = ``Vladimir Putin``)."""
+        if len(name.core) != 1:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.row_joined.view() == joined_hash(name.joined)).astype(np.int64)
+
+    def _token_postings(
+        self, query: NameToken, total_rows: int
+    ) -> tuple[tuple[NDArray[np.int64], NDArray[np.float64]] | None, list[tuple[NDArray[np.int64], float]]]:
+        """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart."""
+        cfg = self.config
+        row_parts, weight_parts = [], []
+        frequent: list[tuple[NDArray[np.int64], float]] = []
+        for token, similarity in self.vocabulary.similar(query, self.scorer, cfg.edit_floor, cfg.max_similar_tokens):
+            count = self.postings.count(token)
+            if not count:
+                continue
+            idf = math.log(1 + total_rows / count)
+            if query.is_initial or self.vocabulary.tokens[token].is_initial:  # an initial says little, rare or not
+                idf = min(idf, cfg.initial_weight)
+            weight = similarity * idf
+            rows = self.postings.get(token)
+            if count > cfg.max_postings:
+                frequent.append((np.sort(rows), weight))
+                continue
+            row_parts.append(rows)
+            weight_parts.append(np.full(len(rows), weight))
+        if not row_parts:
+            return None, frequent
+        return _best_per_key(np.concatenate(row_parts), np.concatenate(weight_parts)), frequent
+
+    # -- scoring -----------------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        names: Sequence[str],
+        birth_year: int | None = None,
+        document_numbers: Sequence[str] = (),
+        k: int | None = None,
+        threshold: float | None = None,
+    ) -> list[ScoredCandidate]:
+        """Candidates scored by name with :func:`palermo.names.score_prepared`, best first.
+
+        With ``threshold``, candidates scoring below it are dropped (and scored with the early-exit bound).
+        """
+        prepared = [prepare_name(n) for n in names]
+        found = self.candidates(prepared, birth_year, document_numbers, k)
+        results = [self._score_entry(entry_id, prepared, threshold) for entry_id in found]
+        kept = [r for r in results if threshold is None or r.score >= threshold]
+        return sorted(kept, key=lambda r: (-r.score, r.entry_id))
+
+    def _score_entry(self, entry_id: int, query: list[PreparedName], threshold: float | None) -> ScoredCandidate:
+        best = ScoredCandidate(entry_id, -1.0, "", "")
+        for row in self._rows_of(entry_id).tolist():
+            stored = self.prepared(row)
+            for name in query:
+                score = score_prepared(name, stored, self.scorer.config, threshold)
+                if score > best.score:
+                    best = ScoredCandidate(entry_id, score, name.original, stored.original)
+        return best
+
+    def entry_names(self, entry_id: int) -> list[PreparedName]:
+        """The prepared names of an entry (what the explainable ``compare_prepared`` takes)."""
+        return [self.prepared(row) for row in self._rows_of(entry_id).tolist()]
+
+    def prepared(self, row: int) -> PreparedName:
+        """The prepared name of a row, rebuilt from the vocabulary (no normalisation or transliteration redone)."""
+        cached = self._prepared.get(row)
+        if cached is None:
+            tokens = tuple(self.vocabulary.tokens[i] for i in self.row_tokens.get(row).tolist())
+            script = self.scripts[int(self.row_script.data[row])]
+            cached = PreparedName.build(self.names.get(row), tokens, script)
+            if len(self._prepared) >= self.config.cache_prepared:
+                self._prepared.clear()
+            self._prepared[row] = cached
+        return cached
+
+
+class NameStore:
+    """The stored names' text: one UTF-8 buffer with offsets as loaded, plus names appended since."""
+
+    def __init__(self, buffer: bytes = b"", offsets: NDArray[np.int64] | None = None) -> None:
+        self.buffer = buffer
+        self.offsets = offsets if offsets is not None else np.zeros(1, dtype=np.int64)
+        self.appended: list[str] = []
+
+    def append(self, name: str) -> None:
+        self.appended.append(name)
+
+    def get(self, row: int) -> str:
+        loaded = len(self.offsets) - 1
+        if row >= loaded:
+            return self.appended[row - loaded]
+        return self.buffer[int(self.offsets[row]) : int(self.offsets[row + 1])].decode("utf-8")
+
+    def packed(self) -> tuple[bytes, NDArray[np.int64]]:
+        """All names as one buffer and offsets (what is saved)."""
+        if not self.appended:
+            return self.buffer, self.offsets
+        encoded = [name.encode("utf-8") for name in self.appended]
+        lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
+        offsets = np.concatenate([self.offsets, self.offsets[-1] + np.cumsum(lengths)])
+        return self.buffer + b"".join(encoded), offsets
+
+
+def joined_hash(joined: str) -> int:
+    """A process-independent 63-bit hash of a joined key (saved with the index)."""
+    return int.from_bytes(hashlib.blake2b(joined.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def _query_tokens(name: PreparedName) -> list[NameToken]:
+    """The query's core tokens, plus its letters run together when it has several (meets ``양영호`` = yangyeongho)."""
+    tokens = list(name.core)
+    if len(tokens) > 1:
+        tokens.append(intern_token(name.joined, name.joined, name.script, "", "", frozenset(), None, False, False))
+    return tokens
+
+
+def _try_prepare(name: str) -> PreparedName | None:
+    try:
+        return prepare_name(name)
+    except InvalidInput as exc:
+        log.warning("candidate_index_name_skipped", name=name, reason=str(exc))
+        return None
+
+
+def _best_per_key(
+    keys: NDArray[np.int64], weights: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Distinct keys with the highest weight each."""
+    if not len(keys):
+        return keys.astype(np.int64), weights.astype(np.float64)
+    order = np.lexsort((-weights, keys))
+    keys, weights = keys[order], weights[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], weights[first]
+
+
+def _sum_per_key(
+    parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    keys = np.concatenate([p[0] for p in parts])
+    weights = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(keys, return_inverse=True)
+    sums: NDArray[np.float64] = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.float64)
+    return unique.astype(np.int64), sums
+
+
+def _common_weights(
+    rows: NDArray[np.int64], common: list[list[tuple[NDArray[np.int64], float]]]
+) -> NDArray[np.float64]:
+    """Per query token, the best weight among its common tokens that each row holds."""
+    total = np.zeros(len(rows))
+    for frequent in common:
+        best = np.zeros(len(rows))
+        for postings, weight in frequent:
+            position = np.searchsorted(postings, rows).clip(max=len(postings) - 1)
+            held = postings[position] == rows
+            best = np.maximum(best, held * weight)
+        total += best
+    return total
+
+
+def _intersect_common(
+    common: list[list[tuple[NDArray[np.int64], float]]],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Only common tokens in the query: rows holding a match for two query tokens (or the first rows of one)."""
+    if not common:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    unions = [np.unique(np.concatenate([p for p, _ in frequent])) for frequent in common]
+    if len(unions) == 1:
+        rows = unions[0]
+    else:
+        unions.sort(key=len)
+        rows = np.intersect1d(unions[0], unions[1], assume_unique=True)
+    return rows, np.zeros(len(rows))
+
+
+def _top_entries(entries: NDArray[np.int64], weights: NDArray[np.float64], k: int) -> list[int]:
+    """The ``k`` entries with the highest weight, best first (ties broken by entry id)."""
+    if not len(entries):
+        return []
+    order = np.lexsort((entries, -weights))
+    ranked = entries[order]
+    _, first = np.unique(ranked, return_index=True)
+    return [int(e) for e in ranked[np.sort(first)][:k]]

@@ -1,0 +1,37 @@
+"""Candidate-index parameters, declared in ``config.yaml`` beside this module (never bare numbers in the logic)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from palermo.errors import ConfigurationError
+
+
+class IndexConfig(BaseModel):
+    """How many candidates a query gets and how the index weighs and caps its keys."""
+
+    model_config = ConfigDict(frozen=True)
+
+    top_k: int = Field(ge=1, description="candidates returned per query")
+    edit_floor: float = Field(ge=0, le=1, description="edit similarity of vocabulary tokens looked up")
+    max_similar_tokens: int = Field(ge=1, description="edit-distance neighbours per query token")
+    max_postings: int = Field(ge=1, description="names per token above which a token counts as common")
+    initial_weight: float = Field(ge=0, description="highest IDF weight of a match with an initial")
+    length_penalty: float = Field(ge=0, description="weight removed per token of length difference")
+    birth_year_boost: float = Field(ge=0, description="weight added for a birth year within one year")
+    document_boost: float = Field(ge=0, description="weight added for an exact document-number hit")
+    cache_prepared: int = Field(ge=0, description="prepared stored names kept in memory")
+
+
+@cache
+def default_index_config() -> IndexConfig:
+    """The shipped parameters (``palermo/screening/config.yaml``)."""
+    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
+    try:
+        return IndexConfig.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid candidate-index config in palermo/screening/config.yaml: {exc}") from exc

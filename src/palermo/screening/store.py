@@ -1,0 +1,57 @@
+"""Building the candidate index from the store's watchlist entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from palermo.db.watchlists import WatchlistEntry
+from palermo.screening.candidates import CandidateIndex, IndexEntry
+from palermo.screening.config import IndexConfig
+
+BATCH = 5000
+
+
+def entry_names(names: list[dict[str, Any]]) -> list[str]:
+    """The name strings of a ``WatchlistEntry.names`` list (``name`` or ``full_name`` of each item)."""
+    found = []
+    for item in names or []:
+        text = item.get("name") or item.get("full_name")
+        if isinstance(text, str) and text.strip():
+            found.append(text)
+    return found
+
+
+def birth_year(birth_date: str | None) -> int | None:
+    """The year of a partial ISO date (``1980``, ``1980-05``, ``1980-05-17``), else ``None``."""
+    if birth_date and len(birth_date) >= 4 and birth_date[:4].isdigit():
+        return int(birth_date[:4])
+    return None
+
+
+def index_entry(row: WatchlistEntry) -> IndexEntry:
+    return IndexEntry(row.id, entry_names(row.names), birth_year(row.birth_date), list(row.document_numbers or []))
+
+
+def current_entries(session: Session, today: dt.date | None = None) -> Iterator[IndexEntry]:
+    """Every watchlist entry that has not expired on ``today`` (default: the current UTC date)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    query = (
+        select(WatchlistEntry)
+        .where(or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= today))
+        .order_by(WatchlistEntry.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for row in session.scalars(query):
+        yield index_entry(row)
+
+
+def build_from_store(
+    session: Session, today: dt.date | None = None, config: IndexConfig | None = None
+) -> CandidateIndex:
+    """A candidate index of the store's current (not expired) watchlist entries."""
+    return CandidateIndex.build(current_entries(session, today), config)

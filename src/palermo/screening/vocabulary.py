@@ -1,0 +1,94 @@
+"""The token vocabulary of the candidate index: every distinct name token stored, and how to find similar ones.
+
+A query token finds stored tokens by the same evidence the name scorer uses (``palermo.names.align``): identical
+key or native form, shared equivalent-name symbol (``Bill``/``William``, ``محمد``/``Muhammad``), consonant
+skeleton, metaphone code, an initial of it, and edit-distance neighbours (rapidfuzz over the vocabulary keys).
+Each found token is then scored with the scorer's own token similarity, so retrieval and scoring agree.
+The vocabulary grows far slower than the entries (names share tokens), which keeps retrieval sub-linear.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from palermo.names.fast import FastScorer
+from palermo.names.tokens import NameToken, intern_token
+
+
+class Vocabulary:
+    """Distinct tokens with lookup tables by each kind of evidence."""
+
+    def __init__(self) -> None:
+        self.tokens: list[NameToken] = []
+        self.keys: list[str] = []
+        self._ids: dict[int, int] = {}
+        self._lookup: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def add(self, token: NameToken) -> int:
+        """The vocabulary index of ``token`` (added when new)."""
+        index = self._ids.get(token.uid)
+        if index is not None:
+            return index
+        index = len(self.tokens)
+        self.tokens.append(token)
+        self.keys.append(token.key)
+        self._ids[token.uid] = index
+        for lookup in _lookup_keys(token):
+            self._lookup[lookup].append(index)
+        return index
+
+    @classmethod
+    def from_contents(cls, contents: list[tuple[object, ...]]) -> Vocabulary:
+        vocabulary = cls()
+        for content in contents:
+            vocabulary.add(intern_token(*content))  # type: ignore[arg-type]
+        return vocabulary
+
+    def contents(self) -> list[tuple[object, ...]]:
+        return [token.content() for token in self.tokens]
+
+    def similar(self, query: NameToken, scorer: FastScorer, edit_floor: float, limit: int) -> list[tuple[int, float]]:
+        """Stored tokens the scorer aligns with ``query`` (similarity >= its align floor), with that similarity."""
+        found: set[int] = set()
+        for lookup in _query_keys(query):
+            found.update(self._lookup.get(lookup, ()))
+        if not query.is_initial and self.keys:
+            hits = process.extract(
+                query.key, self.keys, scorer=OSA.normalized_similarity, score_cutoff=edit_floor, limit=limit
+            )
+            found.update(index for _, _, index in hits)
+        floor = scorer.floor
+        similar = []
+        for index in found:
+            similarity = scorer.token_similarity(query, self.tokens[index])
+            if similarity >= floor:
+                similar.append((index, similarity))
+        return similar
+
+
+def _lookup_keys(token: NameToken) -> list[str]:
+    keys = [f"k:{token.key}", f"n:{token.native}", *(f"y:{s}" for s in token.symbols)]
+    if token.skeleton:
+        keys.append(f"s:{token.skeleton}")
+    if token.phonetic:
+        keys.append(f"p:{token.phonetic}")
+    if token.is_initial:
+        keys.append(f"i:{token.key}")
+    return keys
+
+
+def _query_keys(token: NameToken) -> list[str]:
+    keys = [f"k:{token.key}", f"n:{token.native}", *(f"y:{s}" for s in token.symbols)]
+    if token.skeleton:
+        keys.append(f"s:{token.skeleton}")
+    if token.phonetic:
+        keys.append(f"p:{token.phonetic}")
+    if not token.is_initial and token.key:
+        keys.append(f"i:{token.key[0]}")  # stored initials of this name
+    return keys

@@ -1,0 +1,120 @@
+"""The candidate index finds variants of listed names, caps common tokens, updates, and survives save/load."""
+
+from pathlib import Path
+
+import pytest
+
+from palermo.errors import InvalidInput, NotFound
+from palermo.logs import configure
+from palermo.screening import CandidateIndex, IndexConfig, IndexEntry, default_index_config, load_index, save_index
+
+LISTED = [
+    IndexEntry(1, ["Олена Шевченко", "Olena Shevchenko"], 1980, ["AB 123456"]),
+    IndexEntry(2, ["Vladimir Vladimirovich Putin"], 1952),
+    IndexEntry(3, ["محمد بن سلمان"], 1985),
+    IndexEntry(4, ["William Henry Gates"], 1955),
+    IndexEntry(5, ["Αλέξανδρος Παπαδόπουλος"]),
+    IndexEntry(6, ["习近平"]),
+    IndexEntry(7, ["양영호"]),
+    IndexEntry(8, ["Maria Gonzalez Rodriguez"], 1990, ["X-99"]),
+]
+FILLER = [IndexEntry(100 + i, [f"Mohammed {surname}"]) for i, surname in enumerate(["Ali", "Khan", "Hassan"] * 40)]
+
+
+@pytest.fixture(scope="module")
+def index() -> CandidateIndex:
+    return CandidateIndex.build(LISTED + FILLER)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Olena Shevcenko", 1),  # typo, Latin
+        ("SHEVCHENKO, Olena", 1),  # swapped order
+        ("Шевченко Олена", 1),  # native script, swapped
+        ("Владимир Путин", 2),  # transliterated, middle name dropped
+        ("Vladimir Putn", 2),  # typo
+        ("VladimirPutin", 2),  # letters run together
+        ("Mohammed bin Salman", 3),  # Arabic script stored
+        ("Bill Gates", 4),  # nickname
+        ("W. H. Gates", 4),  # initials
+        ("Alexandros Papadopoulos", 5),  # Greek stored
+        ("Xi Jinping", 6),  # Han stored
+        ("Yang Yeongho", 7),  # Hangul written as one token
+        ("Maria Rodriguez", 8),  # dropped second surname
+    ],
+)
+def test_variants_are_retrieved(index: CandidateIndex, query: str, expected: int) -> None:
+    assert expected in index.candidates([query])
+    assert index.search([query])[0].entry_id == expected
+
+
+def test_common_tokens_do_not_flood_the_candidates() -> None:
+    config = default_index_config().model_copy(update={"max_postings": 10, "top_k": 5})
+    small = CandidateIndex.build(LISTED + FILLER, config)
+    found = small.candidates(["Mohammed Hassan"])
+    assert len(found) <= 5
+    assert {small.search(["Mohammed Hassan"])[0].entry_name} == {"Mohammed Hassan"}
+    assert small.candidates(["Mohammed bin Salman"])[0] == 3
+
+
+def test_document_number_hits_rank_first(index: CandidateIndex) -> None:
+    assert index.candidates(["Someone Else"], document_numbers=["ab123456"])[0] == 1
+
+
+def test_birth_year_breaks_ties() -> None:
+    twins = CandidateIndex.build([IndexEntry(1, ["Anna Berg"], 1970), IndexEntry(2, ["Anna Berg"], 1990)])
+    assert twins.candidates(["Anna Berg"], birth_year=1990)[0] == 2
+    assert twins.candidates(["Anna Berg"], birth_year=1970)[0] == 1
+
+
+def test_add_and_remove() -> None:
+    index = CandidateIndex.build(LISTED)
+    index.add(IndexEntry(50, ["Ivan Petrenko"], None, ["ZZ1"]))
+    assert index.candidates(["Иван Петренко"])[0] == 50
+    index.remove(50)
+    assert 50 not in index.candidates(["Ivan Petrenko"], document_numbers=["ZZ1"])
+    assert len(index) == len(LISTED)
+    index.add(IndexEntry(50, ["Ivan Petrenko"]))
+    assert index.candidates(["Ivan Petrenko"])[0] == 50
+
+
+def test_add_twice_and_remove_unknown_raise() -> None:
+    index = CandidateIndex.build(LISTED)
+    with pytest.raises(InvalidInput, match="already"):
+        index.add(LISTED[0])
+    with pytest.raises(InvalidInput, match="not in"):
+        index.remove(999)
+
+
+def test_names_without_letters_are_skipped() -> None:
+    configure()  # CLI tests leave structlog bound to a closed stderr; the warning below must be writable
+    index = CandidateIndex.build([IndexEntry(1, ["---", "Anna Berg"])])
+    assert index.candidates(["Anna Berg"]) == [1]
+
+
+QUERIES = ["Olena Shevcenko", "Vladimir Putin", "Bill Gates", "Mohammed Ali", "Xi Jinping", "Maria Gonzales"]
+
+
+def test_save_load_round_trip_gives_the_same_results(tmp_path: Path) -> None:
+    index = CandidateIndex.build(LISTED + FILLER)
+    index.remove(2)
+    index.add(IndexEntry(60, ["Petro Shevchenko"]))
+    before = [(index.candidates([q]), index.search([q])) for q in QUERIES]
+    save_index(index, tmp_path / "index")
+    loaded = load_index(tmp_path / "index")
+    assert [(loaded.candidates([q]), loaded.search([q])) for q in QUERIES] == before
+    assert len(loaded) == len(index)
+    assert loaded.candidates(["x"], document_numbers=["AB123456"])[0] == 1
+    loaded.add(IndexEntry(61, ["Ivan Petrenko"]))
+    assert loaded.candidates(["Ivan Petrenko"])[0] == 61
+
+
+def test_load_without_index_raises(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no candidate index"):
+        load_index(tmp_path)
+
+
+def test_index_config_is_declared() -> None:
+    assert isinstance(default_index_config(), IndexConfig)
+    assert default_index_config().top_k >= 1
