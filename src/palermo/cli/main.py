@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import demo, ingest, node_commands
+from palermo.cli import demo, ingest, node_commands, serve, tokens, users
 
 app = typer.Typer(
     name="palermo",
@@ -21,6 +21,9 @@ app.command("ingest")(ingest.ingest)
 app.add_typer(ingest.sources_app, name="sources")
 app.command("schema")(ingest.schema)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
 
 
 @app.command("version")

@@ -1,5 +1,6 @@
 """Every table, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from palermo.db.accounts import ApiToken, LoginThrottle, User, WebSession
 from palermo.db.alerts import Alert, AlertEvent
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
@@ -13,11 +14,13 @@ __all__ = [
     "Agency",
     "Alert",
     "AlertEvent",
+    "ApiToken",
     "Base",
     "BorderPoint",
     "Contact",
     "IdentityDocument",
     "IngestRun",
+    "LoginThrottle",
     "Node",
     "Organisation",
     "PersonName",
@@ -27,6 +30,8 @@ __all__ = [
     "Source",
     "Transaction",
     "TravelEvent",
+    "User",
     "Watchlist",
     "WatchlistEntry",
+    "WebSession",
 ]

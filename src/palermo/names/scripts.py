@@ -74,4 +74,3 @@ def detect_script(text: str) -> str | None:
     if not counts:
         return None
     return counts.most_common(1)[0][0]
-
