@@ -6,17 +6,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import FastAPI, Response
 
 from palermo import __version__
-from palermo.api.deps import public
+from palermo.api.deps import API_PREFIX, public
 from palermo.api.errors import install_error_handlers
 from palermo.api.metrics import HttpMetrics, install_metrics
 from palermo.api.routers import auth, health, persons, sources, system, tokens, users
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 
-API_PREFIX = "/api/v1"
 DOMAIN_ROUTERS = (auth.router, users.router, tokens.router, sources.router, persons.router, system.router)
 
 
@@ -36,11 +35,8 @@ def create_app(node: Node | None = None) -> FastAPI:
     metrics = HttpMetrics()
     install_error_handlers(app)
     install_metrics(app, metrics)
-    api = APIRouter(prefix=API_PREFIX)
-    for router in DOMAIN_ROUTERS:
-        api.include_router(router)
-    app.include_router(api)
-    app.include_router(health.router)
+    for router in (*DOMAIN_ROUTERS, health.router):
+        app.include_router(router)  # routers carry their full prefix, so route templates are whole paths
 
     @app.get("/metrics", include_in_schema=False, **public())
     def prometheus_metrics() -> Response:

@@ -23,6 +23,7 @@ from palermo.db.engine import session_factory
 from palermo.errors import NotAuthenticated
 from palermo.node import Node
 
+API_PREFIX = "/api/v1"
 PERMISSION_KEY = "x-palermo-permission"
 PUBLIC = "public"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response
 from pydantic import BaseModel, Field
 
-from palermo.api.deps import ActorDep, NodeDep, SessionDep, client_address, permitted, public
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, client_address, permitted, public
 from palermo.api.schemas import Message, UserOut
 from palermo.auth import login, sessions, users
 from palermo.auth.users import user_info
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
 
 class LoginIn(BaseModel):

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from palermo.api.deps import ActorDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, SessionDep, permitted
 from palermo.persons import lookup
 
-router = APIRouter(prefix="/persons", tags=["persons"])
+router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 
 
 class NameOut(BaseModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from palermo.api.deps import ActorDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, SessionDep, permitted
 from palermo.ingest import sources
 
-router = APIRouter(prefix="/sources", tags=["sources"])
+router = APIRouter(prefix=f"{API_PREFIX}/sources", tags=["sources"])
 
 
 class SourceOut(BaseModel):

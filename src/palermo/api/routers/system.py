@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from palermo.api.deps import ActorDep, NodeDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
 from palermo.node_status import node_status
 
-router = APIRouter(prefix="/system", tags=["system"])
+router = APIRouter(prefix=f"{API_PREFIX}/system", tags=["system"])
 
 
 class NodeStatusOut(BaseModel):

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.api.deps import ActorDep, NodeDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
 from palermo.auth import tokens
 from palermo.auth.tokens import MAX_DAYS
 
-router = APIRouter(prefix="/tokens", tags=["tokens"])
+router = APIRouter(prefix=f"{API_PREFIX}/tokens", tags=["tokens"])
 
 
 class TokenIn(BaseModel):

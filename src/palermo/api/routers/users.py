@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from palermo.api.deps import ActorDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, SessionDep, permitted
 from palermo.api.schemas import UserOut
 from palermo.auth import users
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"])
 
 Username = Annotated[str, Path(min_length=1, max_length=64)]
 
