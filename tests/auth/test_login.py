@@ -135,7 +135,8 @@ def test_totp_second_factor(node: Node) -> None:
     secret = enrol_totp(node, "alice")
     row = stored(node, "alice")
     assert row.totp_enabled
-    assert row.totp_secret_encrypted is not None and secret not in row.totp_secret_encrypted
+    assert row.totp_secret_encrypted is not None
+    assert secret not in row.totp_secret_encrypted
     now = dt.datetime.now(dt.UTC)
     with pytest.raises(NotAuthenticated, match="give the current TOTP code"):
         attempt(node, "alice", PASSWORD, now=now)

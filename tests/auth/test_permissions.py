@@ -66,7 +66,7 @@ def test_a_granted_access_record_carries_the_justification_and_subject() -> None
 def test_token_scopes_narrow_the_role() -> None:
     scoped = actor("analyst", scopes=frozenset({"sources.read"}))
     assert effective_permissions(scoped) == {"sources.read"}
-    with pytest.raises(PermissionDenied, match="not scoped for 'ingest.write'"):
+    with pytest.raises(PermissionDenied, match=r"not scoped for 'ingest\.write'"):
         authorize(scoped, "ingest.write")
 
 
@@ -110,9 +110,9 @@ def test_anything_else_is_refused_with_how_to(text: str) -> None:
 
 @given(st.text(max_size=80))
 def test_any_text_is_a_justification_or_a_clear_refusal(text: str) -> None:
+    outcome: str
     try:
-        parsed = parse_justification(text, PATTERN)
+        outcome = parse_justification(text, PATTERN).value
     except PermissionDenied as refused:
-        assert HEADER in refused.message
-    else:
-        assert parsed.value == text.strip()
+        outcome = refused.message
+    assert outcome == text.strip() or HEADER in outcome
