@@ -26,6 +26,7 @@ from palermo.node import Node
 API_PREFIX = "/api/v1"
 PERMISSION_KEY = "x-palermo-permission"
 PUBLIC = "public"
+MAX_ROW_ID = 2**31 - 1  # integer primary keys are 32-bit on PostgreSQL
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An API token (`plm_...`) from POST /api/v1/tokens.")

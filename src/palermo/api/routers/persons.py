@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from palermo.api.deps import API_PREFIX, ActorDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
 from palermo.persons import lookup
 
 router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
@@ -48,6 +48,6 @@ def search_persons(
 
 
 @router.get("/{person_id}", **permitted("persons.read"))
-def get_person(person_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, actor: ActorDep) -> PersonOut:
+def get_person(person_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], session: SessionDep, actor: ActorDep) -> PersonOut:
     """One person record with names, nationalities, provenance and handling. Needs a justification."""
     return PersonOut.model_validate(lookup.get_person(session, actor, person_id))

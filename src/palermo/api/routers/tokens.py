@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
 from palermo.auth import tokens
 from palermo.auth.tokens import MAX_DAYS
 
@@ -58,6 +58,6 @@ def create_token(body: TokenIn, session: SessionDep, actor: ActorDep, node: Node
 
 
 @router.delete("/{token_id}", **permitted("auth.self"))
-def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep, actor: ActorDep) -> TokenOut:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], session: SessionDep, actor: ActorDep) -> TokenOut:
     """Revoke a token (yours, or anyone's for administrators); it stops working at once."""
     return TokenOut.model_validate(tokens.revoke_token(session, actor, token_id))
