@@ -93,3 +93,18 @@ def test_a_token_cannot_exceed_its_owner(env: dict[str, str]) -> None:
     )
     assert result.exit_code == 5
     assert "does not hold it" in result.output
+
+
+def test_person_commands_need_a_justification(env: dict[str, str], tmp_path: Path) -> None:
+    data = tmp_path / "persons.csv"
+    data.write_text("source_key,surname,given_names\np1,Novak,Petra\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(data), "--source", "s", "--kind", "persons"], env=env).exit_code == 0
+    refused = runner.invoke(app, ["persons", "search", "novak"], env=env)
+    assert refused.exit_code == 5
+    assert "--justification" in " ".join(refused.output.split())
+    found = runner.invoke(app, ["persons", "search", "novak", "--justification", "criminal_investigation"], env=env)
+    assert found.exit_code == 0, found.output
+    assert "Petra Novak" in found.output
+    shown = runner.invoke(app, ["persons", "show", "1"], env={**env, "PALERMO_JUSTIFICATION": "JIT-2026-0042"})
+    assert shown.exit_code == 0, shown.output
+    assert '"handling": "H0"' in shown.output

@@ -1,9 +1,9 @@
 """Web sessions: a random id in a Secure, HttpOnly, SameSite=Lax cookie; the row keeps its SHA-256.
 
 Each session has its own CSRF token (double submit: a readable cookie that the page echoes in the
-``X-CSRF-Token`` header or a ``csrf_token`` form field); the row keeps the token's hash too, so a cookie planted
-by another site does not pass. Sessions end after ``PALERMO_SESSION_IDLE_MINUTES`` without a request and
-``PALERMO_SESSION_MAX_HOURS`` after login.
+``X-CSRF-Token`` header; pages will add a ``csrf_token`` form field); the row keeps the token's hash too,
+so a cookie planted by another site does not pass. Sessions end after ``PALERMO_SESSION_IDLE_MINUTES``
+without a request and ``PALERMO_SESSION_MAX_HOURS`` after login.
 """
 
 from __future__ import annotations
@@ -86,8 +86,7 @@ def check_csrf(row: WebSession, token: str | None) -> None:
     """Refuse a state-changing request whose CSRF token is missing or not this session's."""
     if not token or not hmac.compare_digest(sha256(token), row.csrf_hash):
         raise PermissionDenied(
-            f"missing or wrong CSRF token: send the value of the {CSRF_COOKIE} cookie in the {CSRF_HEADER} "
-            "header (or the csrf_token form field)"
+            f"missing or wrong CSRF token: send the value of the {CSRF_COOKIE} cookie in the {CSRF_HEADER} header"
         )
 
 

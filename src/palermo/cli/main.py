@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import demo, ingest, node_commands, serve, tokens, users
+from palermo.cli import demo, ingest, node_commands, persons, serve, tokens, users
 
 app = typer.Typer(
     name="palermo",
@@ -24,6 +24,7 @@ app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(persons.app, name="persons")
 
 
 @app.command("version")
