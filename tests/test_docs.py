@@ -51,3 +51,39 @@ def test_every_field_of_every_kind_is_in_formats_md(kind: str) -> None:
     text = (DOCS / "formats.md").read_text(encoding="utf-8")
     assert f"### `{kind}`" in text
     assert [name for name, _, _ in field_rows(kind) if f"`{name}`" not in text] == []
+
+
+def permission_table() -> str:
+    """The permission table of docs/security.md, as permissions.yaml says it must read."""
+    from palermo.auth.permissions import permissions
+    from palermo.db.accounts import ROLES
+
+    head = "| permission | personal data | " + " | ".join(f"`{r}`" for r in ROLES) + " | description |"
+    rule = "| --- | --- | " + " | ".join("---" for _ in ROLES) + " | --- |"
+    rows = [
+        f"| `{p.id}` | {'yes' if p.personal_data else 'no'} | "
+        + " | ".join("✓" if r in p.roles else "" for r in ROLES)
+        + f" | {p.description} |"
+        for p in permissions().values()
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def test_security_md_permission_table_matches_permissions_yaml() -> None:
+    assert permission_table() in (DOCS / "security.md").read_text(encoding="utf-8")
+
+
+def test_every_api_route_is_in_api_md() -> None:
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from palermo.api.app import DOMAIN_ROUTERS
+
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    routes = [
+        f"`{method} {context.path}`"
+        for router in DOMAIN_ROUTERS
+        for context in iter_route_contexts(router.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in sorted(context.methods or ())
+    ]
+    assert [r for r in routes if r not in text] == []

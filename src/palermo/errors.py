@@ -62,6 +62,22 @@ class Conflict(PalermoError):
     code = "conflict"
 
 
+class NotAuthenticated(PalermoError):
+    """No valid credentials: no session, an unknown or expired token, or a wrong password."""
+
+    status_code = 401
+    exit_code = 5
+    code = "not_authenticated"
+
+
+class TooManyAttempts(PalermoError):
+    """Login is locked for this user or client address after repeated failures."""
+
+    status_code = 429
+    exit_code = 5
+    code = "too_many_attempts"
+
+
 class PermissionDenied(PalermoError):
     """The actor may not perform this operation, or gave no justification where one is required."""
 

@@ -52,6 +52,31 @@ class Settings(BaseSettings):
         None,
         description="Justification (case reference or legal-basis code) for CLI consultations of personal data.",
     )
+    case_reference_pattern: str = Field(
+        r"^[A-Z][A-Z0-9]{1,15}[-/][0-9]{2,4}[-/][0-9A-Z]{1,12}$",
+        description="Regular expression a case reference must match to justify a consultation of personal data "
+        "(e.g. `JIT-2026-0042`); the alternative is a legal-basis code from `legal_bases.yaml`.",
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins (per user and per client address) before a lockout starts."
+    )
+    login_lockout_seconds: int = Field(
+        300,
+        ge=1,
+        le=86_400,
+        description="First lockout after too many failed logins; each further failure doubles it (capped at a day).",
+    )
+    session_idle_minutes: int = Field(
+        30, ge=1, le=1440, description="A web session ends after this many minutes without a request."
+    )
+    session_max_hours: int = Field(12, ge=1, le=168, description="A web session ends this many hours after login.")
+    cookie_secure: bool = Field(
+        True,
+        description="Send session cookies with the Secure flag (HTTPS only). Turn off only for local plain-HTTP use.",
+    )
+    token_default_days: int = Field(
+        90, ge=1, le=3650, description="Lifetime of an API token when its creator gives none."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", description="Log level of library events (stderr)."
     )

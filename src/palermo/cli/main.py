@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import audit, demo, documents, ingest, node_commands, synth
+from palermo.cli import audit, demo, documents, ingest, node_commands, persons, serve, synth, tokens, users
 
 app = typer.Typer(
     name="palermo",
@@ -24,6 +24,10 @@ app.add_typer(documents.app, name="documents")
 app.add_typer(audit.app, name="audit")
 app.command("synth")(synth.synth)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(persons.app, name="persons")
 
 
 @app.command("version")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from palermo.cli.common import console, reports_errors, settings
+from palermo.auth.bootstrap import create_first_admin
+from palermo.cli.common import console, os_user, reports_errors, settings
 from palermo.db import migrate
 from palermo.db.engine import make_engine
 from palermo.node import init_node
@@ -18,10 +19,18 @@ db_app = typer.Typer(
 def init(
     agency_name: str = typer.Option(None, help="Full name of the agency operating this node."),
     country: str = typer.Option(None, help="Country of the agency (ISO 3166 alpha-3)."),
+    admin: str = typer.Option("admin", help="Username of the first administrator."),
 ) -> None:
-    """Initialise a node: home folder, database at the latest migration, node id."""
+    """Initialise a node: home folder, database at the latest migration, node id, first administrator."""
     node = init_node(settings(), agency_name=agency_name, country=country)
     console.print(f"Initialised node [bold]{node.node_id}[/] (agency {node.agency_code}) in {node.home}")
+    first = create_first_admin(node, os_user(), admin)
+    console.print(
+        f"Administrator [bold]{first.user.username}[/], one-time password (shown once, change it at first login): "
+        f"[bold]{first.one_time_password}[/]",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @db_app.command("upgrade")

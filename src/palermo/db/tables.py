@@ -1,5 +1,6 @@
 """Every table, imported in one place so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from palermo.db.accounts import ApiToken, LoginThrottle, User, WebSession
 from palermo.db.alerts import Alert, AlertEvent
 from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
@@ -14,6 +15,7 @@ __all__ = [
     "Agency",
     "Alert",
     "AlertEvent",
+    "ApiToken",
     "AuditEntry",
     "AuditLogState",
     "Base",
@@ -21,6 +23,7 @@ __all__ = [
     "Contact",
     "IdentityDocument",
     "IngestRun",
+    "LoginThrottle",
     "Node",
     "Organisation",
     "PersonName",
@@ -31,6 +34,8 @@ __all__ = [
     "Transaction",
     "TravelEvent",
     "TreeHead",
+    "User",
     "Watchlist",
     "WatchlistEntry",
+    "WebSession",
 ]

@@ -8,6 +8,8 @@ import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
 from palermo.db.reference import Agency, Source
 from palermo.errors import InvalidInput, NotFound
 from palermo.taxonomies import taxonomy
@@ -141,3 +143,9 @@ def list_sources(session: Session) -> list[SourceDefaults]:
         select(Source, Agency.code).join(Agency, Agency.id == Source.agency_id).order_by(Source.name)
     )
     return [_defaults(source, code) for source, code in rows]
+
+
+def list_sources_for(session: Session, actor: Actor) -> list[SourceDefaults]:
+    """:func:`list_sources`, for an actor holding ``sources.read``."""
+    guard(session, actor, "sources.read")
+    return list_sources(session)

@@ -1,0 +1,46 @@
+"""``create_app()``: the FastAPI application of one node.
+
+``/api/v1/...`` carries the API (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/v1/docs``); ``/healthz``,
+``/readyz`` and ``/metrics`` sit at the root for orchestrators and Prometheus.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Response
+
+from palermo import __version__
+from palermo.api.deps import API_PREFIX, public
+from palermo.api.errors import install_error_handlers
+from palermo.api.metrics import HttpMetrics, install_metrics
+from palermo.api.routers import auth, health, persons, sources, system, tokens, users
+from palermo.node import Node, open_node
+from palermo.settings import get_settings
+
+DOMAIN_ROUTERS = (auth.router, users.router, tokens.router, sources.router, persons.router, system.router)
+
+
+def create_app(node: Node | None = None) -> FastAPI:
+    """The app for ``node`` (default: the node of this process's settings, opened now)."""
+    node = node or open_node(get_settings())
+    app = FastAPI(
+        title="Palermo",
+        version=__version__,
+        description="API of a Palermo node. Authenticate with a session cookie or an API token; "
+        "consultations of personal data need the X-Palermo-Justification header.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.node = node
+    metrics = HttpMetrics()
+    install_error_handlers(app)
+    install_metrics(app, metrics)
+    for router in (*DOMAIN_ROUTERS, health.router):
+        app.include_router(router)  # routers carry their full prefix, so route templates are whole paths
+
+    @app.get("/metrics", include_in_schema=False, **public())
+    def prometheus_metrics() -> Response:
+        """Prometheus exposition of request counts and latencies."""
+        return metrics.render()
+
+    return app

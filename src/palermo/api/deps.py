@@ -1,0 +1,126 @@
+"""Dependencies in the annotated style: ``SessionDep``, ``NodeDep``, ``ActorDep``, and route permissions.
+
+Every route declares its permission with ``**permitted("persons.read")`` (or ``**public()``): the declaration
+is visible in OpenAPI (``x-palermo-permission``), enforced before the handler runs, and enforced again (with the
+justification) by the core operation the handler calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from palermo.auth import sessions, tokens
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor, token_actor, user_actor
+from palermo.auth.justification import HEADER, optional_justification
+from palermo.auth.permissions import effective_permissions, permission
+from palermo.db.engine import session_factory
+from palermo.errors import NotAuthenticated
+from palermo.node import Node
+
+API_PREFIX = "/api/v1"
+PERMISSION_KEY = "x-palermo-permission"
+PUBLIC = "public"
+MAX_ROW_ID = 2**31 - 1  # integer primary keys are 32-bit on PostgreSQL
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+bearer_scheme = HTTPBearer(auto_error=False, description="An API token (`plm_...`) from POST /api/v1/tokens.")
+cookie_scheme = APIKeyCookie(
+    name=sessions.SESSION_COOKIE, auto_error=False, description="Web session cookie from POST /api/v1/auth/login."
+)
+
+
+def get_node(request: Request) -> Node:
+    node: Node = request.app.state.node
+    return node
+
+
+NodeDep = Annotated[Node, Depends(get_node)]
+
+
+def get_session(node: NodeDep) -> Iterator[Session]:
+    """One session per request: committed when the handler returns, rolled back when it raises."""
+    with session_factory(node.engine)() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _from_token(session: Session, node: Node, request: Request, secret: str) -> Actor:
+    user, row = tokens.resolve_token(session, secret)
+    scopes = frozenset(row.scopes.split())
+    return token_actor(user, node.agency_code, token_id=row.id, scopes=scopes, client_address=client_address(request))
+
+
+def _from_cookie(session: Session, node: Node, request: Request, session_id: str) -> Actor:
+    user, row = sessions.resolve_session(session, session_id, settings=node.settings)
+    if request.method not in SAFE_METHODS:
+        sessions.check_csrf(row, request.headers.get(sessions.CSRF_HEADER))
+    return user_actor(user, node.agency_code, client_address=client_address(request))
+
+
+def get_actor(
+    request: Request,
+    session: SessionDep,
+    node: NodeDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+    justification: Annotated[
+        str | None,
+        Header(
+            alias=HEADER,
+            max_length=300,
+            description="Why personal data is consulted: a case reference or a legal-basis code.",
+        ),
+    ] = None,
+) -> Actor:
+    """The one acting, from a bearer token or a session cookie (CSRF-checked on state-changing requests)."""
+    if bearer is not None and bearer.scheme.lower() == "bearer":
+        actor = _from_token(session, node, request, bearer.credentials)
+    elif cookie:
+        actor = _from_cookie(session, node, request, cookie)
+    else:
+        raise NotAuthenticated("log in (POST /api/v1/auth/login) or send an API token as `Authorization: Bearer ...`")
+    return actor.justified(optional_justification(justification, node.settings.case_reference_pattern))
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+class RoutePermission:
+    """Refuses, before the handler runs, an actor who does not hold the route's permission at all."""
+
+    def __init__(self, permission_id: str) -> None:
+        self.permission_id = permission(permission_id).id
+
+    def __call__(self, actor: ActorDep, session: SessionDep) -> None:
+        if self.permission_id not in effective_permissions(actor):
+            guard(session, actor, self.permission_id)
+
+
+def permitted(permission_id: str) -> dict[str, Any]:
+    """Route keyword arguments that declare and enforce ``permission_id``."""
+    return {
+        "dependencies": [Depends(RoutePermission(permission_id))],
+        "openapi_extra": {PERMISSION_KEY: permission_id},
+    }
+
+
+def public() -> dict[str, Any]:
+    """Route keyword arguments declaring a route open to anyone (health, login)."""
+    return {"openapi_extra": {PERMISSION_KEY: PUBLIC}}

@@ -1,0 +1,105 @@
+"""Login, logout, one's own account: password change and TOTP enrolment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Request, Response
+from pydantic import BaseModel, Field
+
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, client_address, permitted, public
+from palermo.api.schemas import Message, UserOut
+from palermo.auth import login, sessions, users
+from palermo.auth.users import user_info
+
+router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    totp: str | None = Field(None, max_length=16, description="Current code of the second factor, when enabled.")
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(description=f"Echo in the {sessions.CSRF_HEADER} header of state-changing requests.")
+    expires_at: dt.datetime
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class TotpSetupOut(BaseModel):
+    secret: str
+    provisioning_uri: str
+
+
+class TotpConfirmIn(BaseModel):
+    code: str = Field(min_length=6, max_length=16)
+
+
+def _set_cookies(response: Response, started: sessions.NewSession, secure: bool) -> None:
+    common = {"secure": secure, "samesite": "lax", "path": "/"}
+    response.set_cookie(sessions.SESSION_COOKIE, started.session_id, httponly=True, **common)  # type: ignore[arg-type]
+    response.set_cookie(sessions.CSRF_COOKIE, started.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+
+
+@router.post("/login", **public())
+def log_in(body: LoginIn, request: Request, response: Response, session: SessionDep, node: NodeDep) -> LoginOut:
+    """Check username, password (and TOTP code); start a web session in a Secure, HttpOnly, SameSite=Lax cookie."""
+    user = login.authenticate(
+        session,
+        username=body.username,
+        password=body.password,
+        totp_code=body.totp,
+        client_address=client_address(request),
+        settings=node.settings,
+    )
+    started = sessions.start_session(session, user, client_address=client_address(request), settings=node.settings)
+    _set_cookies(response, started, node.settings.cookie_secure)
+    return LoginOut(
+        user=UserOut.of(user_info(session, user)), csrf_token=started.csrf_token, expires_at=started.expires_at
+    )
+
+
+@router.post("/logout", **permitted("auth.self"))
+def log_out(
+    response: Response,
+    session: SessionDep,
+    palermo_session: Annotated[str | None, Cookie(include_in_schema=False)] = None,
+) -> Message:
+    """End the current web session."""
+    if palermo_session:
+        sessions.end_session(session, palermo_session)
+    response.delete_cookie(sessions.SESSION_COOKIE, path="/")
+    response.delete_cookie(sessions.CSRF_COOKIE, path="/")
+    return Message(message="logged out")
+
+
+@router.get("/me", **permitted("auth.self"))
+def me(session: SessionDep, actor: ActorDep) -> UserOut:
+    """The signed-in user."""
+    return UserOut.of(users.current_user(session, actor))
+
+
+@router.post("/password", **permitted("auth.self"))
+def change_password(body: PasswordIn, session: SessionDep, actor: ActorDep) -> UserOut:
+    """Change one's own password (required after a one-time password)."""
+    return UserOut.of(users.change_password(session, actor, current=body.current_password, new=body.new_password))
+
+
+@router.post("/totp", **permitted("auth.self"))
+def begin_totp(session: SessionDep, actor: ActorDep, node: NodeDep) -> TotpSetupOut:
+    """Start enrolling a TOTP second factor: the secret and its otpauth:// URI, shown once."""
+    secret, uri = users.begin_totp(session, actor, node.settings.secret_key)
+    return TotpSetupOut(secret=secret, provisioning_uri=uri)
+
+
+@router.post("/totp/confirm", **permitted("auth.self"))
+def confirm_totp(body: TotpConfirmIn, session: SessionDep, actor: ActorDep, node: NodeDep) -> UserOut:
+    """Activate the second factor with a code from the authenticator app."""
+    return UserOut.of(users.confirm_totp(session, actor, body.code, node.settings.secret_key))

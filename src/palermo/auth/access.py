@@ -1,0 +1,48 @@
+"""The one place where access decisions leave the core: every :func:`guard` call ends in :func:`record_access`.
+
+The audit log hooks in here (``add_access_hook(lambda session, record: audit.append(session, record.to_entry()))``);
+until then each decision is a structured log event. Denials are recorded too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from palermo.auth.actor import Actor
+from palermo.auth.permissions import AccessRecord, evaluate
+from palermo.errors import PermissionDenied
+from palermo.logs import get_logger
+
+log = get_logger(__name__)
+
+AccessHook = Callable[[Session, AccessRecord], None]
+_hooks: list[AccessHook] = []
+
+
+def add_access_hook(hook: AccessHook) -> None:
+    """Call ``hook(session, record)`` for every access decision, inside the operation's transaction."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def remove_access_hook(hook: AccessHook) -> None:
+    if hook in _hooks:
+        _hooks.remove(hook)
+
+
+def record_access(session: Session, record: AccessRecord) -> None:
+    log.info("access", **record.to_entry())
+    for hook in list(_hooks):
+        hook(session, record)
+
+
+def guard(session: Session, actor: Actor, permission_id: str, *, subject: str | None = None) -> AccessRecord:
+    """Check ``actor`` may do ``permission_id`` (with a justification where personal data is consulted), record
+    the decision, and raise :class:`PermissionDenied` when refused."""
+    record = evaluate(actor, permission_id, subject=subject)
+    record_access(session, record)
+    if not record.granted:
+        raise PermissionDenied(record.reason, permission=permission_id)
+    return record

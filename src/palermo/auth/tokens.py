@@ -1,0 +1,166 @@
+"""API bearer tokens: random, shown once, stored as SHA-256, scoped, expiring, revocable, with last use.
+
+A token is ``plm_`` + 43 URL-safe characters. Its scopes are a subset of its owner's permissions when created;
+at each use they are intersected with the owner's role again, so a demoted user's tokens shrink with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.auth.clock import as_utc, utcnow
+from palermo.auth.permissions import effective_permissions, permissions, role_permissions
+from palermo.auth.sessions import sha256
+from palermo.auth.users import find_user
+from palermo.db.accounts import ApiToken, User
+from palermo.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+
+TOKEN_PREFIX = "plm_"  # noqa: S105 (a visible prefix, not a secret)
+MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as listed: never its secret or hash."""
+
+    id: int
+    name: str
+    username: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewToken:
+    info: TokenInfo
+    secret: str
+
+
+def _info(row: ApiToken, username: str) -> TokenInfo:
+    return TokenInfo(
+        id=row.id,
+        name=row.name,
+        username=username,
+        prefix=row.prefix,
+        scopes=tuple(row.scopes.split()),
+        created_at=as_utc(row.created_at),
+        expires_at=as_utc(row.expires_at),
+        revoked_at=as_utc(row.revoked_at),
+        last_used_at=as_utc(row.last_used_at),
+    )
+
+
+def _owner(session: Session, actor: Actor, username: str | None) -> User:
+    """The user a token operation is about: oneself, or anyone with ``tokens.manage_all``."""
+    if username is None or (actor.user_id is not None and username == _username(session, actor.user_id)):
+        guard(session, actor, "auth.self")
+        if actor.user_id is None:
+            raise InvalidInput("name the user whose tokens these are (--user)")
+        user = session.get(User, actor.user_id)
+        assert user is not None
+        return user
+    guard(session, actor, "tokens.manage_all", subject=f"user:{username}")
+    return find_user(session, username)
+
+
+def _username(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.username if user else ""
+
+
+def _scopes(actor: Actor, owner: User, requested: list[str] | None) -> tuple[str, ...]:
+    held = role_permissions(owner.role)
+    if actor.user_id == owner.id:
+        held &= effective_permissions(actor)
+    if not requested:
+        return tuple(sorted(held))
+    for scope in requested:
+        if scope not in permissions():
+            raise InvalidInput(f"unknown permission {scope!r} in scopes; see permissions.yaml", field="scopes")
+        if scope not in held:
+            raise PermissionDenied(f"cannot scope a token for {scope!r}: {owner.username} does not hold it")
+    return tuple(sorted(set(requested)))
+
+
+def create_token(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    scopes: list[str] | None,
+    days: int,
+    username: str | None = None,
+    now: dt.datetime | None = None,
+) -> NewToken:
+    """A new token for ``username`` (default: the actor), limited to ``scopes`` (default: all they hold)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"token lifetime must be 1 to {MAX_DAYS} days, got {days}", field="days")
+    if not name.strip():
+        raise InvalidInput("a token needs a name saying what it is for", field="name")
+    owner = _owner(session, actor, username)
+    now = now or utcnow()
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        token_hash=sha256(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        name=name.strip()[:200],
+        user_id=owner.id,
+        scopes=" ".join(_scopes(actor, owner, scopes)),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    session.add(row)
+    session.flush()
+    return NewToken(_info(row, owner.username), secret)
+
+
+def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = None) -> tuple[User, ApiToken]:
+    """The owner of a live token (its last use stamped), or :class:`NotAuthenticated`."""
+    now = now or utcnow()
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == sha256(secret))).first()
+    if row is None:
+        raise NotAuthenticated("unknown API token")
+    if row.revoked_at is not None:
+        raise NotAuthenticated(f"API token {row.prefix}… was revoked")
+    expires = as_utc(row.expires_at)
+    if expires is None or expires <= now:
+        raise NotAuthenticated(f"API token {row.prefix}… expired; create a new one")
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        raise NotAuthenticated("the API token's account is disabled")
+    row.last_used_at = now
+    return user, row
+
+
+def list_tokens(
+    session: Session, actor: Actor, *, username: str | None = None, everyone: bool = False
+) -> list[TokenInfo]:
+    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    if everyone:
+        guard(session, actor, "tokens.manage_all")
+    else:
+        query = query.where(ApiToken.user_id == _owner(session, actor, username).id)
+    return [_info(row, name) for row, name in session.execute(query)]
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int, *, now: dt.datetime | None = None) -> TokenInfo:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"no API token with id {token_id}")
+    owner = session.get(User, row.user_id)
+    assert owner is not None
+    _owner(session, actor, owner.username)
+    if row.revoked_at is None:
+        row.revoked_at = now or utcnow()
+    return _info(row, owner.username)

@@ -1,0 +1,30 @@
+"""``palermo serve``: the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from palermo.cli.common import node, reports_errors
+
+
+@reports_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
+    proxy_headers: bool = typer.Option(False, help="Trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy)."),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", help="Proxies whose X-Forwarded-* headers are trusted."),
+) -> None:
+    """Serve the HTTP API (and health checks and metrics) with uvicorn."""
+    node()  # fail early, with a clear message, when the node is missing or its schema is behind
+    uvicorn.run(
+        "palermo.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_level="warning",
+    )

@@ -1,0 +1,99 @@
+"""Read one person record, or search person records by name: personal data, so every call is guarded.
+
+Special-category records (victims, minors) are visible only to actors who also hold ``victims.read``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.auth.permissions import effective_permissions
+from palermo.db.base import PROVENANCE_COLUMNS
+from palermo.db.persons import PersonName, PersonRecord
+from palermo.db.reference import Source
+from palermo.errors import InvalidInput, NotFound
+
+SPECIAL_CATEGORY_PERMISSION = "victims.read"
+MAX_RESULTS = 200
+
+
+@dataclass(frozen=True)
+class NameView:
+    kind: str
+    full_name: str
+    given_names: str | None
+    surname: str | None
+    script: str | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """One person record with its names, nationalities and every provenance and handling field."""
+
+    id: int
+    source: str
+    birth_date: str | None
+    birth_place: str | None
+    sex: str | None
+    names: tuple[NameView, ...]
+    nationalities: tuple[str, ...]
+    provenance: dict[str, Any]
+
+
+def _view(record: PersonRecord, source_name: str) -> PersonView:
+    return PersonView(
+        id=record.id,
+        source=source_name,
+        birth_date=record.birth_date,
+        birth_place=record.birth_place,
+        sex=record.sex,
+        names=tuple(NameView(n.kind, n.full_name, n.given_names, n.surname, n.script) for n in record.names),
+        nationalities=tuple(n.country for n in record.nationalities),
+        provenance={column: getattr(record, column) for column in PROVENANCE_COLUMNS},
+    )
+
+
+def _may_see_special(actor: Actor) -> bool:
+    return SPECIAL_CATEGORY_PERMISSION in effective_permissions(actor)
+
+
+def get_person(session: Session, actor: Actor, person_id: int) -> PersonView:
+    """The person record ``person_id``; :class:`NotFound` also when it is special-category and not for this actor."""
+    guard(session, actor, "persons.read", subject=f"person_records:{person_id}")
+    row = session.execute(
+        select(PersonRecord, Source.name)
+        .join(Source, Source.id == PersonRecord.source_id)
+        .where(PersonRecord.id == person_id)
+        .options(selectinload(PersonRecord.names), selectinload(PersonRecord.nationalities))
+    ).first()
+    if row is None or (row[0].sensitivity != "ordinary" and not _may_see_special(actor)):
+        raise NotFound(f"no person record with id {person_id}")
+    return _view(row[0], row[1])
+
+
+def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50) -> list[PersonView]:
+    """Person records with a name containing ``name`` (case-insensitive), at most ``limit``."""
+    needle = name.strip().lower()
+    if len(needle) < 2:
+        raise InvalidInput("a name search needs at least 2 characters", field="name")
+    if not 1 <= limit <= MAX_RESULTS:
+        raise InvalidInput(f"limit must be 1 to {MAX_RESULTS}", field="limit")
+    guard(session, actor, "persons.search", subject=f"name~{needle}")
+    matching = select(PersonName.person_id).where(func.lower(PersonName.full_name).contains(needle, autoescape=True))
+    query = (
+        select(PersonRecord, Source.name)
+        .join(Source, Source.id == PersonRecord.source_id)
+        .where(PersonRecord.id.in_(matching))
+        .options(selectinload(PersonRecord.names), selectinload(PersonRecord.nationalities))
+        .order_by(PersonRecord.id)
+        .limit(limit)
+    )
+    if not _may_see_special(actor):
+        query = query.where(PersonRecord.sensitivity == "ordinary")
+    return [_view(record, source) for record, source in session.execute(query)]

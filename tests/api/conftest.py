@@ -1,0 +1,30 @@
+"""The app of a real node on each backend, and an in-process client speaking HTTPS (cookies are Secure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from palermo.api import create_app
+from palermo.node import Node
+
+
+@pytest.fixture
+def app(node: Node) -> FastAPI:
+    return create_app(node)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+def bearer(secret: str, justification: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {secret}"}
+    if justification:
+        headers["X-Palermo-Justification"] = justification
+    return headers

@@ -1,0 +1,77 @@
+"""The app as a client meets it: health, readiness, metrics, JSON errors, 422 field messages."""
+
+from __future__ import annotations
+
+from alembic import command
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from palermo.db import migrate
+from palermo.node import Node
+from tests.api.conftest import bearer
+from tests.auth.helpers import make_token, make_user
+
+
+def test_healthz_answers_without_credentials(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "schema_revision": None}
+
+
+def test_readyz_reports_the_schema_revision(client: TestClient, node: Node) -> None:
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.json()["schema_revision"] == migrate.head_revision(node.engine)
+
+
+def test_readyz_is_503_when_the_store_is_behind(client: TestClient, node: Node) -> None:
+    command.downgrade(migrate.alembic_config(node.engine), "0001")
+    answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "store"
+    assert "palermo db upgrade" in answer.json()["message"]
+
+
+def test_metrics_count_requests_by_route_template_and_status(client: TestClient) -> None:
+    client.get("/api/v1/persons/12")
+    client.get("/api/v1/persons/13")
+    client.get("/no/such/page")
+    text = client.get("/metrics").text
+    assert 'palermo_http_requests_total{method="GET",route="/api/v1/persons/{person_id}",status="401"} 2.0' in text
+    assert 'route="<unmatched>",status="404"' in text
+    assert "palermo_http_request_duration_seconds_bucket" in text
+
+
+def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
+    assert client.get("/api/v1/nothing").json()["error"] == "not_found"
+    answer = client.delete("/healthz")
+    assert (answer.status_code, answer.json()["error"]) == (405, "method_not_allowed")
+
+
+def test_validation_errors_name_each_field(client: TestClient) -> None:
+    answer = client.post("/api/v1/auth/login", json={"username": "", "totp": 5})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["error"] == "invalid_input"
+    fields = {f["field"] for f in body["details"]["fields"]}
+    assert fields == {"body.username", "body.password", "body.totp"}
+    assert "body.password: Field required" in body["message"]
+
+
+def test_malformed_json_is_422_not_500(client: TestClient) -> None:
+    answer = client.post("/api/v1/auth/login", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422
+
+
+def test_core_errors_keep_their_status_and_code(client: TestClient, node: Node) -> None:
+    make_user(node, "root", "admin")
+    headers = bearer(make_token(node, "root"))
+    answer = client.post("/api/v1/users", json={"username": "bob", "role": "pilot"}, headers=headers)
+    assert (answer.status_code, answer.json()["error"]) == (422, "invalid_input")
+    assert "unknown roles value 'pilot'" in answer.json()["message"]
+    assert client.post("/api/v1/users", json={"username": "root", "role": "admin"}, headers=headers).status_code == 409
+    assert client.get("/api/v1/users/ghost", headers=headers).json()["error"] == "not_found"
+
+
+def test_openapi_declares_every_route_permission(app: FastAPI) -> None:
+    schema = app.openapi()
+    assert schema["paths"]["/api/v1/persons/{person_id}"]["get"]["x-palermo-permission"] == "persons.read"
+    assert {"HTTPBearer", "APIKeyCookie"} <= set(schema["components"]["securitySchemes"])

@@ -1,0 +1,61 @@
+"""One-line factories for accounts: users with a known password, tokens, person records, a recording hook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from palermo.auth import tokens, users
+from palermo.auth.access import add_access_hook, remove_access_hook
+from palermo.auth.actor import Actor, cli_actor, user_actor
+from palermo.auth.permissions import AccessRecord
+from palermo.db.engine import transaction
+from palermo.node import Node
+from tests.ingest.helpers import run, write_csv
+
+PASSWORD = "correct horse battery staple"
+
+
+def operator(node: Node) -> Actor:
+    return cli_actor("cli:tester", node.agency_code)
+
+
+def make_user(node: Node, username: str, role: str, password: str = PASSWORD) -> None:
+    """A user who has already replaced the one-time password with ``password``."""
+    with transaction(node.engine) as session:
+        new = users.create_user(session, operator(node), username=username, role=role)
+    with transaction(node.engine) as session:
+        user = users.find_user(session, username)
+        actor = user_actor(user, node.agency_code)
+        users.change_password(session, actor, current=new.one_time_password, new=password)
+
+
+def make_token(node: Node, username: str, scopes: list[str] | None = None, days: int = 30) -> str:
+    with transaction(node.engine) as session:
+        new = tokens.create_token(session, operator(node), username=username, name="test", scopes=scopes, days=days)
+    return new.secret
+
+
+def add_persons(node: Node, tmp_path: Path, rows: list[list[str]], source: str = "src") -> None:
+    """Person records through the real ingest pipeline; rows are [source_key, surname, given_names]."""
+    header = ["source_key", "surname", "given_names", "birth_date", "sex", "nationalities"]
+    path = write_csv(tmp_path / f"{source}.csv", header, [[*r, "1990-05-17", "F", "AUT"] for r in rows])
+    run(node, path, "persons", source=source)
+
+
+@contextmanager
+def recorded_access() -> Iterator[list[AccessRecord]]:
+    """Every access decision made inside the block, as the audit hook sees it."""
+    seen: list[AccessRecord] = []
+
+    def hook(_session: Session, record: AccessRecord) -> None:
+        seen.append(record)
+
+    add_access_hook(hook)
+    try:
+        yield seen
+    finally:
+        remove_access_hook(hook)

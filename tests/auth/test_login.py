@@ -1,0 +1,158 @@
+"""Login on a real store: Argon2id at rest, wrong passwords counted, lockouts per user and address, TOTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from palermo.auth import login, users
+from palermo.auth.actor import user_actor
+from palermo.db.accounts import LoginThrottle, User
+from palermo.db.engine import transaction
+from palermo.errors import NotAuthenticated, TooManyAttempts
+from palermo.node import Node
+from tests.auth.helpers import PASSWORD, make_user, operator
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+def attempt(
+    node: Node,
+    username: str,
+    password: str,
+    *,
+    address: str = "10.0.0.1",
+    totp: str | None = None,
+    now: dt.datetime = NOW,
+) -> User:
+    with transaction(node.engine) as session:
+        return login.authenticate(
+            session,
+            username=username,
+            password=password,
+            totp_code=totp,
+            client_address=address,
+            settings=node.settings,
+            now=now,
+        )
+
+
+def stored(node: Node, username: str) -> User:
+    with transaction(node.engine) as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        session.expunge(user)
+        return user
+
+
+def test_passwords_are_stored_as_argon2id_hashes(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    row = stored(node, "alice")
+    assert row.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in row.password_hash
+    assert not row.must_change_password
+
+
+def test_new_users_must_change_their_one_time_password(node: Node) -> None:
+    with transaction(node.engine) as session:
+        new = users.create_user(session, operator(node), username="bob", role="analyst")
+    assert attempt(node, "bob", new.one_time_password).must_change_password
+
+
+def test_good_login_returns_the_user_and_stamps_it(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    assert attempt(node, "alice", PASSWORD).username == "alice"
+    assert stored(node, "alice").last_login_at is not None
+
+
+def test_wrong_password_is_refused_and_counted_although_the_request_fails(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    with pytest.raises(NotAuthenticated, match="wrong username or password"):
+        attempt(node, "alice", "not the password")
+    assert stored(node, "alice").failed_logins == 1
+
+
+def test_lockout_after_max_failures_refuses_even_the_right_password_until_it_ends(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    limit, lockout = node.settings.login_max_failures, node.settings.login_lockout_seconds
+    for i in range(limit):
+        with pytest.raises(NotAuthenticated):
+            attempt(node, "alice", "wrong", address=f"10.0.1.{i}")
+    with pytest.raises(TooManyAttempts, match="user 'alice'"):
+        attempt(node, "alice", PASSWORD, address="10.0.2.1")
+    later = NOW + dt.timedelta(seconds=lockout + 1)
+    assert attempt(node, "alice", PASSWORD, address="10.0.2.1", now=later).failed_logins == 0
+
+
+def test_each_failure_beyond_the_limit_doubles_the_lockout(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    limit, lockout = node.settings.login_max_failures, node.settings.login_lockout_seconds
+    for i in range(limit):
+        with pytest.raises(NotAuthenticated):
+            attempt(node, "alice", "wrong", address=f"10.0.1.{i}")
+    after_first = NOW + dt.timedelta(seconds=lockout + 1)
+    with pytest.raises(NotAuthenticated):
+        attempt(node, "alice", "wrong", address="10.0.3.1", now=after_first)
+    locked_until = stored(node, "alice").locked_until
+    assert locked_until is not None
+    assert locked_until.replace(tzinfo=dt.UTC) == after_first + dt.timedelta(seconds=2 * lockout)
+
+
+def test_one_address_guessing_many_usernames_is_locked_out(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    for i in range(node.settings.login_max_failures):
+        with pytest.raises(NotAuthenticated):
+            attempt(node, f"nobody{i}", "guess", address="192.0.2.9")
+    with pytest.raises(TooManyAttempts, match="this address"):
+        attempt(node, "alice", PASSWORD, address="192.0.2.9")
+    assert attempt(node, "alice", PASSWORD, address="192.0.2.10").username == "alice"
+    with transaction(node.engine) as session:
+        assert session.get(LoginThrottle, "192.0.2.9") is not None
+
+
+def test_disabled_accounts_cannot_log_in(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    with transaction(node.engine) as session:
+        users.set_disabled(session, operator(node), "alice")
+    with pytest.raises(NotAuthenticated, match="disabled"):
+        attempt(node, "alice", PASSWORD)
+
+
+def enrol_totp(node: Node, username: str) -> str:
+    secret_key = node.settings.secret_key
+    with transaction(node.engine) as session:
+        actor = user_actor(users.find_user(session, username), node.agency_code)
+        secret, uri = users.begin_totp(session, actor, secret_key)
+        assert uri.startswith("otpauth://totp/")
+        users.confirm_totp(session, actor, pyotp.TOTP(secret).now(), secret_key)
+    return secret
+
+
+def test_totp_second_factor(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    secret = enrol_totp(node, "alice")
+    row = stored(node, "alice")
+    assert row.totp_enabled
+    assert row.totp_secret_encrypted is not None
+    assert secret not in row.totp_secret_encrypted
+    now = dt.datetime.now(dt.UTC)
+    with pytest.raises(NotAuthenticated, match="give the current TOTP code"):
+        attempt(node, "alice", PASSWORD, now=now)
+    wrong = f"{(int(pyotp.TOTP(secret).now()) + 500_000) % 1_000_000:06d}"
+    with pytest.raises(NotAuthenticated, match="wrong TOTP code"):
+        attempt(node, "alice", PASSWORD, totp=wrong, now=now)
+    assert stored(node, "alice").failed_logins == 1
+    assert attempt(node, "alice", PASSWORD, totp=pyotp.TOTP(secret).now(), now=now).username == "alice"
+
+
+def test_reset_gives_a_new_one_time_password_and_clears_the_lockout(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    for i in range(node.settings.login_max_failures):
+        with pytest.raises(NotAuthenticated):
+            attempt(node, "alice", "wrong", address=f"10.0.1.{i}")
+    with transaction(node.engine) as session:
+        new = users.reset_password(session, operator(node), "alice")
+    user = attempt(node, "alice", new.one_time_password, address="10.0.9.9")
+    assert user.must_change_password
