@@ -1,7 +1,6 @@
-"""The one place where access decisions leave the core: every :func:`guard` call ends in :func:`record_access`.
-
-The audit log hooks in here (``add_access_hook(lambda session, record: audit.append(session, record.to_entry()))``);
-until then each decision is a structured log event. Denials are recorded too.
+"""The one place where access decisions leave the core: every :func:`guard` call ends in :func:`record_access`,
+which writes the decision to the tamper-evident audit log (``palermo.audit.access_log``) and to the structured log.
+Extra observers (tests, metrics) may register with :func:`add_access_hook`.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from palermo.audit.access_log import log_access
 from palermo.auth.actor import Actor
 from palermo.auth.permissions import AccessRecord, evaluate
 from palermo.errors import PermissionDenied
@@ -36,6 +36,7 @@ def record_access(session: Session, record: AccessRecord) -> None:
     log.info("access", **record.to_entry())
     for hook in list(_hooks):
         hook(session, record)
+    log_access(session, record)
 
 
 def guard(session: Session, actor: Actor, permission_id: str, *, subject: str | None = None) -> AccessRecord:

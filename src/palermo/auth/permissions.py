@@ -25,6 +25,7 @@ class Permission:
     description: str
     roles: frozenset[str]
     personal_data: bool
+    audit_action: str | None = None  # how a granted use is logged; None: not logged (refusals always are)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ def permissions() -> dict[str, Permission]:
         allowed = frozenset(term.attributes.get("roles", ()))
         if not allowed <= roles:
             raise ConfigurationError(f"permission {term.id!r} names unknown roles: {sorted(allowed - roles)}")
-        declared[term.id] = Permission(term.id, term.description, allowed, bool(term.attributes["personal_data"]))
+        personal = bool(term.attributes["personal_data"])
+        action = term.attributes.get("audit_action", "consultation" if personal else None)
+        declared[term.id] = Permission(term.id, term.description, allowed, personal, action)
     return declared
 
 

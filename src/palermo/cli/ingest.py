@@ -9,11 +9,12 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
+from palermo.auth.actor import cli_actor
 from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.db.engine import transaction
 from palermo.errors import NotFound
 from palermo.ingest.kinds import KINDS
-from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
+from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_as
 from palermo.ingest.schemas import schema_text
 from palermo.ingest.sources import SourceSpec, add_source, get_source, list_sources
 
@@ -133,11 +134,11 @@ def ingest(
         disable=as_json,
     ) as bar:
         task = bar.add_task(f"{kind} <- {path.name}", total=path.stat().st_size if path.is_file() else None)
-        summary = ingest_file(
+        summary = ingest_as(
             current.engine,
             path,
             options,
-            actor=os_user(),
+            cli_actor(os_user(), current.agency_code),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:

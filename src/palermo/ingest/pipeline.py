@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
+from sqlalchemy.orm import Session
 
+from palermo.audit import AuditEvent, ObjectRef, append
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
 from palermo.db.reference import IngestRun
 from palermo.errors import InvalidInput
@@ -122,9 +126,12 @@ class _Run:
         summary: IngestSummary,
         rejects: RejectsWriter,
         seen: SeenKeys,
+        actor: str,
+        agency: str,
     ) -> None:
         self.engine, self.spec, self.source = engine, spec, source
         self.summary, self.rejects, self.seen = summary, rejects, seen
+        self.actor, self.agency = actor, agency
 
     def write(self, read: int, items: list[Item], rejected: list[Rejection]) -> None:
         items = self._drop_duplicates(items, rejected)
@@ -139,6 +146,7 @@ class _Run:
             s.updated += result.updated
             s.unchanged += result.unchanged
             s.rejected += len(rejected)
+            self._audit(conn, result.inserted + result.updated)
             conn.execute(
                 update(IngestRun)
                 .where(IngestRun.id == s.run_id)
@@ -149,6 +157,27 @@ class _Run:
         for rejection in sorted(rejected, key=lambda r: r.line):
             self.rejects.write(rejection.line, rejection.reason, rejection.raw, rejection.field)
         self.rejects.flush()
+
+    def _audit(self, conn: Connection, written: int) -> None:
+        """A ``collection`` entry for the records this batch wrote, in the batch's own transaction."""
+        if written == 0:
+            return
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+            append(
+                session,
+                AuditEvent(
+                    actor=self.actor,
+                    agency=self.agency,
+                    action="collection",
+                    objects=(
+                        ObjectRef(type="ingest_runs", id=str(self.summary.run_id)),
+                        ObjectRef(type="sources", id=self.source.name),
+                    ),
+                    result_count=written,
+                    details={"kind": self.spec.table.name, "path": str(self.summary.path)},
+                ),
+            )
+            session.commit()  # releases the savepoint only; the batch's transaction commits everything together
 
     def _drop_duplicates(self, items: list[Item], rejected: list[Rejection]) -> list[Item]:
         earlier = self.seen.first_lines([item.key for item in items])
@@ -216,9 +245,20 @@ def _prepared(
 
 
 def ingest_file(
-    engine: Engine, path: Path, options: IngestOptions, *, actor: str, progress: Progress | None = None
+    engine: Engine,
+    path: Path,
+    options: IngestOptions,
+    *,
+    actor: str,
+    agency: str | None = None,
+    progress: Progress | None = None,
 ) -> IngestSummary:
-    """Ingest ``path`` as records of ``options.kind`` into source ``options.source``."""
+    """Ingest ``path`` as records of ``options.kind`` into source ``options.source``.
+
+    Each batch that writes records appends a ``collection`` entry to the audit log in its own transaction,
+    attributed to ``actor`` of ``agency`` (default: the source's agency). Permission checks happen in
+    :func:`ingest_as`, the entry point for a known :class:`~palermo.auth.actor.Actor`.
+    """
     spec = KINDS.get(options.kind)
     if spec is None:
         raise InvalidInput(f"unknown kind {options.kind!r}; expected one of: {', '.join(sorted(KINDS))}")
@@ -242,7 +282,7 @@ def ingest_file(
     workers = options.workers if state.total_bytes >= options.parallel_min_bytes else 0
     try:
         with RejectsWriter(rejects_path) as rejects, SeenKeys() as seen:
-            run_loop = _Run(engine, spec, source, summary, rejects, seen)
+            run_loop = _Run(engine, spec, source, summary, rejects, seen, actor, agency or source.agency_code)
             for read, items, rejected in _prepared(_batches(rows, options.batch_size), context, workers):
                 run_loop.write(read, items, rejected)
                 if progress is not None:
@@ -256,6 +296,15 @@ def ingest_file(
     _finish(engine, run_id, "completed", None)
     log.info("ingest_finished", **summary.as_dict())
     return summary
+
+
+def ingest_as(
+    engine: Engine, path: Path, options: IngestOptions, actor: Actor, progress: Progress | None = None
+) -> IngestSummary:
+    """:func:`ingest_file` for an actor who must hold ``ingest.write`` (checked and logged first)."""
+    with transaction(engine) as session:
+        guard(session, actor, "ingest.write", subject=f"sources:{options.source}")
+    return ingest_file(engine, path, options, actor=actor.name, agency=actor.agency_code, progress=progress)
 
 
 def _finish(engine: Engine, run_id: int, status: str, message: str | None) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from palermo.audit.access_log import note_results
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.auth.permissions import effective_permissions
@@ -84,7 +85,7 @@ def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50
         raise InvalidInput("a name search needs at least 2 characters", field="name")
     if not 1 <= limit <= MAX_RESULTS:
         raise InvalidInput(f"limit must be 1 to {MAX_RESULTS}", field="limit")
-    guard(session, actor, "persons.search", subject=f"name~{needle}")
+    access = guard(session, actor, "persons.search", subject=f"name~{needle}")
     matching = select(PersonName.person_id).where(func.lower(PersonName.full_name).contains(needle, autoescape=True))
     query = (
         select(PersonRecord, Source.name)
@@ -96,4 +97,6 @@ def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50
     )
     if not _may_see_special(actor):
         query = query.where(PersonRecord.sensitivity == "ordinary")
-    return [_view(record, source) for record, source in session.execute(query)]
+    found = [_view(record, source) for record, source in session.execute(query)]
+    note_results(session, access, len(found))
+    return found
