@@ -87,6 +87,18 @@ class Settings(BaseSettings):
         le=50_000,
         description="Rows per ingest transaction; a crash loses at most one uncommitted batch.",
     )
+    oversight_timezone: str = Field(
+        "UTC", description="IANA time zone in which the oversight report judges office hours (e.g. Europe/Rome)."
+    )
+    oversight_office_hours: str = Field(
+        "07:00-19:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$", description="Office hours, Monday to Friday, HH:MM-HH:MM."
+    )
+    oversight_volume_factor: float = Field(
+        3.0, gt=1, description="A user is a volume outlier above this many times the median consultations of the role."
+    )
+    oversight_bulk_results: int = Field(
+        500, ge=1, description="A single consultation or disclosure returning this many results counts as bulk."
+    )
     ingest_workers: int = Field(
         1, ge=0, le=8, description="Worker processes that validate rows while the main process writes (0: none)."
     )

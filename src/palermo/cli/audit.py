@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.table import Table
 
 from palermo.audit import consistency_proof, export_since, inclusion_proof, sign_tree_head, verify_export, verify_log
 from palermo.audit.keys import key_id, load_signing_key, node_signing_key, public_key_bytes, public_key_from_bytes
-from palermo.cli.common import console, node, reports_errors
+from palermo.audit.report import oversight_report
+from palermo.auth.actor import cli_actor
+from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.db.engine import transaction
 from palermo.errors import InvalidInput
 
@@ -114,3 +117,32 @@ def verify_export_command(
     _print_json(check.to_dict())
     if not check.ok:
         raise typer.Exit(1)
+
+
+@app.command("report")
+@reports_errors
+def report(
+    since: str = typer.Option(None, "--since", help="ISO date or date-time (UTC unless an offset is given)."),
+    until: str = typer.Option(None, "--until", help="ISO date or date-time, exclusive."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Oversight report: consultations without a case, volume outliers, out-of-hours, special-category, bulk."""
+    current = node()
+    actor = cli_actor(os_user(), current.agency_code)
+    with transaction(current.engine) as session:
+        result = oversight_report(
+            session,
+            actor,
+            current.settings,
+            since=_parse_since(since) if since else None,
+            until=_parse_since(until) if until else None,
+        )
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    table = Table("finding", "actor", "entries", "summary", title="Oversight report")
+    for finding in result.findings:
+        shown = ", ".join(str(s) for s in finding.entries[:8]) + (" ..." if len(finding.entries) > 8 else "")
+        table.add_row(finding.kind, finding.actor or "", shown, finding.summary)
+    console.print(f"{result.entries_examined} entries examined, {result.consultations} consultations")
+    console.print(table if result.findings else "No findings.")
