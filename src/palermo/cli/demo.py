@@ -34,10 +34,13 @@ def demo(
             bar.update(tasks[label], completed=done, total=total)
 
         report = run_demo(current, reuse=reuse, actor=os_user(), scale=scale, seed=seed, progress=progress)
-    table = Table("source", "kind", "read", "inserted", "updated", "unchanged", "rejected", title="Ingest")
-    for s in report.ingests:
-        table.add_row(s.source, s.kind, *(str(v) for v in (s.read, s.inserted, s.updated, s.unchanged, s.rejected)))
-    console.print(table)
+    for section in report.sections:
+        table = Table(*section.columns, title=section.title, title_justify="left")
+        for row in section.rows:
+            table.add_row(*row)
+        console.print(table)
+        for note in section.notes:
+            console.print(f"  {note}")
     console.print(f"Node [bold]{report.node_id}[/] ready in {report.home}; {report.rejected} row(s) rejected.")
     if not no_serve:
         console.print("The web application arrives with a later release; nothing to serve yet.")

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from palermo.auth.actor import cli_actor
+from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
+from palermo.demo import steps
+from palermo.demo.sections import Section
 from palermo.errors import Conflict, InvalidInput, NotFound
 from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
 from palermo.ingest.sources import SourceSpec, add_source, get_source
@@ -40,6 +44,7 @@ class DemoReport:
     home: Path
     world: Path | None = None
     ingests: list[IngestSummary] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -100,7 +105,9 @@ def ingest_world(node: Node, manifest: Path, actor: str, progress: StepProgress 
             workers=node.settings.ingest_workers,
         )
         report = None if progress is None else functools.partial(progress, f"{entry.kind} <- {entry.path.name}")
-        summaries.append(ingest_file(node.engine, entry.path, options, actor=actor, progress=report))
+        summaries.append(
+            ingest_file(node.engine, entry.path, options, actor=actor, agency=node.agency_code, progress=report)
+        )
     return summaries
 
 
@@ -127,4 +134,7 @@ def run_demo(
     manifest = world_manifest(node.home, scale, seed)
     report.world = manifest.parent
     report.ingests = ingest_world(node, manifest, actor, progress)
+    report.sections.append(steps.ingest_section(report.ingests))
+    demo_actor = cli_actor(actor, node.agency_code, Justification("legal_basis", "border_control"))
+    report.sections.append(steps.audit_section(node, demo_actor))
     return report
