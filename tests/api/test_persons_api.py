@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonRecord
 from palermo.node import Node
@@ -89,3 +90,19 @@ def test_roles_without_the_permission_are_refused_even_with_a_justification(clie
 
 def test_a_missing_person_is_404(client: TestClient, analyst: str) -> None:
     assert client.get("/api/v1/persons/999999", headers=bearer(analyst, "border_control")).status_code == 404
+
+
+def test_reads_over_http_land_in_the_audit_log_and_refusals_too(client: TestClient, analyst: str, node: Node) -> None:
+    pid = person_id(client, analyst, "novak")
+    assert client.get(f"/api/v1/persons/{pid}", headers=bearer(analyst, "JIT-2026-0042")).status_code == 200
+    assert client.get(f"/api/v1/persons/{pid}", headers=bearer(analyst)).status_code == 403
+    with transaction(node.engine) as session:
+        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+    consultations = [e for e in entries if e.action == "consultation"]
+    search, view = consultations[-2:]
+    assert (search.justification, search.result_count) == ("legal_basis:border_control", 1)
+    assert view.justification == "case:JIT-2026-0042"
+    assert view.objects == [{"type": "person_records", "id": str(pid)}]
+    assert view.client_address
+    [refusal] = [e for e in entries if e.action == "refusal"]
+    assert refusal.objects == [{"type": "person_records", "id": str(pid)}]
