@@ -39,8 +39,10 @@ test: lint pytest ## every check: lint, types, tests on SQLite and PostgreSQL
 demo: install ## initialise a node in ./demo-home and run the demo
 	PALERMO_HOME=$(CURDIR)/demo-home $(BIN)/palermo demo $(DEMO_ARGS)
 
-bench: install system-deps ## benchmarks; JSON results in benchmarks/results/
-	$(BIN)/python benchmarks/ingest.py $(BENCH_ARGS)
+BENCHES ?= ingest documents names candidates audit synth
+
+bench: install system-deps ## every benchmark (long); JSON results in benchmarks/results/; BENCHES="names" for one
+	@set -e; for b in $(BENCHES); do echo "== benchmarks/$$b.py $(BENCH_ARGS)"; $(BIN)/python benchmarks/$$b.py $(BENCH_ARGS); done
 
 lock: ## re-resolve requirements/lock.txt from pyproject.toml (hashed, no index URLs)
 	$(UV) pip compile pyproject.toml --extra dev --extra bench --universal --generate-hashes --python-version 3.11 -o requirements/lock.txt
