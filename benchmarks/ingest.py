@@ -150,7 +150,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--small-rows", type=int, default=100_000, help="smaller file, to show memory stays flat")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help="100k rows (20k for the small file)")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.small_rows = 100_000, 20_000
     backends = args.backends.split(",")
     with tempfile.TemporaryDirectory(prefix="palermo-bench-") as tmp:
         work = Path(tmp)
