@@ -5,33 +5,49 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from palermo.documents import parse_mrz
 from palermo.synth import mrz
 from palermo.synth.names import draw_name, typo
 from palermo.synth.translit import romanise, strip_diacritics
 
 
-def test_check_digits_of_the_icao_specimen() -> None:
-    # ICAO Doc 9303 Part 4, Appendix A: L898902C3 -> 6, 740812 -> 2, 120415 -> 9
-    assert mrz.check_digit("L898902C3") == "6"
-    assert mrz.check_digit("740812") == "2"
-    assert mrz.check_digit("120415") == "9"
-
-
-def test_td3_and_td1_have_icao_line_lengths_and_a_breakable_check_digit() -> None:
+def test_the_world_writes_icao_specimen_mrzs_through_palermo_documents() -> None:
     fields = {"number": "L898902C3", "issuing_state": "UTO", "nationality": "UTO", "surname": "Eriksson",
               "given_names": "Anna María", "birth_date": dt.date(1974, 8, 12), "sex": "F",
               "expiry_date": dt.date(2012, 4, 15)}  # fmt: skip
-    passport = mrz.td3(**fields)
-    assert [len(line) for line in passport.split("|")] == [44, 44]
-    assert passport.startswith("P<UTOERIKSSON<<ANNA<MARIA<")
-    assert passport.split("|")[1].startswith("L898902C36UTO7408122F1204159")
-    card = mrz.td1(**fields)
+    passport = mrz.write("passport", **fields)
+    # ICAO Doc 9303 Part 4, Appendix A: L898902C3 -> 6, 740812 -> 2, 120415 -> 9
+    line1, line2 = passport.split("|")
+    assert line1 == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    assert line2[:43] == "L898902C36UTO7408122F1204159" + "<" * 15
+    assert parse_mrz([line1, line2], at=dt.date(2010, 1, 1)).valid
+    card = mrz.write("id_card", **fields)
     assert [len(line) for line in card.split("|")] == [30, 30, 30]
-    assert mrz.break_check_digit(passport) != passport
-    assert mrz.break_check_digit(passport).split("|")[1][9] != "6"
+    assert parse_mrz(card.split("|"), at=dt.date(2010, 1, 1)).valid
+
+
+def test_germany_is_d_in_the_mrz() -> None:
+    fields = {"number": "C01X00T47", "issuing_state": "DEU", "nationality": "DEU", "surname": "Müller",
+              "given_names": "Jörg", "birth_date": dt.date(1964, 8, 12), "sex": "M",
+              "expiry_date": dt.date(2027, 10, 31)}  # fmt: skip
+    passport = mrz.write("passport", **fields)
+    assert passport.startswith("P<D<<MUELLER<<JOERG<")
+    assert parse_mrz(passport.split("|"), at=dt.date(2020, 1, 1)).data.issuing_state == "D"
+
+
+@pytest.mark.parametrize("document_type", ["passport", "id_card"])
+def test_a_counterfeit_fails_exactly_the_number_check_digits(document_type: str) -> None:
+    fields = {"number": "AB1234567", "issuing_state": "FRA", "nationality": "FRA", "surname": "Martin",
+              "given_names": "Claire", "birth_date": dt.date(1990, 3, 4), "sex": "F",
+              "expiry_date": dt.date(2030, 3, 4)}  # fmt: skip
+    broken = mrz.with_wrong_number_check_digit(mrz.write(document_type, **fields), document_type)
+    failed = {c.id for c in parse_mrz(broken.split("|"), at=dt.date(2025, 1, 1)).checks if not c.passed}
+    assert "document_number_check_digit" in failed
+    assert failed <= {"document_number_check_digit", "composite_check_digit"}
 
 
 def test_cyrillic_schemes_give_the_spellings_officers_meet() -> None:

@@ -66,3 +66,30 @@ def test_forged_documents_are_in_the_source_files(small_world: Path) -> None:
     stolen = {r["document_number"] for r in read_csv(small_world / "lost_stolen/documents.csv")}
     altered = [r for r in forged.values() if r["status"] == "altered_stolen"]
     assert all(r["derived_from_number"] in stolen and r["number"] not in stolen for r in altered)
+
+
+def _one_change_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def test_the_registry_has_every_status_and_the_truth_of_each_stolen_blank(small_world: Path) -> None:
+    registry = {(r["issuing_state"], r["document_number"]): r["status"]
+                for r in read_csv(small_world / "lost_stolen/documents.csv")}  # fmt: skip
+    assert set(registry.values()) == {"lost", "stolen", "stolen_blank", "revoked", "invalidated"}
+    blanks = [r for r in read_csv(small_world / "truth/documents.csv") if r["status"] == "stolen_blank"]
+    assert blanks
+    for row in blanks:
+        assert registry[(row["issuing_state"], row["derived_from_number"])] == "stolen_blank"
+        assert row["reported"] == "stolen_blank"
+        assert row["number"] == row["derived_from_number"] or _one_change_apart(
+            row["number"], row["derived_from_number"]
+        )
+    assert any(row["number"] != row["derived_from_number"] for row in blanks)
+
+
+def test_reported_genuine_documents_are_in_the_registry_with_their_status(small_world: Path) -> None:
+    registry = {(r["issuing_state"], r["document_number"]): r["status"]
+                for r in read_csv(small_world / "lost_stolen/documents.csv")}  # fmt: skip
+    reported = [r for r in read_csv(small_world / "truth/documents.csv") if r["reported"] and r["status"] == "genuine"]
+    assert {r["reported"] for r in reported} == {"lost", "stolen", "revoked", "invalidated"}
+    assert all(registry[(r["issuing_state"], r["number"])] == r["reported"] for r in reported)

@@ -44,6 +44,7 @@ class WorldConfig(Frozen):
     victims: Victims
     patterns: dict[str, Any]
     confounders: dict[str, float]
+    lost_stolen: dict[str, Any]
     noise: dict[str, float]
     sources: dict[str, SourceSpec]
     nationalities: dict[str, dict[str, float]]

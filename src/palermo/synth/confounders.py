@@ -7,9 +7,7 @@ travellers and commuters. Each planted look-alike is logged in ``truth/planted.c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from palermo.synth import records
+from palermo.synth import lost_stolen, records
 from palermo.synth.context import Context
 from palermo.synth.documents import Document
 from palermo.synth.people import Person
@@ -47,18 +45,10 @@ def _lost_document(ctx: Context, unit: Unit, person: Person) -> None:
         return
     old = ctx.issue(person)
     person.documents.remove(old)
-    unit.documents[old.document_id] = (old, person.person_id, "lost")
-    row = {"document_number": old.number, "issuing_state": old.issuing_state, "document_type": "passport",
-           "status": "lost", "reported_date": old.issue_date.isoformat(),
-           "reporting_agency": f"{old.issuing_state}-POL"}  # fmt: skip
-    _lost_stolen(ctx, row)
+    status = "invalidated" if ctx.chance(ctx.config.confounders["lost_reported_invalidated"]) else "lost"
+    unit.documents[old.document_id] = (old, person.person_id, status)
+    lost_stolen.report(ctx, old.number, old.issuing_state, status, day=old.issue_date)
     ctx.planted("innocent_lost_document", "confounder", unit.unit_id, person.person_id, old.number)
-
-
-def _lost_stolen(ctx: Context, row: Mapping[str, object]) -> None:
-    from palermo.synth.truth import LOST_STOLEN_COLUMNS
-
-    ctx.sink.other("lost_stolen/documents.csv", LOST_STOLEN_COLUMNS, row)
 
 
 def solo(ctx: Context) -> None:

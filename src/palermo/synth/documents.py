@@ -31,7 +31,7 @@ class Document:
     issue_date: dt.date
     expiry_date: dt.date
     mrz: str
-    status: str = "genuine"  # genuine, bad_check_digit, altered_stolen, stolen_blank, lookalike
+    status: str = "genuine"  # genuine, bad_check_digit, altered_stolen, stolen_blank (lookalike: holder != user)
     derived_from: str | None = None
 
 
@@ -41,8 +41,8 @@ def document_number(rng: random.Random, counter: int) -> str:
 
 
 def make_mrz(doc: Document) -> str:
-    writer = mrz.td3 if doc.document_type == "passport" else mrz.td1
-    return writer(
+    return mrz.write(
+        doc.document_type,
         number=doc.number,
         issuing_state=doc.issuing_state,
         nationality=doc.nationality,
@@ -81,12 +81,18 @@ def issue(
 
 def with_bad_check_digit(doc: Document, document_id: str) -> Document:
     """A counterfeit of ``doc``'s kind whose document-number check digit is wrong."""
-    return replace(doc, document_id=document_id, status="bad_check_digit", mrz=mrz.break_check_digit(doc.mrz))
+    return replace(
+        doc,
+        document_id=document_id,
+        status="bad_check_digit",
+        mrz=mrz.with_wrong_number_check_digit(doc.mrz, doc.document_type),
+    )
 
 
-def altered_number(rng: random.Random, number: str) -> str:
-    """A stolen document's number with one digit changed, as forgers do to dodge a lost/stolen check."""
-    position = rng.randrange(2, len(number))
+def altered_number(rng: random.Random, number: str, *, last: int | None = None) -> str:
+    """A stolen document's number with one digit (before ``last``) changed, as forgers do to dodge a lost/stolen
+    check."""
+    position = rng.randrange(2, last or len(number))
     digit = str((int(number[position]) + rng.randrange(1, 10)) % 10)
     return number[:position] + digit + number[position + 1 :]
 

@@ -9,13 +9,12 @@ genuine document, often reported stolen; aliases and other romanisations in poli
 
 from __future__ import annotations
 
-from palermo.synth import records
+from palermo.synth import lost_stolen, records
 from palermo.synth.context import Context
 from palermo.synth.documents import Document, altered_number, on_stolen_number, with_bad_check_digit
 from palermo.synth.money import transfer
 from palermo.synth.people import Person
 from palermo.synth.travel import Traveller, Trip
-from palermo.synth.truth import LOST_STOLEN_COLUMNS
 from palermo.synth.units import (
     Unit,
     add,
@@ -44,6 +43,7 @@ def network(ctx: Context) -> None:
     unit.exploitation = ctx.weighted(ctx.config.victims.exploitation)
     nat, country = nationality(ctx, "victims"), destination(ctx)
     crew = _traffickers(ctx, unit, nat, country)
+    _revoked_escort_passport(ctx, unit, crew["transporter"])
     victims = [_victim(ctx, unit, nat) for _ in range(ctx.between(ctx.config.victims.per_network))]
     phone, flat = ctx.phone(country), ctx.address(country)
     agency = _agency(ctx, unit, crew)
@@ -101,25 +101,34 @@ def _forged(ctx: Context, unit: Unit, victim: Person) -> Document:
     elif kind == "altered_stolen":
         stolen = genuine.number[:2] + f"{ctx.rng.randrange(10**7):07d}"
         forged = on_stolen_number(genuine, ctx.next_id("DOC"), altered_number(ctx.rng, stolen), kind, stolen)
-        _report(ctx, stolen, genuine.issuing_state, "stolen")
+        lost_stolen.report(ctx, stolen, genuine.issuing_state, "stolen")
+    elif kind == "stolen_blank":
+        blank = lost_stolen.stolen_blanks(ctx, genuine.issuing_state)
+        altered = ctx.chance(ctx.config.pattern("stolen_blank_altered"))
+        number = altered_number(ctx.rng, blank, last=len(blank) - 2) if altered else blank
+        forged = on_stolen_number(genuine, ctx.next_id("DOC"), number, kind, blank)
     else:
         donor = member(ctx, unit, victim.nationality, victim.sex, (18, 40), "document_holder")
         forged = donor.documents[0]  # type: ignore[assignment]
         reported = "stolen" if ctx.chance(0.5) else None
         if reported:
-            _report(ctx, forged.number, forged.issuing_state, reported)
+            lost_stolen.report(ctx, forged.number, forged.issuing_state, reported)
         unit.documents[forged.document_id] = (forged, victim.person_id, reported)
         ctx.planted("forged_document:lookalike", "trafficking", unit.unit_id, victim.person_id, forged.document_id)
         return forged
-    use(unit, forged, victim.person_id, "stolen" if kind == "altered_stolen" else None)
+    use(unit, forged, victim.person_id, {"altered_stolen": "stolen", "stolen_blank": "stolen_blank"}.get(kind))
     ctx.planted(f"forged_document:{kind}", "trafficking", unit.unit_id, victim.person_id, forged.document_id)
     return forged
 
 
-def _report(ctx: Context, number: str, state: str, status: str) -> None:
-    row = {"document_number": number, "issuing_state": state, "document_type": "passport", "status": status,
-           "reported_date": ctx.window_start.isoformat(), "reporting_agency": f"{state}-POL"}  # fmt: skip
-    ctx.sink.other("lost_stolen/documents.csv", LOST_STOLEN_COLUMNS, row)
+def _revoked_escort_passport(ctx: Context, unit: Unit, escort: Person) -> None:
+    """A court revoked the escort's passport (travel ban); he crosses on it all the same."""
+    if not ctx.chance(ctx.config.pattern("revoked_escort_passport")):
+        return
+    passport: Document = escort.documents[0]  # type: ignore[assignment]
+    lost_stolen.report(ctx, passport.number, passport.issuing_state, "revoked")
+    use(unit, passport, escort.person_id, "revoked")
+    ctx.planted("revoked_passport", "trafficking", unit.unit_id, escort.person_id, passport.document_id)
 
 
 def _journeys(ctx: Context, unit: Unit, crew: dict[str, Person], victims: list[Person], country: str, phone: str,

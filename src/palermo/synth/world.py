@@ -11,7 +11,7 @@ from pathlib import Path
 from faker import Faker
 
 from palermo.logs import get_logger
-from palermo.synth import confounders, patterns
+from palermo.synth import confounders, lost_stolen, patterns
 from palermo.synth.config import world_config
 from palermo.synth.context import Context
 from palermo.synth.geography import geography
@@ -74,10 +74,13 @@ def generate_world(scale: str, seed: int, out: Path) -> WorldSummary:
     ctx = Context(random.Random(seed), config, geography(), sink, streets=_streets(seed))
     kinds = list(config.units)
     weights = [config.units[k].share / config.units[k].mean_size for k in kinds]
+    states = sorted(config.nationalities["ordinary"])
     _border_points(sink)
     try:
         while ctx.counters["PRS"] < target:
+            before = ctx.counters["PRS"]
             UNIT_MAKERS[ctx.rng.choices(kinds, weights=weights)[0]](ctx)
+            lost_stolen.background(ctx, ctx.counters["PRS"] - before, states)
     finally:
         sink.close()
     files = {relative: table.rows for relative, table in sorted(sink.tables.items())}

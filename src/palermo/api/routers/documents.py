@@ -1,0 +1,31 @@
+"""Travel documents: check an MRZ (and the visual zone) with lost/stolen registry lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
+from palermo.documents import LostStolenRegistry
+from palermo.documents.registry_cache import RegistryCache
+from palermo.documents.service import DocumentCheckRequest, check_for
+
+router = APIRouter(prefix=f"{API_PREFIX}/documents", tags=["documents"])
+
+
+def get_registry(request: Request, node: NodeDep) -> LostStolenRegistry:
+    """The node's lost/stolen registry, cached per app and reopened when its snapshot changes."""
+    cache: RegistryCache | None = getattr(request.app.state, "document_registry", None)
+    if cache is None or cache.home != node.home:
+        cache = request.app.state.document_registry = RegistryCache(node.home)
+    return cache.current()
+
+
+RegistryDep = Annotated[LostStolenRegistry, Depends(get_registry)]
+
+
+@router.post("/check", **permitted("documents.check"))
+def check(body: DocumentCheckRequest, session: SessionDep, actor: ActorDep, registry: RegistryDep) -> dict[str, Any]:
+    """Read the MRZ, run every document check and look the document up in the lost/stolen registry."""
+    return check_for(session, actor, body, registry).model_dump(mode="json")
