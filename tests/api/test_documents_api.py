@@ -44,7 +44,7 @@ def load_registry(node: Node, tmp_path: Path, rows: str) -> None:
 @pytest.fixture
 def officer(node: Node) -> dict[str, str]:
     make_user(node, "olga", "border_officer")
-    return bearer(make_token(node, "olga"))
+    return bearer(make_token(node, "olga"), "border_control")
 
 
 def test_a_genuine_unreported_passport_is_valid(client: TestClient, officer: dict[str, str]) -> None:

@@ -106,3 +106,9 @@ def test_reads_over_http_land_in_the_audit_log_and_refusals_too(client: TestClie
     assert view.client_address
     [refusal] = [e for e in entries if e.action == "refusal"]
     assert refusal.objects == [{"type": "person_records", "id": str(pid)}]
+
+
+def test_a_nul_character_in_a_search_is_a_clear_422(client: TestClient, analyst: str) -> None:
+    answer = client.get("/api/v1/persons", params={"name": "ko\x00wal"}, headers=bearer(analyst, "border_control"))
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["message"]

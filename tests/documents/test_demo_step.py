@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from palermo.auth.actor import cli_actor
+from palermo.auth.justification import Justification
 from palermo.demo import ingest_world
 from palermo.documents.demo_step import CATEGORIES, LOOKALIKE_NOTE, DocumentReport, check_world_documents
 from palermo.node import Node
@@ -25,7 +26,9 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(node: Node, tiny_world: Path) -> DocumentReport:
     ingest_world(node, tiny_world / "manifest.json", actor="test")
     with recorded_access() as seen:
-        result = check_world_documents(node, tiny_world, cli_actor("cli:tester", node.agency_code))
+        result = check_world_documents(
+            node, tiny_world, cli_actor("cli:tester", node.agency_code, Justification("legal_basis", "border_control"))
+        )
     assert [(r.permission, r.granted) for r in seen] == [("documents.check", True)]
     return result
 

@@ -136,5 +136,6 @@ def run_demo(
     report.ingests = ingest_world(node, manifest, actor, progress)
     report.sections.append(steps.ingest_section(report.ingests))
     demo_actor = cli_actor(actor, node.agency_code, Justification("legal_basis", "border_control"))
+    report.sections.append(steps.documents_section(node, manifest.parent, demo_actor))
     report.sections.append(steps.audit_section(node, demo_actor))
     return report

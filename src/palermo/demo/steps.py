@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from palermo.audit import sign_tree_head, verify_log
 from palermo.audit.keys import node_signing_key
 from palermo.audit.log import log_size
@@ -9,6 +12,7 @@ from palermo.audit.report import oversight_report
 from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
 from palermo.demo.sections import Section
+from palermo.documents.demo_step import check_world_documents
 from palermo.ingest.pipeline import IngestSummary
 from palermo.node import Node
 
@@ -22,6 +26,28 @@ def ingest_section(summaries: list[IngestSummary]) -> Section:
     rejected = sum(s.rejected for s in summaries)
     section.notes.append(f"{sum(s.read for s in summaries)} rows read, {rejected} rejected")
     return section
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def table_section(title: str, rows: list[dict[str, Any]], notes: list[str] | None = None) -> Section:
+    """A section from a step's printable rows (dicts with the same keys)."""
+    columns = list(rows[0]) if rows else ["result"]
+    return Section(title, columns, [[_cell(row.get(c)) for c in columns] for row in rows], notes or [])
+
+
+def documents_section(node: Node, world: Path, actor: Actor) -> Section:
+    """ICAO 9303 checks and lost/stolen lookups on every document of the world, scored against its truth."""
+    report = check_world_documents(node, world, actor)
+    notes = [
+        f"{report.checked} documents checked; {report.registry.accepted} lost/stolen reports loaded",
+        "look-alikes that were never reported cannot be caught from the document alone (biometric check needed)",
+    ]
+    return table_section("Document fraud (against the world's truth)", report.rows(), notes)
 
 
 def audit_section(node: Node, actor: Actor) -> Section:

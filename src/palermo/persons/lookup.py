@@ -81,6 +81,8 @@ def get_person(session: Session, actor: Actor, person_id: int) -> PersonView:
 def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50) -> list[PersonView]:
     """Person records with a name containing ``name`` (case-insensitive), at most ``limit``."""
     needle = name.strip().lower()
+    if "\x00" in needle:
+        raise InvalidInput("a name search cannot contain NUL characters", field="name")
     if len(needle) < 2:
         raise InvalidInput("a name search needs at least 2 characters", field="name")
     if not 1 <= limit <= MAX_RESULTS:
