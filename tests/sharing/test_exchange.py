@@ -112,9 +112,8 @@ def test_distribution_is_honoured_across_hops(trio: tuple[Served, Served, Served
     deliver(a)
     assert received_names(b.node) == ["Ana Ionescu", "Ioana Dumitru", "Maria Stan"]
     forwarded = [("person", received_id(b, n)) for n in ("Ana Ionescu", "Ioana Dumitru", "Maria Stan")]
-    with transaction(b.node.engine) as session:
-        with pytest.raises(PermissionDenied) as refused:
-            share_records(session, b.node, operator(b.node), "agency-c", forwarded)
+    with transaction(b.node.engine) as session, pytest.raises(PermissionDenied) as refused:
+        share_records(session, b.node, operator(b.node), "agency-c", forwarded)
     # partners-distribution arrived downgraded (own agency only); C is not in JIT-1; H2 is never forwarded
     assert "own_agency_only" in refused.value.message
     assert "not_a_group_member" in refused.value.message
@@ -149,7 +148,8 @@ def test_group_records_reach_members_through_a_recipient(tmp_path: Path, trio: t
     assert received_names(c.node) == ["Sorina Lupu"]
     with transaction(c.node.engine) as session:
         row = session.get(PersonRecord, received_id(c, "Sorina Lupu"))
-        assert row is not None and (row.originator, row.distribution) == ("agency-a", "group")
+        assert row is not None
+        assert (row.originator, row.distribution) == ("agency-a", "group")
 
 
 def test_tampered_replayed_unsigned_and_misaddressed_bundles_are_refused(trio: tuple[Served, Served, Served]) -> None:
@@ -222,7 +222,8 @@ def test_victim_data_never_leaves_without_its_legal_basis(trio: tuple[Served, Se
     assert received_names(b.node) == ["Alina Marin"]
     with transaction(b.node.engine) as session:
         row = session.get(PersonRecord, received_id(b, "Alina Marin"))
-        assert row is not None and row.sensitivity == "special"
+        assert row is not None
+        assert row.sensitivity == "special"
 
 
 def test_a_partner_down_during_sending_receives_everything_after_restart(trio: tuple[Served, Served, Served]) -> None:
@@ -237,7 +238,8 @@ def test_a_partner_down_during_sending_receives_everything_after_restart(trio: t
     deliver(a)
     assert received_names(b.node) == ["Ema Voicu", "Lia Nistor"]
     actions = audit_actions(b.node)
-    assert ("collection", first) in actions and ("collection", second) in actions
+    assert ("collection", first) in actions
+    assert ("collection", second) in actions
 
 
 def test_a_missing_girl_notice_lands_in_the_partners_watchlist(trio: tuple[Served, Served, Served]) -> None:
@@ -279,7 +281,8 @@ def test_hit_no_hit_then_approved_details_audited_on_both_sides(trio: tuple[Serv
     deliver(b)
     with transaction(a.node.engine) as session:
         query = session.scalars(select(HitQuery).where(HitQuery.reference == hit)).one()
-        assert query.status == "detail_received" and query.detail is not None
+        assert query.status == "detail_received"
+        assert query.detail is not None
         assert query.detail["items"][0]["entity"]["properties"]["name"] == ["Bianca Stoica"]
     a_actions = {action for action, _ in audit_actions(a.node)}
     b_actions = {action for action, _ in audit_actions(b.node)}
