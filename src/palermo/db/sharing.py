@@ -33,7 +33,7 @@ class Partner(TimestampMixin, Base):
     url: Mapped[str | None] = mapped_column(Text)
     signing_key: Mapped[str] = mapped_column(String(64))
     encryption_key: Mapped[str] = mapped_column(String(64))
-    fingerprint: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(80))
     service_username: Mapped[str] = mapped_column(String(64))
     outbound_token: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="active")

@@ -22,7 +22,7 @@ NEW_ROLES = OLD_ROLES + ", 'partner_node'"
 
 def _user_roles(roles: str) -> None:
     """Widen/narrow the users.role check (partner nodes get service accounts); batch mode recreates on SQLite."""
-    with op.batch_alter_table("users", schema=None, recreate="always") as batch_op:
+    with op.batch_alter_table("users", schema=None, recreate="auto") as batch_op:
         batch_op.drop_constraint(op.f("ck_users_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_users_role"), f"role IN ({roles})")
 
@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("signing_key", sa.String(length=64), nullable=False),
         sa.Column("encryption_key", sa.String(length=64), nullable=False),
-        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("fingerprint", sa.String(length=80), nullable=False),
         sa.Column("service_username", sa.String(length=64), nullable=False),
         sa.Column("outbound_token", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
