@@ -112,3 +112,11 @@ def test_a_nul_character_in_a_search_is_a_clear_422(client: TestClient, analyst:
     answer = client.get("/api/v1/persons", params={"name": "ko\x00wal"}, headers=bearer(analyst, "border_control"))
     assert answer.status_code == 422
     assert "NUL" in answer.json()["message"]
+
+
+def test_a_nul_character_anywhere_in_a_body_is_a_clear_422(client: TestClient, analyst: str) -> None:
+    answer = client.post(
+        "/api/v1/documents/check", json={"mrz": ["P<UTO\x00"]}, headers=bearer(analyst, "border_control")
+    )
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["message"]

@@ -21,6 +21,7 @@ from tests.auth.helpers import make_token, make_user
 SETTINGS = settings(
     max_examples=15,
     deadline=None,
+    derandomize=True,  # the same cases on every run: CI cannot flake; widen max_examples locally to explore
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

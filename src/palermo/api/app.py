@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 
 from palermo import __version__
 from palermo.api.deps import API_PREFIX, public
 from palermo.api.errors import install_error_handlers
+from palermo.api.input_guard import refuse_nul_characters
 from palermo.api.metrics import HttpMetrics, install_metrics
-from palermo.api.routers import auth, documents, health, persons, sources, system, tokens, users
+from palermo.api.routers import auth, documents, exchange, health, persons, sources, system, tokens, users
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 
@@ -24,6 +25,7 @@ DOMAIN_ROUTERS = (
     persons.router,
     documents.router,
     system.router,
+    exchange.router,
 )
 
 
@@ -38,6 +40,7 @@ def create_app(node: Node | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.node = node
     metrics = HttpMetrics()

@@ -5,7 +5,21 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import audit, demo, documents, ingest, node_commands, persons, serve, synth, tokens, users
+from palermo.cli import (
+    audit,
+    demo,
+    documents,
+    ingest,
+    node_commands,
+    partners,
+    persons,
+    serve,
+    share,
+    sharing_node,
+    synth,
+    tokens,
+    users,
+)
 
 app = typer.Typer(
     name="palermo",
@@ -28,6 +42,10 @@ app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(persons.app, name="persons")
+app.add_typer(sharing_node.app, name="node")
+app.add_typer(partners.app, name="partners")
+app.add_typer(partners.groups_app, name="groups")
+app.add_typer(share.app, name="share")
 
 
 @app.command("version")

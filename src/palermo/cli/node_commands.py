@@ -9,6 +9,7 @@ from palermo.cli.common import console, os_user, reports_errors, settings
 from palermo.db import migrate
 from palermo.db.engine import make_engine
 from palermo.node import init_node
+from palermo.sharing.keys import node_keys
 
 db_app = typer.Typer(
     help="Database schema: upgrade to the latest migration, show the current one.", no_args_is_help=True
@@ -24,6 +25,8 @@ def init(
     """Initialise a node: home folder, database at the latest migration, node id, first administrator."""
     node = init_node(settings(), agency_name=agency_name, country=country)
     console.print(f"Initialised node [bold]{node.node_id}[/] (agency {node.agency_code}) in {node.home}")
+    keys = node_keys(node.home)
+    console.print(f"Sharing keys created; fingerprint {keys.public.fingerprint} (`palermo node show`)")
     first = create_first_admin(node, os_user(), admin)
     console.print(
         f"Administrator [bold]{first.user.username}[/], one-time password (shown once, change it at first login): "

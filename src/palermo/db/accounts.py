@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from palermo.db.base import Base, TimestampMixin, _in
 
-ROLES = ("border_officer", "analyst", "supervisor", "victim_support", "oversight", "admin")
+ROLES = ("border_officer", "analyst", "supervisor", "victim_support", "oversight", "admin", "partner_node")
 
 
 class User(TimestampMixin, Base):

@@ -7,6 +7,15 @@ from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
+from palermo.db.sharing import (
+    HitQuery,
+    OutboxMessage,
+    Partner,
+    ReceivedBundle,
+    ReceivedRecord,
+    SharingGroup,
+    SharingGroupMember,
+)
 from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 
@@ -21,15 +30,22 @@ __all__ = [
     "Base",
     "BorderPoint",
     "Contact",
+    "HitQuery",
     "IdentityDocument",
     "IngestRun",
     "LoginThrottle",
     "Node",
     "Organisation",
+    "OutboxMessage",
+    "Partner",
     "PersonName",
     "PersonNationality",
     "PersonRecord",
+    "ReceivedBundle",
+    "ReceivedRecord",
     "Relationship",
+    "SharingGroup",
+    "SharingGroupMember",
     "Source",
     "Transaction",
     "TravelEvent",

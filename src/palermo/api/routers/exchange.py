@@ -1,0 +1,45 @@
+"""The exchange inbox: partner nodes push signed, encrypted bundles here.
+
+Two locks: the partner's service-account token (permission ``exchange.deliver``, held only by the
+``partner_node`` role) and, inside the core, the bundle's Ed25519 signature checked against the partner registry.
+The token's account must belong to the partner that signed the bundle.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
+from palermo.errors import PermissionDenied
+from palermo.sharing.config import sharing_config
+from palermo.sharing.inbox import receive
+
+router = APIRouter(prefix=f"{API_PREFIX}/exchange", tags=["exchange"])
+
+
+class BundleIn(BaseModel):
+    bundle: str = Field(
+        min_length=10,
+        max_length=sharing_config().exchange.max_bundle_bytes,
+        description="A compact JWE (JWS inside) as produced by `palermo share export`.",
+    )
+
+
+class ImportOut(BaseModel):
+    bundle_id: str
+    partner: str
+    kind: str
+    status: str = Field(description="`imported`, or `duplicate` for a bundle id already imported (nothing changed).")
+    imported: int
+    refused: list[str]
+
+
+@router.post("/inbox", **permitted("exchange.deliver"))
+def inbox(body: BundleIn, session: SessionDep, node: NodeDep, actor: ActorDep) -> ImportOut:
+    """Receive a bundle from a partner node: verify, refuse replays and unknown senders, import once."""
+    report = receive(session, node, body.bundle, transport="http", actor=actor.name)
+    expected = f"partner-{report.partner}"
+    if not actor.name.startswith(f"token:{expected}/"):
+        raise PermissionDenied(f"the token of {actor.name} does not belong to partner {report.partner!r}")
+    return ImportOut(**report.__dict__)

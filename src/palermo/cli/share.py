@@ -1,0 +1,155 @@
+"""``palermo share``: send records to partners (file or HTTP), import bundles, hit/no-hit queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from palermo.cli.common import console, justification_option_help, node, os_user, reports_errors
+from palermo.cli.persons import justified_operator
+from palermo.db.engine import transaction
+from palermo.sharing import hitnohit, outbox
+from palermo.sharing.inbox import receive
+from palermo.sharing.outgoing import share_records
+
+app = typer.Typer(help="Share with partner nodes: export, import, deliver, hit/no-hit queries.", no_args_is_help=True)
+
+
+def _refs(person: list[int] | None, notice: list[int] | None) -> list[tuple[str, int]]:
+    return [("person", i) for i in person or []] + [("notice", i) for i in notice or []]
+
+
+@app.command("export")
+@reports_errors
+def export(
+    to: str = typer.Option(..., "--to", help="Partner name."),
+    person: list[int] = typer.Option(None, "--person", help="Person record id; repeat for several."),
+    notice: list[int] = typer.Option(None, "--notice", help="Watchlist entry id (alert, missing person ...)."),
+    out: Path = typer.Option(None, "--out", help="Write the bundle to this file (air-gapped link) instead of HTTP."),
+    legal_basis: str = typer.Option(None, help="Legal basis (legal_bases.yaml) for special-category data."),
+    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+) -> None:
+    """Share records with a partner within their handling rules: to a file, or queued for HTTP push."""
+    current = node()
+    with transaction(current.engine) as session:
+        result = share_records(
+            session,
+            current,
+            justified_operator(current, justification),
+            to,
+            _refs(person, notice),
+            legal_basis=legal_basis,
+            queue=out is None,
+        )
+    if out is not None:
+        out.write_text(result.token + "\n", encoding="ascii")
+    for refusal in result.refused:
+        console.print(f"kept home: {refusal.kind} {refusal.record_id}: {refusal.rule} ({refusal.detail})")
+    console.print(
+        f"Bundle {result.bundle_id}: {result.sent} record(s) for {to} {'in ' + str(out) if out else 'queued'}"
+    )
+
+
+@app.command("import")
+@reports_errors
+def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Bundle file from a partner.")) -> None:
+    """Import a bundle file: verify the sender's signature, refuse replays, import once."""
+    current = node()
+    with transaction(current.engine) as session:
+        report = receive(session, current, file.read_text(encoding="ascii"), transport="file", actor=os_user())
+    console.print(f"Bundle {report.bundle_id} from {report.partner}: {report.status}, {report.imported} imported")
+    for refused in report.refused:
+        console.print(f"refused: {refused}")
+
+
+@app.command("deliver")
+@reports_errors
+def deliver() -> None:
+    """Push every due bundle in the outbox to its partner's inbox (at least once, with back-off)."""
+    report = outbox.deliver_pending(node())
+    console.print(f"delivered {report.delivered}, failed {report.failed}, waiting {report.waiting}")
+
+
+@app.command("outbox")
+@reports_errors
+def show_outbox() -> None:
+    """List outbox bundles with delivery state."""
+    current = node()
+    with transaction(current.engine) as session:
+        for e in outbox.list_outbox(session):
+            state = "delivered" if e.delivered else f"waiting ({e.attempts} tries; {e.last_error or '-'})"
+            console.print(f"{e.bundle_id} {e.partner} {e.kind}: {state}", soft_wrap=True)
+
+
+@app.command("query")
+@reports_errors
+def query(
+    partner: str = typer.Argument(..., help="Partner name."),
+    document: str = typer.Option(None, help="Document number to ask about."),
+    name: str = typer.Option(None, help="Person's name to ask about."),
+    birth_date: str = typer.Option(None, help="Person's date of birth (YYYY-MM-DD)."),
+    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+) -> None:
+    """Ask a partner hit/no-hit by document number or by person; prints the query reference."""
+    current = node()
+    kind = "document" if document else "person"
+    with transaction(current.engine) as session:
+        asked = hitnohit.ask(
+            session,
+            current,
+            justified_operator(current, justification),
+            partner,
+            kind,
+            document=document,
+            name=name,
+            birth_date=birth_date,
+        )
+        console.print(f"Query {asked.reference} queued for {partner}; run `palermo share deliver`")
+
+
+@app.command("request-details")
+@reports_errors
+def request_details(
+    reference: str = typer.Argument(..., help="Reference of a query that had a hit."),
+    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+) -> None:
+    """Ask the owning node for the details behind a hit (a person there decides)."""
+    current = node()
+    with transaction(current.engine) as session:
+        hitnohit.request_details(session, current, justified_operator(current, justification), reference)
+    console.print(f"Detail request for {reference} queued")
+
+
+@app.command("decide")
+@reports_errors
+def decide(
+    reference: str = typer.Argument(..., help="Reference of a partner's detail request."),
+    approve: bool = typer.Option(..., "--approve/--refuse", help="Approve or refuse the request."),
+    legal_basis: str = typer.Option(None, help="Legal basis for special-category data."),
+    reason: str = typer.Option(None, help="Reason given to the partner."),
+    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+) -> None:
+    """Approve or refuse a partner's request for the details behind a hit."""
+    current = node()
+    with transaction(current.engine) as session:
+        decided = hitnohit.decide(
+            session,
+            current,
+            justified_operator(current, justification),
+            reference,
+            approve=approve,
+            legal_basis=legal_basis,
+            reason=reason,
+        )
+        console.print(f"Query {reference}: {decided.status}")
+
+
+@app.command("requests")
+@reports_errors
+def requests(justification: str = typer.Option(None, "--justification", help=justification_option_help())) -> None:
+    """List partners' detail requests awaiting a decision."""
+    current = node()
+    with transaction(current.engine) as session:
+        for q in hitnohit.pending_requests(session, justified_operator(current, justification)):
+            console.print(f"{q.reference} ({q.kind}) from partner #{q.partner_id}: {len(q.matched)} matched record(s)")

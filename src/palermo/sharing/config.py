@@ -1,0 +1,56 @@
+"""Sharing parameters, declared in ``config.yaml`` beside this module."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from palermo.errors import ConfigurationError
+
+
+class ExchangeConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    max_bundle_age_days: int = Field(ge=1)
+    max_clock_skew_seconds: int = Field(ge=0)
+    max_bundle_bytes: int = Field(ge=1000)
+    retry_base_seconds: float = Field(ge=0)
+    retry_max_seconds: float = Field(ge=0)
+    http_timeout_seconds: float = Field(gt=0)
+
+
+class HitNoHitConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_threshold: float = Field(ge=0, le=1)
+
+
+class PprlConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    filter_bits: int = Field(ge=64, multiple_of=64)
+    hashes_per_qgram: int = Field(ge=1)
+    qgram: int = Field(ge=1, le=4)
+    balance_salt_bits: int = Field(ge=0)
+    dice_threshold: float = Field(ge=0, le=1)
+    block_on: list[str]
+
+
+class SharingConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    exchange: ExchangeConfig
+    hitnohit: HitNoHitConfig
+    pprl: PprlConfig
+
+
+@cache
+def sharing_config() -> SharingConfig:
+    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
+    try:
+        return SharingConfig.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid sharing config in palermo/sharing/config.yaml: {exc}") from exc

@@ -1,0 +1,115 @@
+"""Records as FollowTheMoney entities: person records and watchlist entries out, plain values back in.
+
+A shared person is an FtM ``Person`` (names, aliases, birth date, nationality, gender, document numbers). The
+entity id is derived from the originator and the originator's own keys, so it is stable across hops and is the
+``source_key`` of the received copy (imports are idempotent per record too). Countries travel as FtM writes them
+(ISO alpha-2, lower case) and come back as Palermo's three-letter codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import model
+
+from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.watchlists import WatchlistEntry
+from palermo.errors import InvalidInput
+from palermo.names.scripts import detect_script
+from palermo.taxonomies.countries import normalise_country
+
+GENDERS = {"M": "male", "F": "female", "X": "other"}
+SEXES = {v: k for k, v in GENDERS.items()}
+NAME_PROPERTY = {"primary": "name", "alias": "alias", "transliteration": "alias", "maiden": "previousName"}
+
+
+def entity_id(originator: str, kind: str, source: str, source_key: str) -> str:
+    digest = hashlib.sha256(f"{originator}\x1f{kind}\x1f{source}\x1f{source_key}".encode()).hexdigest()
+    return f"plm-{digest[:32]}"
+
+
+def _country_alpha2(code: str) -> str:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code)
+    return found.alpha_2.lower() if found else code.lower()
+
+
+def _add_names(proxy: Any, names: list[tuple[str, str, str | None, str | None]]) -> None:
+    for kind, full, given, surname in names:
+        proxy.add(NAME_PROPERTY.get(kind, "alias"), full)
+        if kind == "primary":
+            proxy.add("firstName", given)
+            proxy.add("lastName", surname)
+
+
+def person_entity(record: PersonRecord, documents: list[IdentityDocument], *, eid: str) -> dict[str, Any]:
+    proxy = model.make_entity("Person")
+    proxy.id = eid
+    _add_names(proxy, [(n.kind, n.full_name, n.given_names, n.surname) for n in record.names])
+    proxy.add("birthDate", record.birth_date)
+    proxy.add("birthPlace", record.birth_place)
+    proxy.add("gender", GENDERS.get(record.sex or ""))
+    for nationality in record.nationalities:
+        proxy.add("nationality", _country_alpha2(nationality.country))
+    for document in documents:
+        proxy.add("passportNumber" if document.document_type == "passport" else "idNumber", document.number)
+    result: dict[str, Any] = proxy.to_dict()
+    return result
+
+
+def notice_entity(entry: WatchlistEntry, *, eid: str) -> dict[str, Any]:
+    proxy = model.make_entity("Person")
+    proxy.id = eid
+    _add_names(proxy, [(n["kind"], n["full_name"], n.get("given_names"), n.get("surname")) for n in entry.names])
+    proxy.add("birthDate", entry.birth_date)
+    proxy.add("gender", GENDERS.get(entry.sex or ""))
+    for nationality in entry.nationalities:
+        proxy.add("nationality", _country_alpha2(nationality))
+    for number in entry.document_numbers:
+        proxy.add("idNumber", number)
+    proxy.add("notes", entry.reason)
+    result: dict[str, Any] = proxy.to_dict()
+    return result
+
+
+@dataclass(frozen=True)
+class PersonValues:
+    """What Palermo stores from a received ``Person`` entity."""
+
+    entity_id: str
+    names: list[dict[str, Any]]
+    birth_date: str | None
+    sex: str | None
+    nationalities: list[str]
+    document_numbers: list[str]
+    notes: str | None
+
+
+def _name(kind: str, full: str, given: str | None = None, surname: str | None = None) -> dict[str, Any]:
+    return {"kind": kind, "script": detect_script(full), "full_name": full, "given_names": given, "surname": surname}
+
+
+def person_values(data: dict[str, Any]) -> PersonValues:
+    """Read a received entity; :class:`InvalidInput` when it is not a named FtM ``Person``."""
+    try:
+        proxy = model.get_proxy(data)
+    except Exception as exc:  # followthemoney raises several types for malformed entities
+        raise InvalidInput(f"not a FollowTheMoney entity: {exc}") from None
+    if proxy.schema.name != "Person" or not proxy.id or not proxy.get("name"):
+        raise InvalidInput(f"expected a named FtM Person entity with an id, got schema {proxy.schema.name!r}")
+    first, last = proxy.first("firstName"), proxy.first("lastName")
+    names = [_name("primary", proxy.get("name")[0], first, last)]
+    names += [_name("alias", alias) for alias in [*proxy.get("name")[1:], *proxy.get("alias")]]
+    names += [_name("maiden", previous) for previous in proxy.get("previousName")]
+    return PersonValues(
+        entity_id=proxy.id,
+        names=names,
+        birth_date=proxy.first("birthDate"),
+        sex=SEXES.get(proxy.first("gender") or ""),
+        nationalities=[normalise_country(c) for c in proxy.get("nationality")],
+        document_numbers=[*proxy.get("passportNumber"), *proxy.get("idNumber")],
+        notes=proxy.first("notes"),
+    )

@@ -1,0 +1,280 @@
+"""Hit/no-hit queries between partners, as in the EU Prüm framework.
+
+A partner asks by document number or by person (names, date of birth). The owning node answers only *hit* or
+*no hit* and the query's reference; which records matched stays at home. Details need a follow-up request that
+a supervisor at the owning node approves (the matched records go back as a bundle, under their handling rules)
+or refuses. Every step is in both nodes' audit logs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.sharing import HitQuery, Partner
+from palermo.db.watchlists import WatchlistEntry
+from palermo.documents.registry_keys import normalise_number
+from palermo.errors import Conflict, InvalidInput, NotFound
+from palermo.names import prepare_name, score_prepared
+from palermo.node import Node
+from palermo.sharing.audit_events import log_exchange
+from palermo.sharing.bundles import OpenedBundle
+from palermo.sharing.config import sharing_config
+from palermo.sharing.envelope import BundleKind
+from palermo.sharing.outbox import enqueue
+from palermo.sharing.outgoing import envelope_for, seal_for, select_items
+from palermo.sharing.partners import find_partner
+
+QUERY_KINDS = ("document", "person")
+
+
+def _send(
+    session: Session, node: Node, partner: Partner, kind: BundleKind, message: dict[str, Any], **fields: Any
+) -> str:
+    envelope = envelope_for(node, partner, kind, message=message, **fields)
+    enqueue(session, partner, envelope, seal_for(node, partner, envelope))
+    return envelope.bundle_id
+
+
+def _criteria(kind: str, document: str | None, name: str | None, birth_date: str | None) -> dict[str, Any]:
+    if kind == "document" and document:
+        return {"document_number": normalise_number(document)}
+    if kind == "person" and name:
+        return {"name": name.strip(), "birth_date": birth_date}
+    raise InvalidInput("a document query needs --document; a person query needs --name (and optionally --birth-date)")
+
+
+def ask(
+    session: Session,
+    node: Node,
+    actor: Actor,
+    partner_name: str,
+    kind: str,
+    *,
+    document: str | None = None,
+    name: str | None = None,
+    birth_date: str | None = None,
+) -> HitQuery:
+    """Ask a partner hit/no-hit; the answer arrives in the inbox and updates the returned query."""
+    guard(session, actor, "sharing.query", subject=f"partner:{partner_name}")
+    if kind not in QUERY_KINDS:
+        raise InvalidInput(f"query kind {kind!r} must be one of {', '.join(QUERY_KINDS)}")
+    partner = find_partner(session, partner_name)
+    criteria = _criteria(kind, document, name, birth_date)
+    reference = str(uuid.uuid4())
+    justification = str(actor.justification) if actor.justification else None
+    query = HitQuery(
+        reference=reference,
+        direction="outgoing",
+        partner_id=partner.id,
+        kind=kind,
+        criteria=criteria,
+        justification=justification,
+        status="pending",
+        matched=[],
+    )
+    session.add(query)
+    bundle_id = _send(
+        session,
+        node,
+        partner,
+        "query",
+        {"reference": reference, "kind": kind, "criteria": criteria},
+        justification=justification,
+    )
+    log_exchange(
+        session,
+        actor=actor.name,
+        agency=node.agency_code,
+        action="transfer",
+        partner=partner.name,
+        bundle_id=bundle_id,
+        justification=justification,
+        query=reference,
+        step="query",
+        kind=kind,
+    )
+    session.flush()
+    return query
+
+
+def _document_matches(session: Session, number: str) -> list[dict[str, Any]]:
+    found = [
+        {"table": "identity_documents", "id": i, "person_id": p}
+        for i, p in session.execute(
+            select(IdentityDocument.id, IdentityDocument.person_id).where(IdentityDocument.number_normalised == number)
+        )
+    ]
+    for entry in session.scalars(select(WatchlistEntry)):
+        if number in {normalise_number(n) for n in entry.document_numbers if n}:
+            found.append({"table": "watchlist_entries", "id": entry.id})
+    return found
+
+
+def _person_matches(session: Session, name: str, birth_date: str | None) -> list[dict[str, Any]]:
+    wanted, threshold = prepare_name(name), sharing_config().hitnohit.person_threshold
+    statement = select(PersonRecord)
+    if birth_date:
+        statement = statement.where(PersonRecord.birth_date == birth_date)
+    found = []
+    for record in session.scalars(statement):
+        if any(
+            score_prepared(wanted, prepare_name(n.full_name), threshold=threshold) >= threshold for n in record.names
+        ):
+            found.append({"table": "person_records", "id": record.id})
+    return found
+
+
+def _matches(session: Session, kind: str, criteria: dict[str, Any]) -> list[dict[str, Any]]:
+    if kind == "document":
+        return _document_matches(session, normalise_number(str(criteria.get("document_number", ""))))
+    return _person_matches(session, str(criteria.get("name", "")), criteria.get("birth_date"))
+
+
+def _incoming(session: Session, opened: OpenedBundle) -> None:
+    message, partner = opened.envelope.message, opened.partner
+    kind = str(message.get("kind"))
+    if kind not in QUERY_KINDS:
+        raise InvalidInput(f"query kind {kind!r} is not one of {', '.join(QUERY_KINDS)}")
+    matched = _matches(session, kind, dict(message.get("criteria") or {}))
+    session.add(
+        HitQuery(
+            reference=str(message["reference"]),
+            direction="incoming",
+            partner_id=partner.id,
+            kind=kind,
+            criteria=dict(message.get("criteria") or {}),
+            justification=opened.envelope.justification,
+            hit=bool(matched),
+            matched=matched,
+            status="answered",
+        )
+    )
+
+
+def _query(session: Session, reference: str, direction: str) -> HitQuery:
+    query = session.scalars(
+        select(HitQuery).where(HitQuery.reference == reference, HitQuery.direction == direction)
+    ).first()
+    if query is None:
+        raise NotFound(f"no {direction} hit/no-hit query with reference {reference!r}")
+    return query
+
+
+def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
+    """Act on a query, an answer, a detail request or a detail reply that arrived in the inbox."""
+    envelope, partner, message = opened.envelope, opened.partner, opened.envelope.message
+    reference = str(message.get("reference", ""))
+    if envelope.kind == "query":
+        _incoming(session, opened)
+        query = _query(session, reference, "incoming")
+        bundle_id = _send(session, node, partner, "answer", {"reference": reference, "hit": query.hit})
+        log_exchange(
+            session,
+            actor=f"partner:{partner.name}",
+            agency=node.agency_code,
+            action="consultation",
+            partner=partner.name,
+            bundle_id=bundle_id,
+            justification=envelope.justification,
+            count=len(query.matched),
+            query=reference,
+            step="answer",
+            hit=query.hit,
+        )
+    elif envelope.kind == "answer":
+        query = _query(session, reference, "outgoing")
+        query.hit, query.status = bool(message.get("hit")), "answered"
+    elif envelope.kind == "detail_request":
+        query = _query(session, reference, "incoming")
+        if query.hit:
+            query.status = "detail_requested"
+    elif envelope.kind == "detail_reply":
+        query = _query(session, reference, "outgoing")
+        approved = bool(message.get("approved"))
+        query.status = "detail_received" if approved else "refused"
+        query.detail = {"items": [i.model_dump(mode="json") for i in envelope.items], "reason": message.get("reason")}
+
+
+def request_details(session: Session, node: Node, actor: Actor, reference: str) -> HitQuery:
+    """Ask the owning node for the details behind a hit; a person there decides."""
+    guard(session, actor, "sharing.query", subject=f"query:{reference}")
+    query = _query(session, reference, "outgoing")
+    if not query.hit:
+        raise Conflict(f"query {reference} has no hit (status {query.status}); there are no details to request")
+    partner = session.get(Partner, query.partner_id)
+    assert partner is not None
+    justification = str(actor.justification) if actor.justification else None
+    bundle_id = _send(session, node, partner, "detail_request", {"reference": reference}, justification=justification)
+    query.status = "detail_requested"
+    log_exchange(
+        session,
+        actor=actor.name,
+        agency=node.agency_code,
+        action="transfer",
+        partner=partner.name,
+        bundle_id=bundle_id,
+        justification=justification,
+        query=reference,
+        step="detail_request",
+    )
+    return query
+
+
+def pending_requests(session: Session, actor: Actor) -> list[HitQuery]:
+    guard(session, actor, "sharing.decide")
+    return list(
+        session.scalars(select(HitQuery).where(HitQuery.status == "detail_requested", HitQuery.direction == "incoming"))
+    )
+
+
+def decide(
+    session: Session,
+    node: Node,
+    actor: Actor,
+    reference: str,
+    *,
+    approve: bool,
+    legal_basis: str | None = None,
+    reason: str | None = None,
+) -> HitQuery:
+    """Approve (details go back under their handling rules) or refuse a partner's detail request."""
+    guard(session, actor, "sharing.decide", subject=f"query:{reference}")
+    query = _query(session, reference, "incoming")
+    if query.status != "detail_requested":
+        raise Conflict(f"query {reference} is {query.status}, not awaiting a decision")
+    partner = session.get(Partner, query.partner_id)
+    assert partner is not None
+    refs = [
+        ("person" if m["table"] == "person_records" else "notice", int(m["id"]))
+        for m in query.matched
+        if m["table"] in ("person_records", "watchlist_entries")
+    ]
+    refs += [("person", int(m["person_id"])) for m in query.matched if m.get("person_id")]
+    selection = select_items(session, node, partner, sorted(set(refs)), legal_basis) if approve else None
+    items = selection.items if selection else []
+    message = {"reference": reference, "approved": approve and bool(items), "reason": reason}
+    justification = str(actor.justification) if actor.justification else None
+    bundle_id = _send(session, node, partner, "detail_reply", message, items=items, justification=justification)
+    query.status, query.decided_by = ("approved" if message["approved"] else "refused"), actor.name
+    log_exchange(
+        session,
+        actor=actor.name,
+        agency=node.agency_code,
+        action="disclosure" if items else "consultation",
+        partner=partner.name,
+        bundle_id=bundle_id,
+        justification=justification,
+        count=len(items),
+        query=reference,
+        step="decision",
+        approved=message["approved"],
+        refused=[f"{r.kind}:{r.record_id}:{r.rule}" for r in (selection.refused if selection else [])],
+    )
+    return query

@@ -1,0 +1,217 @@
+"""The inbox: open a bundle (decrypt, verify against the partner registry), then import it exactly once.
+
+A bundle id already in the ledger is a replay or a resend: nothing is imported again and the answer says
+``duplicate`` (so an at-least-once sender stops resending). Each item is checked against the handling rules the
+sender had to follow (:func:`palermo.sharing.handling.check_received`) and stored with its originator, handling,
+grading and a distribution never wider than it arrived with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.db.persons import PersonName, PersonNationality, PersonRecord
+from palermo.db.reference import Agency, Source
+from palermo.db.sharing import Partner, ReceivedBundle, ReceivedRecord
+from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntry
+from palermo.errors import InvalidInput, PalermoError
+from palermo.node import Node
+from palermo.sharing import ftm
+from palermo.sharing.audit_events import log_exchange
+from palermo.sharing.bundles import OpenedBundle, open_bundle
+from palermo.sharing.envelope import Item
+from palermo.sharing.handling import RecordHandling, as_received, check_received
+from palermo.sharing.keys import node_keys
+
+
+@dataclass
+class ImportReport:
+    bundle_id: str
+    partner: str
+    kind: str
+    status: str
+    imported: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def _facts(item: Item) -> RecordHandling:
+    h = item.handling
+    return RecordHandling(
+        originator=h.originator,
+        handling=h.handling,
+        distribution=h.distribution,
+        sensitivity=h.sensitivity,
+        handling_note=h.handling_note,
+        sharing_group=h.sharing_group,
+        group_members=frozenset(h.group_members),
+        delete_at=h.delete_at,
+        hops=h.hops,
+    )
+
+
+def partner_source(session: Session, partner: Partner) -> Source:
+    """The source holding what ``partner`` sent us (one per partner)."""
+    name = f"partner:{partner.name}"
+    source = session.scalars(select(Source).where(Source.name == name)).first()
+    if source is None:
+        agency = session.scalars(select(Agency).where(Agency.code == partner.agency_code)).one()
+        source = Source(name=name, agency_id=agency.id, description=f"Records shared by partner node {partner.name}")
+        session.add(source)
+        session.flush()
+    return source
+
+
+def _provenance(item: Item, stored: RecordHandling, source: Source) -> dict[str, Any]:
+    h = item.handling
+    return {
+        "source_id": source.id,
+        "source_key": item.entity["id"],
+        "originator": stored.originator,
+        "handling": stored.handling,
+        "handling_note": stored.handling_note,
+        "distribution": stored.distribution,
+        "sharing_group": stored.sharing_group,
+        "source_reliability": h.source_reliability,
+        "information_credibility": h.information_credibility,
+        "sensitivity": stored.sensitivity,
+        "review_at": h.review_at,
+        "delete_at": h.delete_at,
+        "row_hash": hashlib.sha256(json.dumps(item.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:32],
+    }
+
+
+def _existing(session: Session, model: Any, source: Source, key: str) -> Any:
+    return session.scalars(select(model).where(model.source_id == source.id, model.source_key == key)).first()
+
+
+def _store_person(session: Session, item: Item, provenance: dict[str, Any], source: Source) -> tuple[str, int]:
+    values = ftm.person_values(item.entity)
+    row = _existing(session, PersonRecord, source, values.entity_id)
+    if row is None:
+        row = PersonRecord(**provenance, birth_date=values.birth_date, sex=values.sex, notes=values.notes)
+        row.birth_date_precision = {4: "year", 7: "month", 10: "day"}.get(len(values.birth_date or ""))
+        row.names = [PersonName(position=i, **n) for i, n in enumerate(values.names)]
+        row.nationalities = [PersonNationality(country=c, position=i) for i, c in enumerate(values.nationalities)]
+        session.add(row)
+        session.flush()
+    return "person_records", row.id
+
+
+def _watchlist(session: Session, category: str) -> Watchlist:
+    name = f"partners-{category}"
+    watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).first()
+    if watchlist is None:
+        watchlist = Watchlist(name=name, category=category, description=f"{category} notices shared by partners")
+        session.add(watchlist)
+        session.flush()
+    return watchlist
+
+
+def _store_notice(session: Session, item: Item, provenance: dict[str, Any], source: Source) -> tuple[str, int]:
+    if item.category not in WATCHLIST_CATEGORIES:
+        raise InvalidInput(f"notice category {item.category!r} is not one of {', '.join(WATCHLIST_CATEGORIES)}")
+    values = ftm.person_values(item.entity)
+    row = _existing(session, WatchlistEntry, source, values.entity_id)
+    if row is None:
+        row = WatchlistEntry(
+            **provenance,
+            watchlist_id=_watchlist(session, item.category).id,
+            category=item.category,
+            names=[{**n, "position": i} for i, n in enumerate(values.names)],
+            birth_date=values.birth_date,
+            nationalities=values.nationalities,
+            sex=values.sex,
+            document_numbers=values.document_numbers,
+            reason=values.notes,
+        )
+        session.add(row)
+        session.flush()
+    return "watchlist_entries", row.id
+
+
+def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> None:
+    """Check and store one received item with its hop facts; :class:`InvalidInput` when it must be refused."""
+    facts = _facts(item)
+    partner = opened.partner
+    check_received(
+        facts, sender_agency=partner.agency_code, own_agency=node.agency_code, legal_basis=item.handling.legal_basis
+    )
+    stored = as_received(facts)
+    source = partner_source(session, partner)
+    provenance = _provenance(item, stored, source)
+    store = _store_person if item.kind == "person" else _store_notice
+    table, record_id = store(session, item, provenance, source)
+    known = session.scalars(
+        select(ReceivedRecord).where(ReceivedRecord.record_table == table, ReceivedRecord.record_id == record_id)
+    ).first()
+    if known is None:
+        session.add(
+            ReceivedRecord(
+                record_table=table,
+                record_id=record_id,
+                bundle_id=opened.envelope.bundle_id,
+                partner_id=partner.id,
+                hops=stored.hops,
+                group_members=sorted(stored.group_members),
+                legal_basis=item.handling.legal_basis,
+                judicial_restriction=stored.handling == "H1",
+            )
+        )
+
+
+def _import_items(session: Session, node: Node, opened: OpenedBundle, report: ImportReport) -> None:
+    for position, item in enumerate(opened.envelope.items):
+        try:
+            with session.begin_nested():
+                import_item(session, node, opened, item)
+            report.imported += 1
+        except PalermoError as exc:
+            report.refused.append(f"item {position}: {exc.message}")
+
+
+def receive(session: Session, node: Node, token: str, *, transport: str, actor: str | None = None) -> ImportReport:
+    """Open and import a bundle once; every receipt (duplicates too) is in the audit log."""
+    opened = open_bundle(session, token, node_keys(node.home))
+    envelope, partner = opened.envelope, opened.partner
+    report = ImportReport(envelope.bundle_id, partner.name, envelope.kind, "imported")
+    seen = session.scalars(select(ReceivedBundle).where(ReceivedBundle.bundle_id == envelope.bundle_id)).first()
+    if seen is not None:
+        report.status = "duplicate"
+    elif envelope.kind in ("records", "notices"):
+        _import_items(session, node, opened, report)
+    else:
+        from palermo.sharing.hitnohit import handle_message
+
+        handle_message(session, node, opened)
+    if seen is None:
+        session.add(
+            ReceivedBundle(
+                bundle_id=envelope.bundle_id,
+                partner_id=partner.id,
+                kind=envelope.kind,
+                sent_at=envelope.created_at,
+                items=report.imported,
+                transport=transport,
+            )
+        )
+    log_exchange(
+        session,
+        actor=actor or f"partner:{partner.name}",
+        agency=node.agency_code,
+        action="collection",
+        partner=partner.name,
+        bundle_id=envelope.bundle_id,
+        justification=envelope.justification,
+        count=report.imported,
+        kind=envelope.kind,
+        status=report.status,
+        transport=transport,
+        refused=report.refused,
+    )
+    return report

@@ -1,0 +1,205 @@
+"""Selecting records for a partner under the handling rules, and sealing them into a bundle.
+
+Every record is judged by :func:`palermo.sharing.handling.may_send`; refused records stay home and the refusal
+(rule and reason) is reported and logged. The bundle goes to the outbox (HTTP) or is returned (file transport).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.db.base import ProvenanceMixin
+from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.reference import Source
+from palermo.db.sharing import Partner, ReceivedRecord
+from palermo.db.watchlists import WatchlistEntry
+from palermo.errors import NotFound, PermissionDenied
+from palermo.node import Node
+from palermo.sharing import ftm
+from palermo.sharing.audit_events import log_exchange
+from palermo.sharing.bundles import seal
+from palermo.sharing.envelope import BundleKind, Handling, Item, PalermoEnvelope, Party
+from palermo.sharing.groups import member_agencies
+from palermo.sharing.handling import Decision, RecordHandling, may_send, outgoing_note
+from palermo.sharing.keys import PublicKeys, node_keys
+from palermo.sharing.partners import find_partner
+
+RECORD_TABLES = {"person": "person_records", "notice": "watchlist_entries"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str
+    record_id: int
+    rule: str
+    detail: str
+
+
+@dataclass
+class Selection:
+    """Items that may go, and records refused with the rule that refused them."""
+
+    items: list[Item] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixin, record_id: int) -> RecordHandling:
+    """The handling facts of a stored record, including how it arrived when it was received."""
+    received = session.scalars(
+        select(ReceivedRecord).where(
+            ReceivedRecord.record_table == RECORD_TABLES[kind], ReceivedRecord.record_id == record_id
+        )
+    ).first()
+    if received is not None:
+        members = frozenset(received.group_members)
+    elif row.distribution == "group" and row.sharing_group:
+        members = member_agencies(session, row.sharing_group, node.agency_code)
+    else:
+        members = frozenset()
+    return RecordHandling(
+        originator=row.originator,
+        handling=row.handling,
+        distribution=row.distribution,
+        sensitivity=row.sensitivity,
+        handling_note=row.handling_note,
+        sharing_group=row.sharing_group,
+        group_members=members,
+        delete_at=row.delete_at,
+        hops=received.hops if received else 0,
+    )
+
+
+def _handling(row: ProvenanceMixin, facts: RecordHandling, legal_basis: str | None) -> Handling:
+    return Handling(
+        originator=facts.originator,
+        handling=facts.handling,
+        handling_note=outgoing_note(facts),
+        distribution=facts.distribution,
+        sharing_group=facts.sharing_group,
+        group_members=sorted(facts.group_members),
+        source_reliability=row.source_reliability,
+        information_credibility=row.information_credibility,
+        sensitivity=facts.sensitivity,
+        legal_basis=legal_basis if facts.sensitivity == "special" else None,
+        review_at=row.review_at,
+        delete_at=row.delete_at,
+        hops=facts.hops,
+    )
+
+
+def _entity_id(session: Session, kind: str, row: ProvenanceMixin, received: bool) -> str:
+    if received:
+        return row.source_key
+    source = session.get(Source, row.source_id)
+    return ftm.entity_id(row.originator, kind, source.name if source else str(row.source_id), row.source_key)
+
+
+def _entity(session: Session, kind: str, row: Any, eid: str) -> dict[str, Any]:
+    if kind == "person":
+        documents = list(session.scalars(select(IdentityDocument).where(IdentityDocument.person_id == row.id)))
+        return ftm.person_entity(row, documents, eid=eid)
+    return ftm.notice_entity(row, eid=eid)
+
+
+def select_items(
+    session: Session, node: Node, partner: Partner, refs: list[tuple[str, int]], legal_basis: str | None
+) -> Selection:
+    """Judge each ``(kind, id)`` record for ``partner``; build an item for each one allowed."""
+    selection = Selection()
+    today = dt.datetime.now(dt.UTC).date()
+    for kind, record_id in refs:
+        row: Any = session.get(PersonRecord if kind == "person" else WatchlistEntry, record_id)
+        if row is None:
+            raise NotFound(f"no {kind} record with id {record_id}")
+        facts = record_handling(session, node, kind, row, record_id)
+        decision: Decision = may_send(
+            facts,
+            sender_agency=node.agency_code,
+            recipient_agency=partner.agency_code,
+            legal_basis=legal_basis,
+            today=today,
+        )
+        if not decision.allowed:
+            selection.refused.append(Refusal(kind, record_id, decision.rule, decision.detail))
+            continue
+        eid = _entity_id(session, kind, row, facts.received_by(node.agency_code))
+        category = row.category if kind == "notice" else None
+        item = Item(
+            kind=kind,
+            category=category,
+            entity=_entity(session, kind, row, eid),
+            handling=_handling(row, facts, legal_basis),
+        )
+        selection.items.append(item)
+    return selection
+
+
+def envelope_for(node: Node, partner: Partner, kind: BundleKind, **fields: Any) -> PalermoEnvelope:
+    keys = node_keys(node.home)
+    return PalermoEnvelope(
+        kind=kind,
+        sender=Party(agency=node.agency_code, fingerprint=keys.public.fingerprint),
+        recipient=Party(agency=partner.agency_code, fingerprint=partner.fingerprint),
+        **fields,
+    )
+
+
+def seal_for(node: Node, partner: Partner, envelope: PalermoEnvelope) -> str:
+    return seal(envelope, node_keys(node.home), PublicKeys(partner.signing_key, partner.encryption_key))
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    bundle_id: str
+    partner: str
+    token: str
+    sent: int
+    refused: list[Refusal]
+
+
+def share_records(
+    session: Session,
+    node: Node,
+    actor: Actor,
+    partner_name: str,
+    refs: list[tuple[str, int]],
+    *,
+    legal_basis: str | None = None,
+    queue: bool = True,
+) -> ShareResult:
+    """Share records with a partner within their handling; queued for HTTP delivery (or returned for a file)."""
+    guard(session, actor, "export.write", subject=f"partner:{partner_name}")
+    partner = find_partner(session, partner_name)
+    selection = select_items(session, node, partner, refs, legal_basis)
+    if not selection.items:
+        reasons = "; ".join(f"{r.kind} {r.record_id}: {r.rule} ({r.detail})" for r in selection.refused)
+        raise PermissionDenied(f"nothing may be shared with {partner_name}: {reasons or 'no records selected'}")
+    kind: BundleKind = "notices" if all(i.kind == "notice" for i in selection.items) else "records"
+    justification = str(actor.justification) if actor.justification else None
+    envelope = envelope_for(node, partner, kind, items=selection.items, justification=justification)
+    token = seal_for(node, partner, envelope)
+    if queue:
+        from palermo.sharing.outbox import enqueue
+
+        enqueue(session, partner, envelope, token)
+    log_exchange(
+        session,
+        actor=actor.name,
+        agency=node.agency_code,
+        action="transfer",
+        partner=partner.name,
+        bundle_id=envelope.bundle_id,
+        justification=justification,
+        count=len(selection.items),
+        transport="http" if queue else "file",
+        legal_basis=legal_basis,
+        refused=[f"{r.kind}:{r.record_id}:{r.rule}" for r in selection.refused],
+    )
+    return ShareResult(envelope.bundle_id, partner.name, token, len(selection.items), selection.refused)

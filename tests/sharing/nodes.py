@@ -1,0 +1,190 @@
+"""Real nodes for sharing tests: separate stores and keys, each served by uvicorn on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import func, select
+
+from palermo.api import create_app
+from palermo.audit.log import stream_rows
+from palermo.auth.actor import Actor, cli_actor
+from palermo.auth.justification import optional_justification
+from palermo.db.engine import transaction
+from palermo.db.persons import PersonName, PersonRecord
+from palermo.db.reference import Agency, Source
+from palermo.db.watchlists import Watchlist, WatchlistEntry
+from palermo.node import Node, init_node
+from palermo.settings import Settings
+from palermo.sharing import partners
+from palermo.sharing.keys import node_keys
+
+START_POLLS = 500
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Served:
+    node: Node
+    country: str
+    port: int = field(default_factory=free_port)
+    server: uvicorn.Server | None = None
+    thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        config = uvicorn.Config(create_app(self.node), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        for _ in range(START_POLLS):  # bounded: the server starts or the test fails below
+            if self.server.started:
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"uvicorn did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+            self.server = self.thread = None
+
+
+def make_node(tmp_path: Path, agency: str, database_url: str | None = None) -> Node:
+    settings = Settings(home=tmp_path / agency, database_url=database_url, agency=agency)
+    created = init_node(settings)
+    node_keys(created.home)
+    return created
+
+
+def operator(node: Node, justification: str | None = "JIT-2026-0042") -> Actor:
+    parsed = optional_justification(justification, node.settings.case_reference_pattern) if justification else None
+    return cli_actor("cli:tester", node.agency_code, parsed)
+
+
+def connect(a: Served, b: Served) -> None:
+    """Register each node as the other's partner and exchange inbox tokens, as operators would out of band."""
+    tokens = {}
+    for here, there in ((a, b), (b, a)):
+        public = node_keys(there.node.home).public
+        with transaction(here.node.engine) as session:
+            new = partners.add_partner(
+                session,
+                operator(here.node),
+                name=there.node.agency_code,
+                agency_code=there.node.agency_code,
+                country=there.country,
+                signing_key=public.signing_key,
+                encryption_key=public.encryption_key,
+                url=there.url,
+            )
+        tokens[(here.node.agency_code, there.node.agency_code)] = new.inbound_token
+    for here, there in ((a, b), (b, a)):
+        with transaction(here.node.engine) as session:
+            token = tokens[(there.node.agency_code, here.node.agency_code)]
+            partners.set_outbound_token(session, operator(here.node), there.node.agency_code, token)
+
+
+def _source(session: Any, node: Node) -> Source:
+    source = session.scalars(select(Source).where(Source.name == "local")).first()
+    if source is None:
+        agency = session.scalars(select(Agency).where(Agency.code == node.agency_code)).one()
+        source = Source(name="local", agency_id=agency.id)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def provenance(node: Node, key: str, **handling: Any) -> dict[str, Any]:
+    values = {
+        "source_key": key,
+        "originator": node.agency_code,
+        "handling": "H0",
+        "distribution": "partners",
+        "source_reliability": "B",
+        "information_credibility": "2",
+        "sensitivity": "ordinary",
+        "row_hash": "x" * 32,
+    }
+    return {**values, **handling}
+
+
+def add_person(node: Node, key: str, name: str, birth_date: str = "1999-04-02", **handling: Any) -> int:
+    """A person record of this node's own agency with the given handling (defaults: H0, all partners)."""
+    given, surname = name.split(" ", 1)
+    with transaction(node.engine) as session:
+        row = PersonRecord(
+            source_id=_source(session, node).id,
+            birth_date=birth_date,
+            birth_date_precision="day",
+            sex="F",
+            **provenance(node, key, **handling),
+        )
+        row.names = [PersonName(position=0, kind="primary", full_name=name, given_names=given, surname=surname)]
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def add_notice(node: Node, key: str, name: str, category: str, **handling: Any) -> int:
+    with transaction(node.engine) as session:
+        watchlist = Watchlist(name=f"own-{category}-{key}", category=category)
+        session.add(watchlist)
+        session.flush()
+        row = WatchlistEntry(
+            source_id=_source(session, node).id,
+            watchlist_id=watchlist.id,
+            category=category,
+            names=[{"kind": "primary", "full_name": name, "position": 0}],
+            birth_date="2009-03-01",
+            nationalities=["ROU"],
+            sex="F",
+            document_numbers=["RO1234567"],
+            reason="reported missing",
+            **provenance(node, key, **handling),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def received_names(node: Node) -> list[str]:
+    """Primary names of person records received from partners."""
+    with transaction(node.engine) as session:
+        statement = (
+            select(PersonName.full_name)
+            .join(PersonRecord)
+            .join(Source)
+            .where(Source.name.like("partner:%"), PersonName.kind == "primary")
+            .order_by(PersonName.full_name)
+        )
+        return list(session.scalars(statement))
+
+
+def count(node: Node, model: Any) -> int:
+    with transaction(node.engine) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def audit_actions(node: Node) -> list[tuple[str, str]]:
+    """(action, bundle id) of every sharing entry in the node's audit log."""
+    with transaction(node.engine) as session:
+        return [
+            (row.action, row.details.get("bundle_id", ""))
+            for row in stream_rows(session)
+            if row.details and "bundle_id" in row.details
+        ]
