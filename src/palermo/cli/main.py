@@ -5,7 +5,21 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import audit, demo, documents, ingest, node_commands, persons, serve, synth, tokens, users
+from palermo.cli import (
+    alerts,
+    audit,
+    demo,
+    documents,
+    ingest,
+    node_commands,
+    persons,
+    screening,
+    serve,
+    synth,
+    tokens,
+    users,
+    watchlist,
+)
 
 app = typer.Typer(
     name="palermo",
@@ -28,6 +42,10 @@ app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(persons.app, name="persons")
+app.add_typer(watchlist.app, name="watchlist")
+app.add_typer(alerts.app, name="alerts")
+app.command("screen")(screening.screen)
+app.command("replay")(screening.replay)
 
 
 @app.command("version")

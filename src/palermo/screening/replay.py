@@ -145,7 +145,7 @@ def request_for(session: Session, event: TravelEvent) -> tuple[ScreeningRequest,
         document_number=document.number if document is not None else None,
         issuing_state=document.issuing_state if document is not None else None,
         border_point=point.code if point else None,
-        direction=event.direction,  # type: ignore[arg-type]
+        direction=event.direction,
         at=event.occurred_at,
         booking_ref=event.booking_ref,
         payer=event.payer_name,
