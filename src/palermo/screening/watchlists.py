@@ -83,7 +83,8 @@ def source_name(watchlist: str) -> str:
 def _rows(path: Path, file_format: str | None) -> Iterator[readers.RawRow | readers.BadLine]:
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
-    detected = readers.detect_format(path, file_format)
+    # OpenSanctions names its FollowTheMoney exports *.ftm.json / *.json: JSON lines too
+    detected = readers.detect_format(path, file_format or ("jsonl" if path.suffix.lower() == ".json" else None))
     state = readers.ReadState(total_bytes=path.stat().st_size)
     encoding = readers.detect_encoding(path, "auto")
     if detected == "jsonl":
