@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from palermo.auth import sessions, tokens
 from palermo.auth.actor import user_actor
+from palermo.auth.permissions import role_permissions
 from palermo.auth.users import find_user
 from palermo.db.accounts import ApiToken, WebSession
 from palermo.db.engine import transaction
@@ -41,14 +42,9 @@ def test_tokens_are_stored_only_as_sha256(node: Node) -> None:
 def test_a_token_defaults_to_everything_its_owner_holds_and_records_last_use(node: Node) -> None:
     make_user(node, "alice", "border_officer")
     row = resolve(node, make_token(node, "alice"))
-    assert set(row.scopes.split()) == {
-        "auth.self",
-        "sources.read",
-        "persons.read",
-        "persons.search",
-        "screening.run",
-        "sharing.query",
-    }
+    assert set(row.scopes.split()) == role_permissions("border_officer")
+    assert {"screening.run", "documents.check"} <= set(row.scopes.split())
+    assert "users.manage" not in row.scopes.split()
     assert row.last_used_at is not None
 
 

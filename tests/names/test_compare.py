@@ -2,6 +2,7 @@ import pytest
 
 from palermo.errors import InvalidInput
 from palermo.names import compare_names, default_config, prepare_name, score_prepared
+from palermo.names.variants import fused_particles
 
 THRESHOLD = default_config().threshold
 
@@ -95,9 +96,23 @@ def test_mismatched_token_is_named_in_the_detail() -> None:
     assert "dulaimi" in mismatch.detail or "tikriti" in mismatch.detail
 
 
-def test_score_prepared_equals_compare_names() -> None:
-    a, b = prepare_name("Mohammed bin Salman"), prepare_name("Muhammad bin Sultan")
-    assert score_prepared(a, b) == compare_names("Mohammed bin Salman", "Muhammad bin Sultan").score
+def test_score_prepared_equals_compare_names_for_names_without_particles() -> None:
+    a, b = prepare_name("Mohammed Salman"), prepare_name("Muhammad Sultan")
+    assert score_prepared(a, b) == compare_names("Mohammed Salman", "Muhammad Sultan").score
+
+
+@pytest.mark.parametrize(
+    ("spaced", "fused"),
+    [("Rachid Ben Ali", "Rachid Benali"), ("Hans van Dijk", "Hans Vandijk"), ("Karim El Amrani", "Karim Elamrani")],
+)
+def test_a_particle_written_apart_or_fused_is_the_same_name(spaced: str, fused: str) -> None:
+    assert compare_names(spaced, fused).score == 1.0
+    assert compare_names(fused, spaced).score == 1.0
+
+
+def test_fused_variant_is_only_made_for_particles() -> None:
+    assert fused_particles(prepare_name("Rachid Ben Ali")) == "rachid benali"
+    assert fused_particles(prepare_name("Anna Maria Popescu")) is None
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "!!!", "--"])

@@ -6,6 +6,7 @@ import typer
 
 from palermo import __version__
 from palermo.cli import (
+    alerts,
     audit,
     demo,
     documents,
@@ -13,12 +14,14 @@ from palermo.cli import (
     node_commands,
     partners,
     persons,
+    screening,
     serve,
     share,
     sharing_node,
     synth,
     tokens,
     users,
+    watchlist,
 )
 
 app = typer.Typer(
@@ -46,6 +49,10 @@ app.add_typer(sharing_node.app, name="node")
 app.add_typer(partners.app, name="partners")
 app.add_typer(partners.groups_app, name="groups")
 app.add_typer(share.app, name="share")
+app.add_typer(watchlist.app, name="watchlist")
+app.add_typer(alerts.app, name="alerts")
+app.command("screen")(screening.screen)
+app.command("replay")(screening.replay)
 
 
 @app.command("version")

@@ -20,6 +20,7 @@ class Alert(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'assigned', 'closed')", name="status"),
         Index("ix_alerts_status_created", "status", "created_at"),
+        Index("ix_alerts_travel_event", "travel_event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

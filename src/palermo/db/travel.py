@@ -34,6 +34,7 @@ class TravelEvent(ProvenanceMixin, Base):
         Index("ix_travel_events_booking", "booking_ref"),
         Index("ix_travel_events_group", "group_ref"),
         Index("ix_travel_events_payer", "payer_name"),
+        Index("ix_travel_events_destination", "destination_address"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

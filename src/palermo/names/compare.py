@@ -16,6 +16,7 @@ from palermo.names.config import NameMatchingConfig, default_config
 from palermo.names.fast import scorer_for
 from palermo.names.features import FEATURES, Feature, Pair
 from palermo.names.tokens import PreparedName, prepare_name
+from palermo.names.variants import with_variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def compare_names(
     config: NameMatchingConfig | None = None,
 ) -> NameComparison:
     """Compare two persons by name. Each side is one name or all its names (aliases); the best pair wins."""
-    left, right = _prepared(a, "a"), _prepared(b, "b")
+    left, right = with_variants(_prepared(a, "a")), with_variants(_prepared(b, "b"))
     best: NameComparison | None = None
     for x in left:
         for y in right:

@@ -25,6 +25,7 @@ from palermo.logs import get_logger
 from palermo.names import NameMatchingConfig, PreparedName, default_config, prepare_name, score_prepared
 from palermo.names.fast import FastScorer, scorer_for
 from palermo.names.tokens import NameToken, intern_token
+from palermo.names.variants import with_variants
 from palermo.screening.arrays import Column, Postings, Ragged
 from palermo.screening.config import IndexConfig, default_index_config
 from palermo.screening.vocabulary import Vocabulary
@@ -97,7 +98,8 @@ class CandidateIndex:
         for name in entry.names:
             prepared = _try_prepare(name)
             if prepared is not None:
-                self.add_row(entry.entry_id, entry.birth_year, prepared)
+                for variant in with_variants([prepared]):
+                    self.add_row(entry.entry_id, entry.birth_year, variant)
         if entry.entry_id in self.removed:  # added again: forget its old document numbers
             self.removed.discard(entry.entry_id)
             for holders in self.documents.values():
@@ -154,7 +156,7 @@ class CandidateIndex:
         k: int | None = None,
     ) -> list[int]:
         """Entry ids of the top ``k`` (default ``top_k``) candidates for a person, best first."""
-        prepared = [n if isinstance(n, PreparedName) else prepare_name(n) for n in names]
+        prepared = with_variants(names)
         rows, weights = self._row_weights(prepared)
         if birth_year and len(rows):
             years = self.row_year.view()[rows]
@@ -249,7 +251,7 @@ class CandidateIndex:
 
         With ``threshold``, candidates scoring below it are dropped (and scored with the early-exit bound).
         """
-        prepared = [prepare_name(n) for n in names]
+        prepared = with_variants(names)
         found = self.candidates(prepared, birth_year, document_numbers, k)
         results = [self._score_entry(entry_id, prepared, threshold) for entry_id in found]
         kept = [r for r in results if threshold is None or r.score >= threshold]

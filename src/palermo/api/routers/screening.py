@@ -1,0 +1,83 @@
+"""Screening and alerts: ``POST /api/v1/screenings``, ``GET /api/v1/alerts``, alert dispositions, watchlists.
+
+Screening and alerts consult personal data: every call needs ``X-Palermo-Justification`` and is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
+from palermo.screening import alerts as core_alerts
+from palermo.screening.requests import ScreeningRequest, ScreeningResult
+from palermo.screening.service import screen
+from palermo.screening.watchlists import list_watchlists
+
+router = APIRouter(prefix=API_PREFIX, tags=["screening"])
+
+
+class AlertOut(BaseModel):
+    id: int
+    created_at: str
+    kind: str
+    decision: str | None
+    status: str
+    score: float
+    assignee: str | None
+    disposition: str | None
+    sensitivity: str
+    explanation: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+
+
+class DispositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    disposition: str = Field(
+        min_length=1, max_length=32, description="confirmed, false_positive, referred_to_victim_support, no_action"
+    )
+    comment: str | None = Field(None, max_length=2000)
+
+
+class WatchlistOut(BaseModel):
+    name: str
+    category: str
+    description: str | None
+    entries: int
+    source: str
+
+
+@router.post("/screenings", **permitted("screening.run"))
+def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> ScreeningResult:
+    """Screen one traveller (MRZ and/or identity, travel context): decision, score, hits, indicators, documents."""
+    return screen(session, actor, request, home=node.home)
+
+
+@router.get("/alerts", **permitted("alerts.read"))
+def get_alerts(
+    session: SessionDep,
+    actor: ActorDep,
+    status: Annotated[str | None, Query(pattern="^(open|assigned|closed)$")] = None,
+    decision: Annotated[str | None, Query(pattern="^(refer|alert|protect)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=core_alerts.MAX_LIST)] = 100,
+) -> list[AlertOut]:
+    """Screening alerts, newest first, optionally of one status or decision."""
+    found = core_alerts.list_alerts(session, actor, status=status, decision=decision, limit=limit)
+    return [AlertOut(**a.to_dict()) for a in found]
+
+
+@router.post("/alerts/{alert_id}/disposition", **permitted("alerts.disposition"))
+def dispose_alert(
+    alert_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], body: DispositionIn, session: SessionDep, actor: ActorDep
+) -> AlertOut:
+    """Close an alert with a disposition; the change is appended to its history."""
+    return AlertOut(**core_alerts.dispose_alert(session, actor, alert_id, body.disposition, body.comment).to_dict())
+
+
+@router.get("/watchlists", **permitted("watchlists.read"))
+def get_watchlists(session: SessionDep, actor: ActorDep) -> list[WatchlistOut]:
+    """Watchlists with their category and number of entries."""
+    return [WatchlistOut(**w.__dict__) for w in list_watchlists(session, actor)]

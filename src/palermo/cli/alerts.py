@@ -1,0 +1,95 @@
+"""``palermo alerts``: list, show, assign and close screening alerts; precision from dispositions."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from palermo.cli.common import console, justification_option_help, node, reports_errors
+from palermo.cli.persons import justified_operator
+from palermo.db.engine import transaction
+from palermo.screening import alerts as core
+
+app = typer.Typer(help="Screening alerts: queue, history, dispositions and measured precision.")
+JUSTIFICATION = typer.Option(None, "--justification", help=justification_option_help())
+
+
+@app.command("list")
+@reports_errors
+def list_command(
+    status: str = typer.Option(None, "--status", help="open, assigned or closed."),
+    decision: str = typer.Option(None, "--decision", help="refer, alert or protect."),
+    limit: int = typer.Option(50, min=1, max=core.MAX_LIST, help="Most alerts to list."),
+    justification: str = JUSTIFICATION,
+) -> None:
+    """List alerts, newest first."""
+    current = node()
+    with transaction(current.engine) as session:
+        found = core.list_alerts(
+            session, justified_operator(current, justification), status=status, decision=decision, limit=limit
+        )
+    table = Table("id", "created", "decision", "status", "score", "assignee", "disposition", "first reason")
+    for a in found:
+        first = a.explanation[0]["detail"] if a.explanation else ""
+        table.add_row(
+            str(a.id),
+            a.created_at[:19],
+            a.decision or "",
+            a.status,
+            f"{a.score:.3f}",
+            a.assignee or "",
+            a.disposition or "",
+            first,
+        )
+    console.print(table)
+
+
+@app.command("show")
+@reports_errors
+def show(alert_id: int = typer.Argument(..., help="Alert id."), justification: str = JUSTIFICATION) -> None:
+    """Print one alert with its explanation and history, as JSON."""
+    current = node()
+    with transaction(current.engine) as session:
+        found = core.get_alert(session, justified_operator(current, justification), alert_id)
+    console.print_json(json.dumps(found.to_dict(), default=str, ensure_ascii=False))
+
+
+@app.command("assign")
+@reports_errors
+def assign(
+    alert_id: int = typer.Argument(..., help="Alert id."),
+    assignee: str = typer.Argument(..., help="Who works it."),
+    justification: str = JUSTIFICATION,
+) -> None:
+    """Assign an alert to someone."""
+    current = node()
+    with transaction(current.engine) as session:
+        core.assign_alert(session, justified_operator(current, justification), alert_id, assignee)
+    console.print(f"alert {alert_id} assigned to {assignee}")
+
+
+@app.command("dispose")
+@reports_errors
+def dispose(
+    alert_id: int = typer.Argument(..., help="Alert id."),
+    disposition: str = typer.Argument(..., help="confirmed, false_positive, referred_to_victim_support, no_action."),
+    comment: str = typer.Option(None, "--comment", help="Why."),
+    justification: str = JUSTIFICATION,
+) -> None:
+    """Close an alert with a disposition (recorded in its append-only history)."""
+    current = node()
+    with transaction(current.engine) as session:
+        core.dispose_alert(session, justified_operator(current, justification), alert_id, disposition, comment)
+    console.print(f"alert {alert_id} closed: {disposition}")
+
+
+@app.command("precision")
+@reports_errors
+def precision(justification: str = JUSTIFICATION) -> None:
+    """Precision measured from dispositions, overall and per decision, as JSON."""
+    current = node()
+    with transaction(current.engine) as session:
+        found = core.alert_precision(session, justified_operator(current, justification))
+    console.print_json(json.dumps(found))

@@ -1,0 +1,177 @@
+"""Alerts from screening and their append-only history: open, assign, close with a disposition; measured precision.
+
+The ``alerts`` row holds the current state (for queues); each change is also an ``alert_events`` row with who,
+when and what, never updated or deleted. Precision comes from dispositions (``alert_dispositions.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.db.alerts import Alert, AlertEvent
+from palermo.errors import Conflict, InvalidInput, NotFound
+from palermo.taxonomies import taxonomy
+
+STATUSES = ("open", "assigned", "closed")
+MAX_LIST = 1000
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    created_at: str
+    kind: str
+    decision: str | None
+    status: str
+    score: float
+    assignee: str | None
+    disposition: str | None
+    sensitivity: str
+    explanation: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def open_alert(
+    session: Session,
+    actor_name: str,
+    *,
+    decision: str,
+    score: float,
+    explanation: list[dict[str, Any]],
+    travel_event_id: int | None = None,
+    person_id: int | None = None,
+    watchlist_entry_id: int | None = None,
+    sensitivity: str = "ordinary",
+) -> Alert:
+    """Persist a screening alert and its ``opened`` event (the caller has already guarded the screening)."""
+    alert = Alert(
+        kind="screening",
+        decision=decision,
+        status="open",
+        score=score,
+        explanation=explanation,
+        travel_event_id=travel_event_id,
+        person_id=person_id,
+        watchlist_entry_id=watchlist_entry_id,
+        sensitivity=sensitivity,
+    )
+    session.add(alert)
+    session.flush()
+    session.add(AlertEvent(alert_id=alert.id, actor=actor_name, action="opened", comment=f"decision {decision}"))
+    return alert
+
+
+def _get(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"no alert {alert_id}")
+    return alert
+
+
+def _history(session: Session, alert_id: int) -> list[dict[str, Any]]:
+    events = session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(AlertEvent.id))
+    return [
+        {"at": str(e.at), "actor": e.actor, "action": e.action, "disposition": e.disposition, "comment": e.comment}
+        for e in events
+    ]
+
+
+def _view(session: Session, alert: Alert, with_history: bool) -> AlertView:
+    return AlertView(
+        id=alert.id,
+        created_at=str(alert.created_at),
+        kind=alert.kind,
+        decision=alert.decision,
+        status=alert.status,
+        score=alert.score,
+        assignee=alert.assignee,
+        disposition=alert.disposition,
+        sensitivity=alert.sensitivity,
+        explanation=alert.explanation,
+        history=_history(session, alert.id) if with_history else [],
+    )
+
+
+def list_alerts(
+    session: Session, actor: Actor, *, status: str | None = None, decision: str | None = None, limit: int = 100
+) -> list[AlertView]:
+    """Alerts, newest first, optionally of one status or decision."""
+    guard(session, actor, "alerts.read", subject="alerts")
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    query = select(Alert).order_by(Alert.id.desc()).limit(min(limit, MAX_LIST))
+    query = query.where(Alert.status == status) if status else query
+    query = query.where(Alert.decision == decision) if decision else query
+    return [_view(session, a, with_history=False) for a in session.scalars(query)]
+
+
+def get_alert(session: Session, actor: Actor, alert_id: int) -> AlertView:
+    guard(session, actor, "alerts.read", subject=f"alert:{alert_id}")
+    return _view(session, _get(session, alert_id), with_history=True)
+
+
+def assign_alert(session: Session, actor: Actor, alert_id: int, assignee: str) -> AlertView:
+    guard(session, actor, "alerts.disposition", subject=f"alert:{alert_id}")
+    alert = _get(session, alert_id)
+    if alert.status == "closed":
+        raise Conflict(f"alert {alert_id} is closed")
+    if not assignee.strip() or len(assignee) > 200:
+        raise InvalidInput("the assignee is a user name of at most 200 characters")
+    alert.assignee, alert.status = assignee, "assigned"
+    session.add(AlertEvent(alert_id=alert_id, actor=actor.name, action="assigned", comment=f"to {assignee}"))
+    session.flush()
+    return _view(session, alert, with_history=True)
+
+
+def dispose_alert(
+    session: Session, actor: Actor, alert_id: int, disposition: str, comment: str | None = None
+) -> AlertView:
+    """Close an alert with a disposition (``alert_dispositions.yaml``); a closed alert stays closed."""
+    guard(session, actor, "alerts.disposition", subject=f"alert:{alert_id}")
+    taxonomy("alert_dispositions").require(disposition)
+    alert = _get(session, alert_id)
+    if alert.status == "closed":
+        raise Conflict(f"alert {alert_id} is already closed with disposition {alert.disposition!r}")
+    if comment is not None and len(comment) > 2000:
+        raise InvalidInput("a comment has at most 2000 characters")
+    alert.status, alert.disposition = "closed", disposition
+    session.add(
+        AlertEvent(alert_id=alert_id, actor=actor.name, action="closed", disposition=disposition, comment=comment)
+    )
+    session.flush()
+    return _view(session, alert, with_history=True)
+
+
+def alert_precision(session: Session, actor: Actor) -> dict[str, Any]:
+    """Precision measured from dispositions, overall and per decision: confirmed / (confirmed + false positives)."""
+    guard(session, actor, "alerts.read", subject="alerts")
+    truth = {t.id: t.attributes.get("true_positive") for t in taxonomy("alert_dispositions").terms}
+    counts: Counter[tuple[str, str]] = Counter()
+    rows = session.execute(select(Alert.decision, Alert.disposition).where(Alert.status == "closed"))
+    for decision, disposition in rows:
+        verdict = truth.get(disposition or "")
+        if verdict is not None:
+            counts[(decision or "", "tp" if verdict else "fp")] += 1
+    decisions = sorted({d for d, _ in counts})
+
+    def precision(tp: int, fp: int) -> float | None:
+        return round(tp / (tp + fp), 4) if tp + fp else None
+
+    per = {d: {"tp": counts[(d, "tp")], "fp": counts[(d, "fp")]} for d in decisions}
+    tp, fp = sum(v["tp"] for v in per.values()), sum(v["fp"] for v in per.values())
+    return {
+        "precision": precision(tp, fp),
+        "tp": tp,
+        "fp": fp,
+        "per_decision": {d: {**v, "precision": precision(v["tp"], v["fp"])} for d, v in per.items()},
+    }

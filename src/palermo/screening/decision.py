@@ -1,0 +1,84 @@
+"""The decision: ``clear``, ``refer`` (second line), ``alert`` (suspect) or ``protect`` (possible victim), with reasons.
+
+Every reason names what asked for which decision; the decision is the first of ``precedence`` that any reason asks
+for (``screening.yaml``). A watchlist hit at or above ``alert`` asks for what its category says (suspect: alert;
+missing person: protect); between ``refer`` and ``alert`` it asks for refer. Document problems ask for refer, an
+exact hit on a stolen number for alert. Fired indicators ask for refer when their weights reach
+``indicator_refer``, and for protect when one of them is protective and they reach ``indicator_protect``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from palermo.documents import DocumentCheckResult
+from palermo.screening.indicators import IndicatorResult
+from palermo.screening.scoring_config import Decision, DecisionConfig
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # watchlist_hit, document, indicators
+    decision: Decision
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "decision": self.decision, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class HitSummary:
+    """What the decision needs of a hit."""
+
+    watchlist: str
+    entry_id: str
+    category: str
+    score: float
+
+
+def hit_reasons(hits: list[HitSummary], config: DecisionConfig) -> list[Reason]:
+    reasons = []
+    for hit in hits:
+        if hit.score >= config.alert:
+            wanted = config.hit_categories.get(hit.category, "refer")
+        elif hit.score >= config.refer:
+            wanted = "refer"
+        else:
+            continue
+        detail = f"{hit.category} {hit.entry_id} on {hit.watchlist}: person score {hit.score:.3f}"
+        reasons.append(Reason("watchlist_hit", wanted, detail))
+    return reasons
+
+
+def document_problems(document: DocumentCheckResult | None, config: DecisionConfig) -> list[str]:
+    """Ids of the failed document checks that refer a traveller."""
+    if document is None:
+        return []
+    return [c.id for c in document.checks if not c.passed and c.id in config.document_refer]
+
+
+def document_reasons(document: DocumentCheckResult | None, config: DecisionConfig) -> list[Reason]:
+    if document is None:
+        return []
+    reasons = [Reason("document", "refer", f"check {p} failed") for p in document_problems(document, config)]
+    for hit in document.registry_hits:
+        wanted: Decision = "alert" if hit.match == "exact" and hit.status in config.document_alert_statuses else "refer"
+        detail = f"{hit.match} registry hit: {hit.document_number} ({hit.issuing_state}) {hit.status}; {hit.reason}"
+        reasons.append(Reason("document", wanted, detail))
+    return reasons
+
+
+def indicator_reasons(fired: list[IndicatorResult], config: DecisionConfig) -> list[Reason]:
+    total = sum(i.weight for i in fired)
+    ids = ", ".join(i.id for i in fired)
+    if any(i.protective for i in fired) and total >= config.indicator_protect:
+        return [Reason("indicators", "protect", f"indicators {ids} (weight {total:.2f}), one protective")]
+    if total >= config.indicator_refer:
+        return [Reason("indicators", "refer", f"indicators {ids} (weight {total:.2f})")]
+    return []
+
+
+def decide(reasons: list[Reason], config: DecisionConfig) -> Decision:
+    asked = {r.decision for r in reasons}
+    return next((d for d in config.precedence if d in asked), "clear")

@@ -1,0 +1,115 @@
+"""Watchlist entries as read from a file, before they reach the store: validation shared by every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from palermo.db.watchlists import WATCHLIST_CATEGORIES
+from palermo.errors import InvalidInput
+from palermo.taxonomies.countries import normalise_country
+
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SEXES = {"m": "M", "male": "M", "f": "F", "female": "F", "x": "X", "other": "X"}
+MAX_NAMES = 200
+MAX_NAME_LENGTH = 400
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One listed person: the entry's own id (``source_key``), names in any script, and what identifies them."""
+
+    source_key: str
+    names: list[str]
+    birth_date: str | None = None
+    nationalities: list[str] = field(default_factory=list)
+    sex: str | None = None
+    document_numbers: list[str] = field(default_factory=list)
+    category: str | None = None
+    reason: str | None = None
+    expires_on: dt.date | None = None
+
+    def stored_names(self) -> list[dict[str, Any]]:
+        """``WatchlistEntry.names``: the first name is primary, the rest aliases."""
+        return [{"name": n, "kind": "primary" if i == 0 else "alias"} for i, n in enumerate(self.names)]
+
+
+def split_list(value: Any) -> list[str]:
+    """A ``;``-separated cell (or a JSON list) as a list of stripped, non-empty strings."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(";")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def partial_date(value: Any, what: str = "birth_date") -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked as a calendar date), or ``None`` when empty."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not PARTIAL_DATE.match(text):
+        raise InvalidInput(f"{what} {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} is not a calendar date") from None
+    return text
+
+
+def sex_code(value: Any) -> str | None:
+    text = str(value or "").strip().casefold()
+    if not text:
+        return None
+    if text not in SEXES:
+        raise InvalidInput(f"sex {value!r} is not one of M, F, X (or male, female, other)")
+    return SEXES[text]
+
+
+def category(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text not in WATCHLIST_CATEGORIES:
+        raise InvalidInput(f"category {text!r} is not one of {', '.join(WATCHLIST_CATEGORIES)}")
+    return text
+
+
+def countries(values: list[str]) -> list[str]:
+    found = []
+    for value in values:
+        code = normalise_country(value)
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def build_entry(row: dict[str, Any]) -> EntrySpec:
+    """An :class:`EntrySpec` from the documented columns; :class:`InvalidInput` saying which field is wrong."""
+    key = str(row.get("id") or "").strip()
+    if not key or len(key) > 200:
+        raise InvalidInput("id is required (at most 200 characters): the entry's own identifier")
+    names = split_list([row.get("name")]) + split_list(row.get("aliases"))
+    names = list(dict.fromkeys(names))
+    if not names:
+        raise InvalidInput("name is required")
+    if len(names) > MAX_NAMES or any(len(n) > MAX_NAME_LENGTH for n in names):
+        raise InvalidInput(f"at most {MAX_NAMES} names of at most {MAX_NAME_LENGTH} characters each")
+    if not any(c.isalpha() for n in names for c in n):
+        raise InvalidInput("the names hold no letters")
+    expires = partial_date(row.get("expires_on"), "expires_on")
+    if expires is not None and len(expires) != 10:
+        raise InvalidInput(f"expires_on {expires!r} must be a full date YYYY-MM-DD")
+    return EntrySpec(
+        source_key=key,
+        names=names,
+        birth_date=partial_date(row.get("birth_date")),
+        nationalities=countries(split_list(row.get("nationality") or row.get("nationalities"))),
+        sex=sex_code(row.get("sex")),
+        document_numbers=list(dict.fromkeys(split_list(row.get("document_numbers")))),
+        category=category(row.get("category")),
+        reason=(str(row.get("reason")).strip() or None) if row.get("reason") else None,
+        expires_on=dt.date.fromisoformat(expires) if expires else None,
+    )

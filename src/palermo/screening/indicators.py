@@ -1,0 +1,245 @@
+"""Border risk indicators (``taxonomies/risk_indicators.yaml``) evaluated over the store with indexed queries.
+
+Each indicator is a function of the traveller, the travel context and the store that returns ``None`` or a fired
+:class:`IndicatorResult` with its evidence. Queries use SQLAlchemy Core on the indexed columns of ``travel_events``
+(person/time, phone, booking, payer, destination) and only look at events up to the screening time, so a replay of
+past events sees what an officer would have seen then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from palermo.db.alerts import Alert
+from palermo.db.persons import IdentityDocument
+from palermo.db.travel import TravelEvent
+from palermo.screening.context import TravelContext, age_at, surname_of
+from palermo.screening.person_score import Traveller
+from palermo.taxonomies import Term, taxonomy
+
+EV = TravelEvent.__table__
+FLAGGED = ("refer", "alert", "protect")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    id: str
+    label: str
+    weight: float
+    protective: bool
+    detail: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "weight": self.weight,
+            "protective": self.protective,
+            "detail": self.detail,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Inputs:
+    session: Session
+    traveller: Traveller
+    context: TravelContext
+    document_problems: list[str]
+
+
+Evaluator = Callable[[Inputs, dict[str, Any]], tuple[str, dict[str, Any]] | None]
+IdentityHook = Callable[[Session, Traveller, TravelContext], tuple[str, dict[str, Any]] | None]
+_identity_hook: list[IdentityHook] = []
+
+
+def set_identity_hook(hook: IdentityHook | None) -> None:
+    """Entity resolution plugs in here: ``hook(session, traveller, context)`` returns (detail, evidence) when the
+    traveller's resolved identity is watchlisted, else ``None``."""
+    _identity_hook.clear()
+    if hook is not None:
+        _identity_hook.append(hook)
+
+
+def _since(ctx: TravelContext, days: int) -> Any:
+    return and_(EV.c.occurred_at >= ctx.at - dt.timedelta(days=days), EV.c.occurred_at <= ctx.at)
+
+
+def _not_self(ctx: TravelContext) -> Any:
+    return EV.c.person_id != ctx.person_id if ctx.person_id is not None else EV.c.id.is_not(None)
+
+
+def _traveller_surnames(traveller: Traveller) -> set[str]:
+    return {surname_of(n) for n in traveller.names if n.strip()}
+
+
+def minor_without_guardian(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    age = age_at(inp.traveller.birth_date, inp.context.at.date())
+    if age is None or age >= p["adult_age"]:
+        return None
+    surnames = _traveller_surnames(inp.traveller)
+    adults = [
+        c for c in inp.context.companions if (age_at(c.birth_date, inp.context.at.date()) or 99) >= p["adult_age"]
+    ]
+    related = [c for c in adults if (c.surname or surname_of(c.name)) in surnames]
+    if related:
+        return None
+    who = ", ".join(c.name for c in adults) or "no adult companion"
+    return f"aged {age}, travelling with {who}; no companion identified as parent or guardian", {
+        "age": age,
+        "adult_companions": len(adults),
+    }
+
+
+def escort_repeat_crossings(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    ctx = inp.context
+    people = [c.person_id for c in ctx.companions if c.person_id is not None]
+    people += [ctx.person_id] if ctx.person_id is not None else []
+    for person in people:
+        bookings = select(EV.c.booking_ref).where(
+            EV.c.person_id == person, EV.c.booking_ref.is_not(None), _since(ctx, p["window_days"])
+        )
+        row = inp.session.execute(
+            select(func.count(distinct(EV.c.booking_ref)), func.count(distinct(EV.c.person_id))).where(
+                EV.c.booking_ref.in_(bookings.scalar_subquery()),
+                EV.c.person_id != person,
+                _since(ctx, p["window_days"]),
+            )
+        ).one()
+        if row[0] >= p["min_bookings"] and row[1] >= p["min_companions"]:
+            return (
+                f"person record {person} crossed on {row[0]} bookings with {row[1]} other travellers "
+                f"in {p['window_days']} days",
+                {"escort_person_id": person, "bookings": row[0], "travellers": row[1]},
+            )
+    return None
+
+
+def _shared(inp: Inputs, column: Any, value: str, p: dict[str, Any]) -> tuple[int, int]:
+    ctx = inp.context
+    query = select(
+        func.count(distinct(EV.c.person_id)), func.count(distinct(func.coalesce(EV.c.booking_ref, "")))
+    ).where(column == value, _since(ctx, p["window_days"]), _not_self(ctx))
+    if ctx.booking_ref:
+        query = query.where(or_(EV.c.booking_ref.is_(None), EV.c.booking_ref != ctx.booking_ref))
+    travellers, bookings = inp.session.execute(query).one()
+    return int(travellers), int(bookings)
+
+
+def third_party_payer(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    payer = inp.context.payer
+    if not payer or surname_of(payer) in _traveller_surnames(inp.traveller):
+        return None
+    travellers, bookings = _shared(inp, EV.c.payer_name, payer, p)
+    if travellers >= p["min_travellers"] and bookings >= p["min_bookings"]:
+        detail = f"paid by {payer!r}, who paid for {travellers} other travellers on {bookings} other bookings"
+        return detail, {"payer": payer, "travellers": travellers, "bookings": bookings}
+    return None
+
+
+def shared_contact_phone(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    phone = inp.context.phone
+    if not phone:
+        return None
+    travellers, bookings = _shared(inp, EV.c.contact_phone, phone, p)
+    if travellers >= p["min_travellers"] and bookings >= p["min_bookings"]:
+        detail = f"contact phone {phone} also given by {travellers} other travellers on {bookings} other bookings"
+        return detail, {"phone": phone, "travellers": travellers, "bookings": bookings}
+    return None
+
+
+def shared_destination(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    ctx = inp.context
+    if not ctx.destination:
+        return None
+    query = (
+        select(func.count(distinct(EV.c.person_id)))
+        .select_from(EV.join(Alert.__table__, Alert.__table__.c.travel_event_id == EV.c.id))
+        .where(EV.c.destination_address == ctx.destination, _since(ctx, p["window_days"]), _not_self(ctx))
+        .where(Alert.__table__.c.decision.in_(FLAGGED))
+    )
+    if ctx.booking_ref:
+        query = query.where(or_(EV.c.booking_ref.is_(None), EV.c.booking_ref != ctx.booking_ref))
+    flagged = int(inp.session.execute(query).scalar_one())
+    if flagged >= p["min_flagged"]:
+        return f"destination {ctx.destination!r} was declared by {flagged} flagged travellers", {"flagged": flagged}
+    return None
+
+
+def document_lost_stolen_invalid(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    if not inp.document_problems:
+        return None
+    return "document: " + ", ".join(inp.document_problems), {"checks": inp.document_problems}
+
+
+def _issue_date(inp: Inputs) -> dt.date | None:
+    docs = IdentityDocument.__table__
+    if inp.context.document_id is not None:
+        return inp.session.execute(select(docs.c.issue_date).where(docs.c.id == inp.context.document_id)).scalar()
+    return None
+
+
+def new_document_first_trip_escorted(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    ctx = inp.context
+    issued = _issue_date(inp)
+    if issued is None or (ctx.at.date() - issued).days > p["max_document_age_days"]:
+        return None
+    surnames = _traveller_surnames(inp.traveller)
+    unrelated = [c for c in ctx.companions if (c.surname or surname_of(c.name)) not in surnames]
+    if not unrelated:
+        return None
+    if ctx.person_id is not None:
+        earlier = inp.session.execute(
+            select(func.count()).where(EV.c.person_id == ctx.person_id, EV.c.occurred_at < ctx.at)
+        ).scalar_one()
+        if earlier:
+            return None
+    detail = f"document issued {issued}, first recorded crossing, with {unrelated[0].name}"
+    return detail, {"issued": str(issued), "companions": len(unrelated)}
+
+
+def identity_watchlisted(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    return _identity_hook[0](inp.session, inp.traveller, inp.context) if _identity_hook else None
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "minor_without_guardian": minor_without_guardian,
+    "escort_repeat_crossings": escort_repeat_crossings,
+    "third_party_payer": third_party_payer,
+    "shared_contact_phone": shared_contact_phone,
+    "shared_destination": shared_destination,
+    "document_lost_stolen_invalid": document_lost_stolen_invalid,
+    "new_document_first_trip_escorted": new_document_first_trip_escorted,
+    "identity_watchlisted": identity_watchlisted,
+}
+
+
+def indicator_terms() -> tuple[Term, ...]:
+    return taxonomy("risk_indicators").terms
+
+
+def evaluate_indicators(inputs: Inputs) -> list[IndicatorResult]:
+    """Every indicator of the taxonomy that fires for this traveller and context."""
+    fired = []
+    for term in indicator_terms():
+        found = EVALUATORS[term.id](inputs, dict(term.attributes.get("parameters") or {}))
+        if found is not None:
+            detail, evidence = found
+            fired.append(
+                IndicatorResult(
+                    term.id,
+                    term.label,
+                    float(term.attributes["weight"]),
+                    bool(term.attributes.get("protective", False)),
+                    detail,
+                    evidence,
+                )
+            )
+    return fired

@@ -1,0 +1,115 @@
+"""What screening holds in memory per node: the candidate index and the lost/stolen registry, kept current.
+
+The index lives in ``home/index`` (``persist.py``). A watchlist load or removal updates it in place
+(:func:`refresh_index`: remove changed entries, add their current versions, save), and every process reloads it
+when the saved files are newer than its copy (:func:`resources_for`), so the CLI, the API and the replay agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from palermo.db.watchlists import WatchlistEntry
+from palermo.documents import LostStolenRegistry
+from palermo.errors import NotFound
+from palermo.logs import get_logger
+from palermo.screening.candidates import CandidateIndex
+from palermo.screening.persist import ARRAYS, index_folder, load_index, save_index
+from palermo.screening.store import build_from_store, index_entry
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Resources:
+    """The in-memory index and registry of one node home, with the file times they were read at."""
+
+    index: CandidateIndex
+    registry: LostStolenRegistry
+    index_stamp: float
+    registry_stamp: float
+
+
+_cache: dict[Path, Resources] = {}
+_lock = threading.Lock()
+
+
+def _stamp(path: Path) -> float:
+    return path.stat().st_mtime_ns if path.exists() else 0.0
+
+
+def _registry_stamp(home: Path) -> float:
+    return _stamp(home / "registry" / "meta.json")
+
+
+def _index_stamp(home: Path) -> float:
+    return _stamp(index_folder(home) / ARRAYS)
+
+
+def refresh_index(session: Session, home: Path, changed: list[int], removed: list[int]) -> CandidateIndex:
+    """Bring the saved index up to date with the store for these entry ids (build it when there is none)."""
+    folder = index_folder(home)
+    try:
+        index = load_index(folder)
+    except NotFound:
+        index = build_from_store(session)
+        save_index(index, folder)
+        return index
+    for entry_id in {*changed, *removed}:
+        if index.contains(entry_id):
+            index.remove(entry_id)
+    today = dt.datetime.now(dt.UTC).date()
+    if changed:
+        rows = session.scalars(
+            select(WatchlistEntry).where(
+                WatchlistEntry.id.in_(changed),
+                or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= today),
+            )
+        )
+        for row in rows:
+            index.add(index_entry(row))
+    save_index(index, folder)
+    log.info("index_refreshed", changed=len(changed), removed=len(removed), entries=len(index))
+    return index
+
+
+def rebuild_index(session: Session, home: Path) -> CandidateIndex:
+    """Build the index from the store's current entries and save it (after expiries, or to start afresh)."""
+    index = build_from_store(session)
+    save_index(index, index_folder(home))
+    return index
+
+
+def resources_for(home: Path, session: Session | None = None) -> Resources:
+    """The node's index and registry, loaded once per process and reloaded when their files change."""
+    with _lock:
+        cached = _cache.get(home)
+        index_stamp, registry_stamp = _index_stamp(home), _registry_stamp(home)
+        if cached is not None and cached.index_stamp == index_stamp and cached.registry_stamp == registry_stamp:
+            return cached
+        index = cached.index if cached is not None and cached.index_stamp == index_stamp else _open_index(home, session)
+        registry = LostStolenRegistry.open(home)
+        resources = Resources(index, registry, _index_stamp(home), registry_stamp)
+        _cache[home] = resources
+        return resources
+
+
+def _open_index(home: Path, session: Session | None) -> CandidateIndex:
+    try:
+        return load_index(index_folder(home))
+    except NotFound:
+        if session is None:
+            return CandidateIndex()
+        return rebuild_index(session, home)
+
+
+def forget(home: Path) -> None:
+    """Drop the cached resources of ``home`` (tests, and after a node home is removed)."""
+    with _lock:
+        _cache.pop(home, None)

@@ -1,0 +1,78 @@
+"""Person-score weights and decision thresholds, declared in ``screening.yaml`` beside this module."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from palermo.errors import ConfigurationError
+
+Decision = Literal["clear", "refer", "alert", "protect"]
+
+
+class BirthDateWeights(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight: float = Field(ge=0)
+    exact: float = Field(ge=0, le=1)
+    compatible: float = Field(ge=0, le=1)
+    day_month_swapped: float = Field(ge=0, le=1)
+    year_off_by_one: float = Field(ge=0, le=1)
+
+
+class PersonScoreConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: float = Field(gt=0)
+    birth_date: BirthDateWeights
+    birth_date_conflict: float = Field(le=0)
+    nationality: float = Field(ge=0)
+    nationality_conflict: float = Field(le=0)
+    sex_conflict: float = Field(le=0)
+    document_number: float = Field(ge=0)
+    report_threshold: float = Field(ge=0, le=1)
+    max_hits: int = Field(ge=1)
+
+
+class DecisionConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    alert: float = Field(ge=0, le=1)
+    refer: float = Field(ge=0, le=1)
+    indicator_refer: float = Field(ge=0)
+    indicator_protect: float = Field(ge=0)
+    document_refer: tuple[str, ...]
+    document_alert_statuses: tuple[str, ...]
+    hit_categories: dict[str, Decision]
+    precedence: tuple[Decision, ...]
+
+
+class ScreeningConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_score: PersonScoreConfig
+    decision: DecisionConfig
+
+
+def load_screening_config(path: Path | None = None) -> ScreeningConfig:
+    """The config at ``path``, or the shipped ``palermo/screening/screening.yaml``."""
+    where = str(path) if path else "palermo/screening/screening.yaml"
+    try:
+        text = (
+            path.read_text(encoding="utf-8")
+            if path
+            else (resources.files(__package__) / "screening.yaml").read_text(encoding="utf-8")
+        )
+        return ScreeningConfig.model_validate(yaml.safe_load(text))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise ConfigurationError(f"invalid screening config in {where}: {exc}") from exc
+
+
+@cache
+def default_screening_config() -> ScreeningConfig:
+    return load_screening_config()

@@ -1,0 +1,239 @@
+"""``screen``: one traveller at the booth, answered in milliseconds with reasons.
+
+Document (MRZ checks and lost/stolen registry) -> watchlist candidates (index) -> person scores -> risk indicators
+-> decision -> alert persisted when not ``clear``. Guarded by ``screening.run`` (personal data: justified).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.db.watchlists import Watchlist, WatchlistEntry
+from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
+from palermo.errors import InvalidInput
+from palermo.names import compare_prepared, prepare_name
+from palermo.screening import decision as decide
+from palermo.screening.alerts import open_alert
+from palermo.screening.candidates import CandidateIndex, normalise_document
+from palermo.screening.context import Companion, TravelContext
+from palermo.screening.indicators import Inputs, evaluate_indicators
+from palermo.screening.person_score import EntryFacts, Traveller, best_possible, score_person
+from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult
+from palermo.screening.runtime import resources_for
+from palermo.screening.scoring_config import ScreeningConfig, default_screening_config
+from palermo.screening.store import birth_year, entry_names
+from palermo.taxonomies.countries import normalise_country
+
+PROTECTIVE = frozenset({"missing_person", "potential_victim"})
+
+
+@dataclass(frozen=True)
+class StoreRefs:
+    """Where the traveller already is in the store (replay of recorded events): record ids for the indicators."""
+
+    person_id: int | None = None
+    travel_event_id: int | None = None
+    document_id: int | None = None
+    companions: list[Companion] = field(default_factory=list)
+
+
+def _mrz_document(request: ScreeningRequest, registry: LostStolenRegistry, day: dt.date) -> DocumentCheckResult | None:
+    return check_document(request.mrz, registry=registry, at=day) if request.mrz else None
+
+
+def traveller_of(request: ScreeningRequest, document: DocumentCheckResult | None) -> Traveller:
+    """The traveller from the typed fields, completed by the MRZ."""
+    names = list(request.names)
+    nationalities = [normalise_country(request.nationality)] if request.nationality else []
+    numbers = [request.document_number] if request.document_number else []
+    birth, sex = request.birth_date, request.sex
+    if document is not None:
+        mrz_name = f"{document.given_names} {document.surname}".strip()
+        names += [mrz_name] if mrz_name and mrz_name not in names else []
+        nationalities += [document.nationality] if document.nationality not in nationalities else []
+        numbers += [document.document_number] if document.document_number not in numbers else []
+        birth = birth or (document.birth_date.isoformat() if document.birth_date else None)
+        sex = sex or (document.sex if document.sex in ("M", "F", "X") else None)
+    if not names and not numbers:
+        raise InvalidInput("screening needs a name (--name), an MRZ (--mrz) or a document number")
+    return Traveller(names, birth, nationalities, sex, numbers)
+
+
+def _registry_hits(request: ScreeningRequest, registry: LostStolenRegistry) -> list[dict[str, Any]]:
+    state = request.issuing_state or request.nationality
+    if request.mrz or not request.document_number or not state:
+        return []
+    return [h.model_dump(mode="json") for h in registry.search(state, request.document_number)]
+
+
+def _candidate_scores(
+    index: CandidateIndex, traveller: Traveller, config: ScreeningConfig
+) -> dict[int, tuple[float, str, str]]:
+    """Best (name score, query name, listed name) per candidate entry worth a person score."""
+    floor = max(0.0, config.person_score.report_threshold - best_possible(0.0, config.person_score, documents=False))
+    found = index.search(traveller.names, birth_year(traveller.birth_date), traveller.document_numbers, threshold=floor)
+    scores = {c.entry_id: (c.score, c.query_name, c.entry_name) for c in found if c.query_name}
+    for number in traveller.document_numbers:
+        for entry_id in index.documents.get(normalise_document(number), set()) - index.removed:
+            scores.setdefault(entry_id, (0.0, traveller.names[0] if traveller.names else "", ""))
+    return scores
+
+
+def _facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFacts]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(WatchlistEntry, Watchlist.name)
+        .join(Watchlist, Watchlist.id == WatchlistEntry.watchlist_id)
+        .where(WatchlistEntry.id.in_(ids))
+        .where(or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= day))
+    )
+    return [
+        EntryFacts(
+            entry_id=e.id,
+            source_key=e.source_key,
+            watchlist=name,
+            category=e.category,
+            names=entry_names(e.names),
+            birth_date=e.birth_date,
+            nationalities=list(e.nationalities or []),
+            sex=e.sex,
+            document_numbers=list(e.document_numbers or []),
+            reason=e.reason,
+            handling=e.handling,
+        )
+        for e, name in rows
+    ]
+
+
+def _name_explanation(query: str, listed: str) -> tuple[str, list[dict[str, Any]]]:
+    if not query or not listed:
+        return "no listed name compared (document-number candidate)", []
+    comparison = compare_prepared(prepare_name(query), prepare_name(listed))
+    strongest = sorted((f for f in comparison.features if f.value), key=lambda f: -abs(f.contribution))[:3]
+    detail = f"{query!r} vs {listed!r}: " + "; ".join(f"{f.name} {f.value:.2f}: {f.detail}" for f in strongest)
+    return detail, [f.to_dict() for f in comparison.features]
+
+
+def score_hits(
+    session: Session, index: CandidateIndex, traveller: Traveller, day: dt.date, config: ScreeningConfig
+) -> list[tuple[HitOut, int]]:
+    """The reported hits (person score at or above ``report_threshold``), best first, with store entry ids."""
+    cfg = config.person_score
+    names = _candidate_scores(index, traveller, config)
+    scored = []
+    for facts in _facts(session, list(names), day):
+        name_score, query, listed = names[facts.entry_id]
+        person = score_person(traveller, facts, name_score, f"{query!r} vs {listed!r}", cfg)
+        if person.score >= cfg.report_threshold:
+            scored.append((person.score, facts, query, listed, person))
+    scored.sort(key=lambda s: (-s[0], s[1].entry_id))
+    hits = []
+    for score, facts, query, listed, person in scored[: cfg.max_hits]:
+        detail, name_features = _name_explanation(query, listed)
+        features = [f.to_dict() for f in person.features]
+        features[0]["detail"] = detail
+        hit = HitOut(
+            watchlist=facts.watchlist,
+            entry_id=facts.source_key,
+            category=facts.category,
+            name=listed,
+            query_name=query,
+            score=score,
+            features=features,
+            name_features=name_features,
+            reason=facts.reason,
+            handling=facts.handling,
+        )
+        hits.append((hit, facts.entry_id))
+    return hits
+
+
+def _context(request: ScreeningRequest, refs: StoreRefs | None, at: dt.datetime) -> TravelContext:
+    companions = [Companion(c.name, birth_date=c.birth_date) for c in request.companions]
+    companions += refs.companions if refs else []
+    return TravelContext(
+        at=at,
+        border_point=request.border_point,
+        direction=request.direction,
+        booking_ref=request.booking_ref,
+        payer=request.payer,
+        phone=request.phone,
+        destination=request.destination,
+        companions=companions,
+        person_id=refs.person_id if refs else None,
+        travel_event_id=refs.travel_event_id if refs else None,
+        document_id=refs.document_id if refs else None,
+    )
+
+
+def _document_json(document: DocumentCheckResult | None, registry_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if document is not None:
+        return document.model_dump(mode="json")
+    return {"registry_hits": registry_hits} if registry_hits else None
+
+
+def screen(
+    session: Session,
+    actor: Actor,
+    request: ScreeningRequest,
+    *,
+    home: Path,
+    refs: StoreRefs | None = None,
+    config: ScreeningConfig | None = None,
+    persist: bool = True,
+) -> ScreeningResult:
+    """Screen one traveller: document, watchlists, indicators, decision with reasons; an alert when not clear."""
+    started = time.perf_counter()
+    guard(session, actor, "screening.run", subject=f"screening:{request.border_point or 'booth'}")
+    config = config or default_screening_config()
+    at = request.at or dt.datetime.now(dt.UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    resources = resources_for(home, session)
+    document = _mrz_document(request, resources.registry, at.date())
+    registry_hits = _registry_hits(request, resources.registry)
+    traveller = traveller_of(request, document)
+    hits = score_hits(session, resources.index, traveller, at.date(), config)
+    problems = decide.document_problems(document, config.decision) + [f"registry {h['status']}" for h in registry_hits]
+    fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
+    summaries = [decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score) for h, _ in hits]
+    reasons = decide.hit_reasons(summaries, config.decision) + decide.document_reasons(document, config.decision)
+    reasons += [decide.Reason("document", "refer", f"registry hit {h['document_number']}") for h in registry_hits]
+    reasons += decide.indicator_reasons(fired, config.decision)
+    verdict = decide.decide(reasons, config.decision)
+    score = max([h.score for h, _ in hits] + [min(1.0, sum(i.weight for i in fired))])
+    explanation = [r.to_dict() for r in reasons]
+    alert_id = None
+    if verdict != "clear" and persist:
+        protective = verdict == "protect" or any(h.category in PROTECTIVE for h, _ in hits)
+        alert = open_alert(
+            session,
+            actor.name,
+            decision=verdict,
+            score=score,
+            explanation=explanation + [{"kind": "hit", **h.model_dump(exclude={"name_features"})} for h, _ in hits],
+            travel_event_id=refs.travel_event_id if refs else None,
+            person_id=refs.person_id if refs else None,
+            watchlist_entry_id=hits[0][1] if hits else None,
+            sensitivity="special" if protective else "ordinary",
+        )
+        alert_id = alert.id
+    return ScreeningResult(
+        decision=verdict,
+        score=round(score, 6),
+        reasons=explanation,
+        hits=[h for h, _ in hits],
+        indicators=[i.to_dict() for i in fired],
+        document_checks=_document_json(document, registry_hits),
+        alert_id=alert_id,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
+    )

@@ -1,0 +1,315 @@
+"""Watchlists in the store: load a file (documented CSV/JSON Lines, or FollowTheMoney), list, remove, count.
+
+A list's entries come from one source (``watchlist:<name>``), so the provenance columns say where each came from and
+loading is idempotent by (source, entry id): a re-run of the same file changes nothing, a changed row is updated.
+Rows that cannot be read go to ``FILE.rejects.jsonl`` (line, field, reason, row), like ingest; the good ones load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from palermo.auth.access import guard
+from palermo.auth.actor import Actor
+from palermo.db.reference import Agency, Source
+from palermo.db.watchlists import Watchlist, WatchlistEntry
+from palermo.errors import InvalidInput, NotFound, PalermoError
+from palermo.ingest import readers
+from palermo.ingest.rejects import RejectsWriter
+from palermo.ingest.sources import SourceSpec, add_source, get_source
+from palermo.screening.entries import EntrySpec, build_entry, category
+from palermo.screening.ftm import ftm_entry, is_ftm, is_person
+
+CSV_COLUMNS = frozenset(
+    {
+        "id",
+        "name",
+        "aliases",
+        "birth_date",
+        "nationality",
+        "sex",
+        "document_numbers",
+        "category",
+        "reason",
+        "expires_on",
+    }
+)
+PROTECTIVE = frozenset({"missing_person", "potential_victim"})
+
+
+@dataclass
+class LoadReport:
+    """What one load did; ``changed`` and ``removed`` are store ids the candidate index must pick up."""
+
+    watchlist: str
+    path: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    rejects_path: str | None = None
+    changed: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = ("watchlist", "path", "read", "inserted", "updated", "unchanged", "rejected", "skipped", "rejects_path")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass(frozen=True)
+class WatchlistSummary:
+    name: str
+    category: str
+    description: str | None
+    entries: int
+    source: str
+
+
+def source_name(watchlist: str) -> str:
+    return f"watchlist:{watchlist}"
+
+
+def _rows(path: Path, file_format: str | None) -> Iterator[readers.RawRow | readers.BadLine]:
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}")
+    # OpenSanctions names its FollowTheMoney exports *.ftm.json / *.json: JSON lines too
+    detected = readers.detect_format(path, file_format or ("jsonl" if path.suffix.lower() == ".json" else None))
+    state = readers.ReadState(total_bytes=path.stat().st_size)
+    encoding = readers.detect_encoding(path, "auto")
+    if detected == "jsonl":
+        return readers.read_jsonl(path, encoding, state)
+    if detected == "parquet":
+        raise InvalidInput(f"{path}: watchlists load from CSV or JSON Lines (documented columns or FollowTheMoney)")
+    header, rows = next(readers.read_csv(path, encoding, state))
+    readers.check_columns(path, header, set(CSV_COLUMNS), {"id", "name"}, ignore_unknown=False)
+    return rows
+
+
+def read_entries(
+    path: Path, rejects: RejectsWriter, report: LoadReport, file_format: str | None = None
+) -> Iterator[EntrySpec]:
+    """The good entries of a file; bad rows go to ``rejects``; non-person FtM entities are counted as skipped."""
+    for row in _rows(path, file_format):
+        report.read += 1
+        if isinstance(row, readers.BadLine):
+            rejects.write(row.line, row.reason, row.raw, row.field)
+            continue
+        if is_ftm(row.fields) and not is_person(row.fields):
+            report.skipped += 1
+            continue
+        try:
+            yield ftm_entry(row.fields) if is_ftm(row.fields) else build_entry(row.fields)
+        except (PalermoError, TypeError, ValueError) as exc:
+            rejects.write(row.line, getattr(exc, "message", str(exc)), row.fields)
+
+
+def _watchlist(session: Session, name: str, wanted: str | None) -> Watchlist | None:
+    found = session.scalars(select(Watchlist).where(Watchlist.name == name)).first()
+    if found is not None and wanted and found.category != wanted:
+        raise InvalidInput(f"watchlist {name!r} has category {found.category!r}, not {wanted!r}")
+    return found
+
+
+def _source_id(session: Session, name: str, agency_code: str, protective: bool) -> int:
+    try:
+        return get_source(session, source_name(name)).id
+    except NotFound:
+        spec = SourceSpec(
+            name=source_name(name),
+            agency=agency_code,
+            description=f"entries of watchlist {name}",
+            sensitivity="special" if protective else "ordinary",
+        )
+        return add_source(session, spec).id
+
+
+def _digest(values: dict[str, Any]) -> str:
+    text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _values(spec: EntrySpec, list_category: str) -> dict[str, Any]:
+    return {
+        "category": spec.category or list_category,
+        "names": spec.stored_names(),
+        "birth_date": spec.birth_date,
+        "nationalities": spec.nationalities,
+        "sex": spec.sex,
+        "document_numbers": spec.document_numbers,
+        "reason": spec.reason,
+        "expires_on": spec.expires_on,
+    }
+
+
+class _Writer:
+    """Upserts entries of one list by (source, entry id)."""
+
+    def __init__(self, session: Session, watchlist: Watchlist, source: Source, report: LoadReport) -> None:
+        self.session, self.watchlist, self.source, self.report = session, watchlist, source, report
+        rows = session.execute(
+            select(WatchlistEntry.source_key, WatchlistEntry.id, WatchlistEntry.row_hash).where(
+                WatchlistEntry.source_id == source.id
+            )
+        )
+        self.existing = {key: (entry_id, digest) for key, entry_id, digest in rows}
+        self.seen: set[str] = set()
+
+    def write(self, spec: EntrySpec, line_rejects: RejectsWriter) -> None:
+        if spec.source_key in self.seen:
+            line_rejects.write(0, f"entry id {spec.source_key!r} appears more than once in the file", spec.source_key)
+            return
+        self.seen.add(spec.source_key)
+        values = _values(spec, self.watchlist.category)
+        digest = _digest(values)
+        known = self.existing.get(spec.source_key)
+        if known is not None and known[1] == digest:
+            self.report.unchanged += 1
+            return
+        if known is not None:
+            row = self.session.get(WatchlistEntry, known[0])
+            assert row is not None
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.row_hash = digest
+            self.report.updated += 1
+            self.report.changed.append(row.id)
+            return
+        row = WatchlistEntry(
+            watchlist_id=self.watchlist.id,
+            source_id=self.source.id,
+            source_key=spec.source_key,
+            originator=self.watchlist_agency(),
+            handling=self.source.default_handling,
+            handling_note=self.source.default_handling_note,
+            distribution=self.source.default_distribution,
+            sharing_group=self.source.default_sharing_group,
+            source_reliability=self.source.default_reliability,
+            information_credibility=self.source.default_credibility,
+            sensitivity="special" if values["category"] in PROTECTIVE else self.source.default_sensitivity,
+            row_hash=digest,
+            **values,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.report.inserted += 1
+        self.report.changed.append(row.id)
+
+    def watchlist_agency(self) -> str:
+        code = self.session.scalar(select(Agency.code).where(Agency.id == self.source.agency_id))
+        return code or "unknown"
+
+
+def load_watchlist(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    name: str,
+    agency_code: str,
+    list_category: str | None = None,
+    file_format: str | None = None,
+    description: str | None = None,
+) -> LoadReport:
+    """Load ``path`` into watchlist ``name`` (created on first load; ``list_category`` needed then, unless rows
+    carry a category). Idempotent by (source, entry id)."""
+    guard(session, actor, "watchlists.write", subject=f"watchlist:{name}")
+    wanted = category(list_category)
+    if not name.strip() or len(name) > 180:
+        raise InvalidInput("a watchlist needs a name of at most 180 characters")
+    report = LoadReport(watchlist=name, path=str(path))
+    watchlist = _watchlist(session, name, wanted)
+    rejects_path = path.with_name(path.name + ".rejects.jsonl")
+    with RejectsWriter(rejects_path) as rejects:
+        writer: _Writer | None = None
+        for spec in read_entries(path, rejects, report, file_format):
+            if writer is None:
+                watchlist = watchlist or _create(session, name, wanted or spec.category, description, path)
+                source_id = _source_id(session, name, agency_code, watchlist.category in PROTECTIVE)
+                source = session.get(Source, source_id)
+                assert source is not None
+                writer = _Writer(session, watchlist, source, report)
+            writer.write(spec, rejects)
+        report.rejected = rejects.count
+    report.rejects_path = str(rejects_path) if report.rejected else None
+    return report
+
+
+def _create(session: Session, name: str, wanted: str | None, description: str | None, path: Path) -> Watchlist:
+    if wanted is None:
+        raise InvalidInput(f"{path}: watchlist {name!r} is new and its rows carry no category; pass --category")
+    watchlist = Watchlist(name=name, category=wanted, description=description)
+    session.add(watchlist)
+    session.flush()
+    return watchlist
+
+
+def list_watchlists(session: Session, actor: Actor) -> list[WatchlistSummary]:
+    guard(session, actor, "watchlists.read")
+    counts = dict(
+        session.execute(select(WatchlistEntry.watchlist_id, func.count()).group_by(WatchlistEntry.watchlist_id)).all()
+    )
+    lists = session.scalars(select(Watchlist).order_by(Watchlist.name))
+    return [
+        WatchlistSummary(w.name, w.category, w.description, int(counts.get(w.id, 0)), source_name(w.name))
+        for w in lists
+    ]
+
+
+def remove_watchlist(session: Session, actor: Actor, name: str) -> list[int]:
+    """Delete a list and its entries; returns the removed entry ids (for the candidate index)."""
+    guard(session, actor, "watchlists.write", subject=f"watchlist:{name}")
+    watchlist = _watchlist(session, name, None)
+    if watchlist is None:
+        raise NotFound(f"no watchlist named {name!r}; see `palermo watchlist list`")
+    ids = list(session.scalars(select(WatchlistEntry.id).where(WatchlistEntry.watchlist_id == watchlist.id)))
+    session.execute(delete(WatchlistEntry).where(WatchlistEntry.watchlist_id == watchlist.id))
+    session.delete(watchlist)
+    session.flush()
+    return ids
+
+
+def watchlist_stats(
+    session: Session, actor: Actor, name: str | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Entries per list and category, expired entries, and how complete the identifying fields are."""
+    guard(session, actor, "watchlists.read")
+    today = today or dt.datetime.now(dt.UTC).date()
+    query = select(Watchlist.name, WatchlistEntry).join(Watchlist, Watchlist.id == WatchlistEntry.watchlist_id)
+    if name is not None:
+        if _watchlist(session, name, None) is None:
+            raise NotFound(f"no watchlist named {name!r}; see `palermo watchlist list`")
+        query = query.where(Watchlist.name == name)
+    per_list: Counter[str] = Counter()
+    per_category: Counter[str] = Counter()
+    fields: Counter[str] = Counter()
+    expired = names = 0
+    for list_name, entry in session.execute(query.execution_options(yield_per=5000)):
+        per_list[list_name] += 1
+        per_category[entry.category] += 1
+        names += len(entry.names or [])
+        expired += int(entry.expires_on is not None and entry.expires_on < today)
+        fields["birth_date"] += int(entry.birth_date is not None)
+        fields["full_birth_date"] += int(entry.birth_date is not None and len(entry.birth_date) == 10)
+        fields["nationality"] += int(bool(entry.nationalities))
+        fields["sex"] += int(entry.sex is not None)
+        fields["document_numbers"] += int(bool(entry.document_numbers))
+    total = sum(per_list.values())
+    return {
+        "entries": total,
+        "names": names,
+        "expired": expired,
+        "per_list": dict(sorted(per_list.items())),
+        "per_category": dict(sorted(per_category.items())),
+        "with_field": dict(sorted(fields.items())),
+    }

@@ -1,0 +1,43 @@
+"""``palermo watchlist``, ``screen``, ``alerts`` and ``replay`` on a real node."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from palermo.cli.main import app
+from tests.screening.helpers import write_list
+
+runner = CliRunner()
+
+
+def test_load_screen_and_work_the_alert(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home"), "PALERMO_AGENCY": "bp-it", "PALERMO_JUSTIFICATION": "border_control"}
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    path = write_list(tmp_path)
+    loaded = runner.invoke(app, ["watchlist", "load", str(path), "--name", "mixed", "--category", "suspect"], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.output)["inserted"] == 3
+    listed = runner.invoke(app, ["watchlist", "list"], env=env)
+    assert "mixed" in listed.output
+    screened = runner.invoke(app, ["screen", "--name", "Sasha Ivanov", "--birth-date", "1975-03-14", "--json"], env=env)
+    assert screened.exit_code == 0, screened.output
+    result = json.loads(screened.output)
+    assert result["decision"] == "alert"
+    assert result["hits"][0]["entry_id"] == "S-1"
+    closed = runner.invoke(app, ["alerts", "dispose", str(result["alert_id"]), "confirmed"], env=env)
+    assert closed.exit_code == 0, closed.output
+    precision = runner.invoke(app, ["alerts", "precision"], env=env)
+    assert json.loads(precision.output)["precision"] == 1.0
+    removed = runner.invoke(app, ["watchlist", "remove", "mixed"], env=env)
+    assert removed.exit_code == 0
+
+
+def test_screen_needs_a_name_or_a_document(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home"), "PALERMO_JUSTIFICATION": "border_control"}
+    runner.invoke(app, ["init"], env=env)
+    result = runner.invoke(app, ["screen", "--birth-date", "1975"], env=env)
+    assert result.exit_code != 0
+    assert "needs a name" in result.output

@@ -1,0 +1,21 @@
+"""Replaying the tiny world's crossings in time order, measured against its truth."""
+
+from __future__ import annotations
+
+from palermo.demo import ingest_world, world_manifest
+from palermo.node import Node
+from palermo.screening.demo_step import replay_world
+from tests.screening.helpers import actor
+
+
+def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_ones(node: Node) -> None:
+    manifest = world_manifest(node.home, "tiny", 7)
+    ingest_world(node, manifest, "test")
+    report = replay_world(node, manifest.parent, actor(node), days=None)
+    assert report.events > 1000
+    quality = report.quality
+    assert quality is not None
+    assert quality["watchlist_hit_recall"] == 1.0
+    assert quality["ordinary_referred_by_watchlist"] <= 0.005
+    assert report.alerts == sum(n for d, n in report.decisions.items() if d != "clear")
+    assert "minor_without_guardian" in quality["per_indicator"]

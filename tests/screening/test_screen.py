@@ -1,0 +1,100 @@
+"""Screening one traveller: hits across scripts with reasons, namesakes not referred, victims protected, alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from palermo.db.engine import transaction
+from palermo.errors import Conflict, PermissionDenied
+from palermo.node import Node
+from palermo.screening import alerts
+from palermo.screening.person_score import birth_date_level
+from palermo.screening.requests import CompanionIn, ScreeningRequest, ScreeningResult
+from palermo.screening.service import screen
+from tests.auth.helpers import operator
+from tests.screening.helpers import actor, load, write_list
+
+AT = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+
+
+def run(node: Node, **fields: object) -> ScreeningResult:
+    with transaction(node.engine) as session:
+        return screen(session, actor(node), ScreeningRequest(at=AT, **fields), home=node.home)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def listed(node: Node, tmp_path: Path) -> Node:
+    load(node, write_list(tmp_path))
+    return node
+
+
+def test_a_transliterated_alias_is_an_alert_with_explained_features(listed: Node) -> None:
+    result = run(listed, names=["Aleksandr Ivanov"], birth_date="1975-03-14", nationality="RUS", sex="M")
+    assert result.decision == "alert"
+    [hit] = result.hits
+    assert (hit.watchlist, hit.entry_id, hit.category) == ("mixed", "S-1", "suspect")
+    features = {f["name"]: f for f in hit.features}
+    assert features["birth_date"]["value"] == 1.0
+    assert "same date of birth" in features["birth_date"]["detail"]
+    assert result.alert_id is not None
+
+
+def test_a_namesake_born_on_another_date_is_not_referred(listed: Node) -> None:
+    result = run(listed, names=["Aleksandr Ivanov"], birth_date="1991-11-02", nationality="RUS", sex="M")
+    assert result.decision == "clear"
+    assert result.alert_id is None
+
+
+def test_a_missing_girl_is_protected_not_arrested(listed: Node) -> None:
+    result = run(
+        listed, names=["Olena Shevchenko"], birth_date="2009-07-05", companions=[CompanionIn(name="Ivan Petrenko")]
+    )
+    assert result.decision == "protect"
+    assert result.hits[0].entry_id == "M-1"
+    assert any(f["name"] == "birth_date" and "swapped" in f["detail"] for f in result.hits[0].features)
+    assert "minor_without_guardian" in {i["id"] for i in result.indicators}
+
+
+def test_a_minor_with_a_parent_of_the_same_surname_raises_no_indicator(listed: Node) -> None:
+    result = run(listed, names=["Maria Rossi"], birth_date="2015-01-01", companions=[CompanionIn(name="Luca Rossi")])
+    assert result.decision == "clear"
+    assert result.indicators == []
+
+
+def test_screening_without_a_justification_is_refused(listed: Node) -> None:
+    with transaction(listed.engine) as session, pytest.raises(PermissionDenied):
+        screen(session, operator(listed), ScreeningRequest(names=["Anna Nowak"]), home=listed.home)
+
+
+def test_an_alert_keeps_an_append_only_history_and_feeds_precision(listed: Node) -> None:
+    alert_id = run(listed, names=["Mohammed Al-Hassan"], birth_date="1980", nationality="SYR").alert_id
+    assert alert_id is not None
+    with transaction(listed.engine) as session:
+        alerts.assign_alert(session, actor(listed), alert_id, "officer.b")
+        closed = alerts.dispose_alert(session, actor(listed), alert_id, "false_positive", "different person")
+        assert [h["action"] for h in closed.history] == ["opened", "assigned", "closed"]
+        with pytest.raises(Conflict):
+            alerts.dispose_alert(session, actor(listed), alert_id, "confirmed")
+        assert alerts.alert_precision(session, actor(listed))["precision"] == 0.0
+
+
+def test_a_shared_phone_is_not_an_indicator_without_earlier_travellers(listed: Node) -> None:
+    result = run(listed, names=["Anna Nowak"], phone="+393401234567", payer="Mario Bianchi")
+    assert result.indicators == []
+
+
+@given(st.dates(dt.date(1950, 1, 1), dt.date(2020, 12, 31)))
+def test_birth_date_levels_are_symmetric_and_a_date_matches_itself(day: dt.date) -> None:
+    text = day.isoformat()
+    assert birth_date_level(text, text)[0] == "exact"
+    assert birth_date_level(text, text[:4])[0] == "compatible"
+    swapped = f"{day.year}-{day.day:02d}-{day.month:02d}" if day.day <= 12 else None
+    if swapped and swapped != text:
+        assert birth_date_level(text, swapped)[0] == "day_month_swapped"
+    other = day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29) else day
+    assert birth_date_level(text, other.isoformat())[0] == birth_date_level(other.isoformat(), text)[0]

@@ -1,0 +1,107 @@
+"""Loading watchlists: the documented CSV, FollowTheMoney entities, idempotence, rejects, list/remove/stats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from palermo.db.engine import transaction
+from palermo.errors import InvalidInput, NotFound
+from palermo.node import Node
+from palermo.screening.entries import build_entry, partial_date
+from palermo.screening.persist import index_folder, load_index
+from palermo.screening.runtime import refresh_index
+from palermo.screening.watchlists import list_watchlists, remove_watchlist, watchlist_stats
+from tests.screening.helpers import ROWS, actor, load, write_list
+
+
+def test_a_csv_loads_once_and_a_rerun_changes_nothing(node: Node, tmp_path: Path) -> None:
+    path = write_list(tmp_path)
+    first = load(node, path)
+    assert (first.inserted, first.rejected) == (3, 0)
+    again = load(node, path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    assert len(load_index(index_folder(node.home))) == 3
+
+
+def test_a_changed_row_is_updated_and_bad_rows_go_to_the_rejects_file(node: Node, tmp_path: Path) -> None:
+    load(node, write_list(tmp_path))
+    rows = [ROWS[0].replace("1975-03-14", "1975-03"), "S-9,,,,,,,suspect,", "S-8,Anna Nowak,,1975-13-40,POL,F,,,"]
+    report = load(node, write_list(tmp_path, rows, "second.csv"))
+    assert (report.updated, report.rejected) == (1, 2)
+    rejects = [json.loads(line) for line in Path(str(report.rejects_path)).read_text().splitlines()]
+    assert [r["line"] for r in rejects] == [3, 4]
+    assert "name is required" in rejects[0]["reason"]
+    assert "calendar date" in rejects[1]["reason"]
+
+
+def test_an_unknown_column_refuses_the_whole_file(node: Node, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,name,colour\nX-1,Anna,blue\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="colour"):
+        load(node, path)
+
+
+def test_followthemoney_person_entities_load_and_other_schemata_are_skipped(node: Node, tmp_path: Path) -> None:
+    entities = [
+        {
+            "id": "os-1",
+            "schema": "Person",
+            "properties": {
+                "name": ["Viktor Petrov"],
+                "alias": ["Виктор Петров"],
+                "birthDate": ["1970-02-03"],
+                "nationality": ["ru", "suhh"],
+                "gender": ["male"],
+                "topics": ["crime.traffick"],
+                "identification": [{"schema": "Passport", "properties": {"number": ["P123"]}}],
+            },
+        },
+        {"id": "os-2", "schema": "Company", "properties": {"name": ["Petrov Ltd"]}},
+    ]
+    path = tmp_path / "entities.ftm.json"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entities) + "\n", encoding="utf-8")
+    report = load(node, path, name="opensanctions", category="suspect")
+    assert (report.inserted, report.skipped, report.rejected) == (1, 1, 0)
+    with transaction(node.engine) as session:
+        stats = watchlist_stats(session, actor(node), "opensanctions")
+    assert stats["per_category"] == {"suspect": 1}
+    assert stats["with_field"]["document_numbers"] == 1
+
+
+def test_remove_drops_the_list_and_its_entries_from_the_index(node: Node, tmp_path: Path) -> None:
+    load(node, write_list(tmp_path))
+    with transaction(node.engine) as session:
+        removed = remove_watchlist(session, actor(node), "mixed")
+        refresh_index(session, node.home, [], removed)
+        assert list_watchlists(session, actor(node)) == []
+    assert len(load_index(index_folder(node.home))) == 0
+    with transaction(node.engine) as session, pytest.raises(NotFound):
+        remove_watchlist(session, actor(node), "mixed")
+
+
+def test_a_new_list_without_any_category_is_refused(node: Node, tmp_path: Path) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("id,name\nX-1,Anna Nowak\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="--category"):
+        load(node, path, category=None)
+
+
+@given(st.integers(1900, 2030), st.integers(1, 12), st.integers(1, 28))
+def test_partial_dates_keep_their_precision(year: int, month: int, day: int) -> None:
+    assert partial_date(f"{year}") == f"{year}"
+    assert partial_date(f"{year}-{month:02d}") == f"{year}-{month:02d}"
+    assert partial_date(f"{year}-{month:02d}-{day:02d}") == f"{year}-{month:02d}-{day:02d}"
+
+
+@given(st.text(max_size=30))
+def test_entry_building_never_fails_other_than_invalid_input(text: str) -> None:
+    try:
+        entry = build_entry({"id": "x", "name": text, "birth_date": text, "sex": text})
+    except InvalidInput:
+        return
+    assert entry.names
