@@ -15,6 +15,7 @@ from palermo.api.metrics import HttpMetrics, install_metrics
 from palermo.api.routers import auth, health, persons, sources, system, tokens, users
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
+from palermo.web import install_web
 
 DOMAIN_ROUTERS = (auth.router, users.router, tokens.router, sources.router, persons.router, system.router)
 
@@ -37,6 +38,7 @@ def create_app(node: Node | None = None) -> FastAPI:
     install_metrics(app, metrics)
     for router in (*DOMAIN_ROUTERS, health.router):
         app.include_router(router)  # routers carry their full prefix, so route templates are whole paths
+    install_web(app)  # pages under /web, after the API's error handlers (pages get HTML errors)
 
     @app.get("/metrics", include_in_schema=False, **public())
     def prometheus_metrics() -> Response:
