@@ -114,6 +114,7 @@ def _alerts_per_point(session: Session, start: dt.datetime | None) -> dict[int, 
         return {}
     query = (
         select(TravelEvent.border_point_id, func.count())
+        .select_from(Alert)
         .join(TravelEvent, TravelEvent.id == Alert.travel_event_id)
         .where(Alert.created_at >= start)
         .group_by(TravelEvent.border_point_id)
