@@ -14,6 +14,8 @@ from palermo.db.engine import transaction
 from palermo.node import Node
 from palermo.web.deps import WEB_PREFIX
 
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
 DEMO_ROLE = "supervisor"  # sees the dashboard, persons, users; oversight and admin pages need their own roles
 
 
