@@ -41,7 +41,14 @@ def test_tokens_are_stored_only_as_sha256(node: Node) -> None:
 def test_a_token_defaults_to_everything_its_owner_holds_and_records_last_use(node: Node) -> None:
     make_user(node, "alice", "border_officer")
     row = resolve(node, make_token(node, "alice"))
-    assert set(row.scopes.split()) == {"auth.self", "sources.read", "persons.read", "persons.search", "screening.run"}
+    assert set(row.scopes.split()) == {
+        "auth.self",
+        "sources.read",
+        "persons.read",
+        "persons.search",
+        "screening.run",
+        "dashboard.read",
+    }
     assert row.last_used_at is not None
 
 
