@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV     := $(PYTHON) -m uv
 
-.PHONY: install system-deps lint format typecheck pytest test demo bench lock clean
+.PHONY: install assets system-deps lint format typecheck pytest test demo bench lock clean
 
-$(STAMP): pyproject.toml requirements/lock.txt
+$(STAMP): pyproject.toml requirements/lock.txt web/assets/package-lock.json
 	@bash scripts/system-deps.sh
+	@bash scripts/build-assets.sh
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
 	$(UV) pip sync --quiet --python $(BIN)/python requirements/lock.txt
@@ -19,7 +20,10 @@ $(STAMP): pyproject.toml requirements/lock.txt
 
 install: $(STAMP) ## Python environment from the lock file
 
-system-deps: ## Debian packages the tests need (PostgreSQL server)
+assets: ## browser libraries (npm ci from web/assets/package-lock.json) into src/palermo/web/static/vendor/
+	@bash scripts/build-assets.sh
+
+system-deps: ## Debian packages the tests need (PostgreSQL server, Chromium for page tests)
 	@bash scripts/system-deps.sh
 
 lint: install ## ruff lint + format check, mypy strict on the core
@@ -31,7 +35,7 @@ format: install
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-pytest: install system-deps
+pytest: install system-deps assets
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest ## every check: lint, types, tests on SQLite and PostgreSQL
@@ -48,4 +52,4 @@ lock: ## re-resolve requirements/lock.txt from pyproject.toml (hashed, no index 
 	$(UV) pip compile pyproject.toml --extra dev --extra bench --universal --generate-hashes --python-version 3.11 -o requirements/lock.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-home
+	rm -rf $(VENV) web/assets/node_modules src/palermo/web/static/vendor tests/web/artifacts .pytest_cache .mypy_cache .ruff_cache demo-home

@@ -9,6 +9,10 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 dpkg -s libicu-dev >/dev/null 2>&1 || need+=(libicu-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+# Page tests drive Debian's Chromium through Playwright (never Playwright's own browser download).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# The web pages' browser libraries are built from the npm registry with `npm ci`.
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ "${#need[@]}" -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

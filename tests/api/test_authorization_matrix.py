@@ -2,7 +2,8 @@
 
 Each route declares its permission (``permitted(...)`` puts it in ``openapi_extra`` and enforces it); the
 expected answer for a role comes from ``permissions.yaml``. A route that declares nothing fails here, unless it is
-one of the public ones (health, metrics, login).
+one of the public ones (health, metrics, login). The web pages (``palermo.web.page_routes()``) answer HTML and
+redirect to sign-in, so they are left out here, by that explicit list, and have their own matrix in ``tests/web``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from palermo.api.deps import PERMISSION_KEY, PUBLIC, RoutePermission
 from palermo.auth.permissions import permission
 from palermo.db.accounts import ROLES
 from palermo.node import Node
+from palermo.web import page_routes
 from tests.api.conftest import bearer
 from tests.auth.helpers import make_token, make_user
 
@@ -37,7 +39,7 @@ class Endpoint:
         return re.sub(r"\{[^}]+\}", ABSENT_ID, self.path)
 
 
-def endpoints(app: FastAPI) -> list[Endpoint]:
+def all_endpoints(app: FastAPI) -> list[Endpoint]:
     found = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
@@ -50,6 +52,18 @@ def endpoints(app: FastAPI) -> list[Endpoint]:
         for method in sorted(context.methods or ()):
             found.append(Endpoint(method, str(context.path), declared, enforced))
     return found
+
+
+def endpoints(app: FastAPI) -> list[Endpoint]:
+    """The API's routes: every route but the pages."""
+    pages = set(page_routes())
+    return [e for e in all_endpoints(app) if (e.method, e.path) not in pages]
+
+
+def test_only_the_pages_are_left_out_of_the_api_matrix(app: FastAPI) -> None:
+    left_out = {(e.method, e.path) for e in all_endpoints(app)} - {(e.method, e.path) for e in endpoints(app)}
+    assert left_out == set(page_routes())
+    assert all(path == "/" or path.startswith("/web") for _, path in left_out)
 
 
 def call(client: TestClient, endpoint: Endpoint, headers: dict[str, str]) -> tuple[int, str]:

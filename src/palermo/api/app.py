@@ -49,6 +49,9 @@ def create_app(node: Node | None = None) -> FastAPI:
     install_metrics(app, metrics)
     for router in (*DOMAIN_ROUTERS, health.router):
         app.include_router(router)  # routers carry their full prefix, so route templates are whole paths
+    from palermo.web import install_web  # here, not at import: the pages import the API's dependencies
+
+    install_web(app)  # pages under /web, after the API's error handlers (pages get HTML errors)
 
     @app.get("/metrics", include_in_schema=False, **public())
     def prometheus_metrics() -> Response:

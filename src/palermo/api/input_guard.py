@@ -18,7 +18,9 @@ async def refuse_nul_characters(request: Request) -> None:
         raise InvalidInput("the request contains a NUL character, which no field accepts")
     if any("\x00" in value for value in request.query_params.values()):
         raise InvalidInput("the request contains a NUL character, which no field accepts")
-    if request.method in ("POST", "PUT", "PATCH"):
+    if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
+        "application/json"
+    ):  # JSON bodies only: a form's stream must stay unread for the page that parses it
         body = await request.body()
         if any(form in body for form in _NUL_FORMS):
             raise InvalidInput("the request body contains a NUL character, which no field accepts")

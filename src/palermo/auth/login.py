@@ -22,6 +22,10 @@ log = get_logger(__name__)
 WRONG_CREDENTIALS = "wrong username or password"
 
 
+class SecondFactorRequired(NotAuthenticated):
+    """The password was right but the account has a second factor and no code was given (pages ask for it)."""
+
+
 def policy(settings: Settings) -> ThrottlePolicy:
     return ThrottlePolicy(settings.login_max_failures, settings.login_lockout_seconds)
 
@@ -69,7 +73,7 @@ def authenticate(
         raise NotAuthenticated(f"account {username!r} is disabled; ask an administrator")
     factor = _second_factor_ok(user, totp_code, settings)
     if factor is False and not totp_code:
-        raise NotAuthenticated("this account has a second factor: give the current TOTP code (field `totp`)")
+        raise SecondFactorRequired("this account has a second factor: give the current TOTP code (field `totp`)")
     if factor is False:
         _fail(session, user, client_address, rule, now, "totp")
         raise NotAuthenticated("wrong TOTP code")

@@ -10,6 +10,8 @@ from rich.table import Table
 
 from palermo.cli.common import console, os_user, reports_errors, settings
 from palermo.demo import run_demo
+from palermo.node import open_node
+from palermo.web.demo import DEMO_HOST, DEMO_PORT, address, demo_login, serve
 
 
 @reports_errors
@@ -43,4 +45,8 @@ def demo(
             console.print(f"  {note}")
     console.print(f"Node [bold]{report.node_id}[/] ready in {report.home}; {report.rejected} row(s) rejected.")
     if not no_serve:
-        console.print("The web application arrives with a later release; nothing to serve yet.")
+        served = open_node(current)
+        username, password = demo_login(served)
+        console.print(f"Web application: [bold]{address(DEMO_HOST, DEMO_PORT)}[/] (Ctrl-C stops it)")
+        console.print(f"Sign in as [bold]{username}[/] with the one-time password [bold]{password}[/]")
+        serve(served, host=DEMO_HOST, port=DEMO_PORT)

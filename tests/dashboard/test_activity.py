@@ -1,0 +1,84 @@
+"""Dashboard figures on the tiny synthetic world: daily series, border-point volumes, alerts per indicator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from palermo.auth.actor import Actor, cli_actor
+from palermo.dashboard import activity_summary
+from palermo.db.alerts import Alert
+from palermo.db.engine import transaction
+from palermo.db.travel import TravelEvent
+from palermo.demo import run_demo
+from palermo.errors import InvalidInput, PermissionDenied
+from palermo.node import Node, open_node
+from palermo.settings import Settings
+
+
+@pytest.fixture
+def world(settings: Settings) -> Node:
+    run_demo(settings, reuse=False, actor="test", scale="tiny")
+    return open_node(settings)
+
+
+def operator(node: Node) -> Actor:
+    return cli_actor("cli:tester", node.agency_code)
+
+
+def add_alert(node: Node, features: list[dict[str, object]]) -> None:
+    with transaction(node.engine) as session:
+        event = session.scalars(select(TravelEvent).order_by(TravelEvent.id)).first()
+        assert event is not None
+        alert = Alert(kind="screening", decision="alert", status="open", score=0.9, explanation=features)
+        alert.travel_event_id = event.id
+        session.add(alert)
+
+
+def test_daily_travel_counts_add_up_to_the_events_in_the_window(world: Node) -> None:
+    with transaction(world.engine) as session:
+        summary = activity_summary(session, operator(world), days=366)
+        newest = session.scalar(select(func.max(TravelEvent.occurred_at)))
+    assert summary.travel_per_day
+    assert summary.travel_per_day[-1].label == newest.date().isoformat()
+    assert sum(c.count for c in summary.travel_per_day) == sum(p.travel for p in summary.points)
+    assert [c.label for c in summary.travel_per_day] == sorted(c.label for c in summary.travel_per_day)
+    assert summary.totals["travel events"] >= sum(c.count for c in summary.travel_per_day) > 0
+    assert all(p.latitude is not None for p in summary.points)
+    assert summary.runs
+    assert summary.runs[0].id == max(r.id for r in summary.runs)
+
+
+def test_a_short_window_counts_only_its_days(world: Node) -> None:
+    with transaction(world.engine) as session:
+        summary = activity_summary(session, operator(world), days=3)
+    days = [dt.date.fromisoformat(c.label) for c in summary.travel_per_day]
+    assert days
+    assert (days[-1] - days[0]).days <= 2
+
+
+def test_alerts_are_counted_per_day_border_point_and_indicator(world: Node) -> None:
+    add_alert(world, [{"name": "watchlist_name", "value": 0.9, "weight": 1.0}, {"name": "dob", "weight": 0}])
+    add_alert(world, [{"name": "watchlist_name", "value": 0.7, "weight": 1.0}, {"name": "route_risk", "value": 1}])
+    with transaction(world.engine) as session:
+        summary = activity_summary(session, operator(world))
+    assert sum(c.count for c in summary.alerts_per_day) == 2
+    assert [(c.label, c.count) for c in summary.alerts_per_indicator] == [("watchlist_name", 2), ("route_risk", 1)]
+    assert [p.alerts for p in summary.points_by_alerts] == [2]
+    assert summary.totals["open alerts"] == 2
+
+
+def test_an_empty_store_gives_empty_series(node: Node) -> None:
+    with transaction(node.engine) as session:
+        summary = activity_summary(session, operator(node))
+    assert (summary.travel_per_day, summary.alerts_per_day, summary.points) == ([], [], [])
+
+
+def test_window_bounds_and_permission_are_checked(node: Node) -> None:
+    with transaction(node.engine) as session, pytest.raises(InvalidInput, match="days must be 1 to 366"):
+        activity_summary(session, operator(node), days=0)
+    nobody = Actor(name="user:x", kind="user", role=None)
+    with transaction(node.engine) as session, pytest.raises(PermissionDenied, match=r"dashboard\.read"):
+        activity_summary(session, nobody)

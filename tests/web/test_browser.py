@@ -1,0 +1,233 @@
+"""End to end in a real browser (Debian's Chromium, headless): sign-in, dashboard, persons, oversight, administration.
+
+Each page is saved as a screenshot in ``tests/web/artifacts/``. Every request the browser makes must go to the node
+itself (the pages work with the network cable pulled). Runs on SQLite only: the store is not what is under test.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from palermo.api import create_app
+from palermo.audit import sign_tree_head
+from palermo.audit.keys import node_signing_key
+from palermo.db.engine import transaction
+from palermo.demo import run_demo
+from palermo.node import Node, open_node
+from palermo.settings import Settings
+from palermo.web import demo_login
+from tests.auth.helpers import PASSWORD, make_user
+from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
+
+NEW_PASSWORD = "a new long passphrase"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    home = tmp_path_factory.mktemp("browser")
+    settings = Settings(home=home / "home", database_url=f"sqlite:///{home / 'palermo.db'}", agency="test-agency")
+    run_demo(settings, reuse=False, actor="test", scale="tiny")
+    node = open_node(settings)
+    for username, role in (("ana", "analyst"), ("olga", "oversight"), ("root", "admin"), ("bo", "border_officer")):
+        make_user(node, username, role)
+    yield node
+    node.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def base_url(world: Node) -> Iterator[str]:
+    with served(create_app(world)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING_CHROMIUM)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def new_context(browser: Browser, base_url: str, **options: Any) -> tuple[BrowserContext, list[str]]:
+    """A fresh browser profile; the list collects every URL it requests outside the node (must stay empty)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, **options)
+    outside: list[str] = []
+
+    def only_the_node(route: Any) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_node)
+    return context, outside
+
+
+@pytest.fixture
+def context(browser: Browser, base_url: str) -> Iterator[tuple[BrowserContext, list[str]]]:
+    created, outside = new_context(browser, base_url)
+    yield created, outside
+    created.close()
+    assert outside == []
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/web/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_first_sign_in_changes_the_password_then_shows_the_dashboard(
+    context: tuple[BrowserContext, list[str]], world: Node
+) -> None:
+    username, one_time = demo_login(world)
+    page = context[0].new_page()
+    page.goto("/web/persons")
+    expect(page).to_have_url(re.compile(r"/web/login\?next="))
+    shot(page, "01-sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(one_time)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    shot(page, "02-change-password")
+    page.get_by_label("Current password").fill(one_time)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password again").fill("something else")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator("#confirm_password-error")).to_have_text("The two new passwords differ.")
+    page.get_by_label("Current password").fill(one_time)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.locator("#chart-travel")).to_have_attribute("data-drawn", "true")
+    expect(page.locator("#map")).to_have_attribute("data-drawn", "true")
+    assert page.locator("#map path.leaflet-interactive").count() > 100  # countries and border points drawn
+    assert page.locator("#table-points tbody tr").count() > 1
+    shot(page, "03-dashboard")
+
+
+def test_person_search_needs_a_justification_and_opens_the_record(context: tuple[BrowserContext, list[str]]) -> None:
+    page = context[0].new_page()
+    sign_in(page, "ana")
+    page.get_by_role("link", name="Persons").click()
+    page.get_by_label("Name, or part of a name").fill("an")
+    page.get_by_label("Justification").fill("curiosity")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".error-summary")).to_contain_text("neither a legal-basis code nor a case reference")
+    expect(page.get_by_label("Justification")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Justification").fill("border_control")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results h2")).to_contain_text("for “an”")
+    shot(page, "04-person-search")
+    page.locator("#results tbody a").first.click()
+    expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
+    expect(page.locator(".badges")).to_contain_text("Handling H")
+    expect(page.locator(".justification")).to_contain_text("border_control")
+    shot(page, "05-person-record")
+
+
+def test_oversight_sees_the_log_verified(context: tuple[BrowserContext, list[str]], world: Node) -> None:
+    with transaction(world.engine) as session:
+        sign_tree_head(session, node_signing_key(world.home))
+    page = context[0].new_page()
+    sign_in(page, "olga")
+    page.get_by_role("link", name="Oversight").click()
+    expect(page.locator("#verification-result")).to_contain_text("Verified.")
+    shot(page, "06-oversight")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download export (JSON)").click()
+    assert download.value.suggested_filename.startswith("palermo-audit-export-")
+
+
+def test_administration_creates_an_account_and_a_token(context: tuple[BrowserContext, list[str]]) -> None:
+    page = context[0].new_page()
+    sign_in(page, "root")
+    page.get_by_role("link", name="Users").click()
+    page.get_by_label("Username", exact=True).fill("new-officer")
+    page.get_by_label("Role").select_option("border_officer")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".once")).to_contain_text("new-officer")
+    expect(page.locator("#users")).to_contain_text("must change password")
+    shot(page, "07-users")
+    page.get_by_role("link", name="Roles").click()
+    expect(page.locator("table.matrix")).to_contain_text("dashboard.read")
+    shot(page, "08-roles")
+    page.get_by_role("link", name="Tokens").click()
+    page.get_by_label("What it is for").fill("nightly export")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator(".once .secret")).to_contain_text("plm_")
+    shot(page, "09-tokens")
+
+
+def test_refusals_and_missing_pages_are_clear(context: tuple[BrowserContext, list[str]]) -> None:
+    page = context[0].new_page()
+    sign_in(page, "bo")
+    assert page.get_by_role("link", name="Oversight").count() == 0
+    answer = page.goto("/web/oversight")
+    assert answer is not None
+    assert answer.status == 403
+    expect(page.locator("main")).to_contain_text("audit.read")
+    shot(page, "10-forbidden")
+    answer = page.goto("/web/nowhere")
+    assert answer is not None
+    assert answer.status == 404
+    shot(page, "11-not-found")
+
+
+def test_keyboard_reaches_everything_with_a_visible_focus(context: tuple[BrowserContext, list[str]]) -> None:
+    page = context[0].new_page()
+    page.goto("/web/login")
+    assert page.evaluate("document.activeElement.id") == "username"  # the form is ready to type into
+    page.keyboard.type("ana")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "days"
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input:not([type=hidden]), select')]
+             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).length"""
+    )
+    assert unlabelled == 0
+
+
+def test_core_actions_work_without_javascript(browser: Browser, base_url: str) -> None:
+    context, outside = new_context(browser, base_url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, "ana")
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    page.goto("/web/persons?name=an&justification=border_control")
+    page.locator("#results tbody a").first.click()
+    expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
+    shot(page, "12-person-record-no-javascript")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    context.close()
+    assert outside == []
+
+
+def test_screenshots_are_written() -> None:
+    assert len(list(Path(ARTIFACTS).glob("*.png"))) >= 12
