@@ -5,6 +5,7 @@ from palermo.db.alerts import Alert, AlertEvent
 from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
+from palermo.db.identities import Identity, IdentityLink, IdentityMember, MatchJudgement, ResolutionRun
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
 from palermo.db.travel import BorderPoint, TravelEvent
@@ -21,15 +22,20 @@ __all__ = [
     "Base",
     "BorderPoint",
     "Contact",
+    "Identity",
     "IdentityDocument",
+    "IdentityLink",
+    "IdentityMember",
     "IngestRun",
     "LoginThrottle",
+    "MatchJudgement",
     "Node",
     "Organisation",
     "PersonName",
     "PersonNationality",
     "PersonRecord",
     "Relationship",
+    "ResolutionRun",
     "Source",
     "Transaction",
     "TravelEvent",

@@ -38,7 +38,7 @@ class ResolutionEngine:
         name = f"{label}_{self._tables}"
         if self._spark is not None:
             return self.db_api.register(_spark_frame(self._spark, records), table_name=name)
-        return self.db_api.register(_arrow_table(records), table_name=name)
+        return self.db_api.register(arrow_table(records), table_name=name)
 
     def close(self) -> None:
         if self._spark is not None:
@@ -53,11 +53,13 @@ def _columns(records: Sequence[dict[str, Any]]) -> list[str]:
     return list(records[0]) if records else list(FEATURE_COLUMNS)
 
 
-def _arrow_table(records: Sequence[dict[str, Any]]) -> pa.Table:
+def arrow_table(records: Sequence[dict[str, Any]]) -> pa.Table:
     """Typed columns (arrays of strings, 64-bit ids, strings), so an all-empty column keeps its type."""
     fields = []
     for column in _columns(records):
-        kind = pa.list_(pa.string()) if column in ARRAY_COLUMNS else pa.int64() if column == "unique_id" else pa.string()
+        kind = (
+            pa.list_(pa.string()) if column in ARRAY_COLUMNS else pa.int64() if column == "unique_id" else pa.string()
+        )
         fields.append(pa.field(column, kind))
     schema = pa.schema(fields)
     return pa.Table.from_pylist([{c: _typed(c, r.get(c)) for c in schema.names} for r in records], schema=schema)

@@ -8,9 +8,9 @@ precision: a year-only date fills ``dob_year`` and leaves ``dob`` empty, so part
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from palermo.errors import InvalidInput
