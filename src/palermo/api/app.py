@@ -12,11 +12,19 @@ from palermo import __version__
 from palermo.api.deps import API_PREFIX, public
 from palermo.api.errors import install_error_handlers
 from palermo.api.metrics import HttpMetrics, install_metrics
-from palermo.api.routers import auth, health, persons, sources, system, tokens, users
+from palermo.api.routers import auth, health, identities, persons, sources, system, tokens, users
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 
-DOMAIN_ROUTERS = (auth.router, users.router, tokens.router, sources.router, persons.router, system.router)
+DOMAIN_ROUTERS = (
+    auth.router,
+    users.router,
+    tokens.router,
+    sources.router,
+    persons.router,
+    identities.router,
+    system.router,
+)
 
 
 def create_app(node: Node | None = None) -> FastAPI:

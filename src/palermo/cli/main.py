@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from palermo import __version__
-from palermo.cli import audit, demo, documents, ingest, node_commands, persons, serve, synth, tokens, users
+from palermo.cli import audit, demo, documents, ingest, node_commands, persons, resolution, serve, synth, tokens, users
 
 app = typer.Typer(
     name="palermo",
@@ -28,6 +28,8 @@ app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(persons.app, name="persons")
+app.add_typer(resolution.resolve_app, name="resolve")
+app.add_typer(resolution.identity_app, name="identity")
 
 
 @app.command("version")

@@ -85,7 +85,7 @@ class IdAssignment:
 
 def assign_ids(clusters: Sequence[Sequence[int]], previous: Mapping[int, int]) -> IdAssignment:
     """Keep ids across runs by largest overlap with the previous membership (``record -> identity``)."""
-    overlaps = []
+    overlaps: list[tuple[int, int, int]] = []
     for index, members in enumerate(clusters):
         counts = Counter(previous[m] for m in members if m in previous)
         overlaps.extend((-count, old, index) for old, count in counts.items())

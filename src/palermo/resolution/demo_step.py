@@ -43,7 +43,7 @@ def read_truth(world_dir: Path) -> dict[tuple[str, str], str]:
 
 def _membership(node: Node) -> tuple[dict[int, int], dict[int, tuple[str, str]]]:
     with transaction(node.engine) as session:
-        members = dict(session.execute(select(IdentityMember.person_id, IdentityMember.identity_id)).tuples().all())
+        members = dict(session.execute(select(IdentityMember.person_id, IdentityMember.identity_id)).all())
         keys = session.execute(
             select(PersonRecord.id, Source.name, PersonRecord.source_key).join(
                 Source, Source.id == PersonRecord.source_id

@@ -118,5 +118,6 @@ def open_engine(name: str, workdir: Path, *, spark_master: str = "local[2]") -> 
         from splink import SparkAPI
 
         spark = _spark_session(workdir, spark_master)
-        return ResolutionEngine("spark", SparkAPI(spark_session=spark), _spark=spark)
+        api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+        return ResolutionEngine("spark", api, _spark=spark)
     raise InvalidInput(f"unknown resolution engine {name!r}; expected one of {', '.join(ENGINES)}", field="engine")

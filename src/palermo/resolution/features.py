@@ -148,7 +148,7 @@ def feature_row(person: RawPerson) -> dict[str, Any]:
         "sex": person.sex if person.sex in ("M", "F") else None,
         "nationalities": _values(person.nationalities),
         "documents": _values(person.documents),
-        "document": (_values(person.documents) or [None])[0],
+        "document": next(iter(_values(person.documents) or []), None),
         "phones": _values(person.phones),
         "address": _clean(person.address),
         "postcode": _clean(person.postcode),

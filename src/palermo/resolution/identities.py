@@ -63,7 +63,7 @@ def _records(session: Session, ids: list[int]) -> list[tuple[PersonRecord, str]]
         .options(selectinload(PersonRecord.names), selectinload(PersonRecord.nationalities))
         .order_by(PersonRecord.id)
     )
-    return [(r, s) for r, s in session.execute(query).tuples()]
+    return [(r, s) for r, s in session.execute(query)]
 
 
 def _links(session: Session, identity_id: int, visible: set[int]) -> list[LinkView]:

@@ -54,8 +54,8 @@ class PairScorer:
         try:
             return model.predict_between(self.linker, new, existing, threshold)
         finally:
-            new.drop_table_from_database_and_remove_from_cache()
-            existing.drop_table_from_database_and_remove_from_cache()
+            new.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            existing.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
 
 
 _scorers: dict[Path, PairScorer] = {}

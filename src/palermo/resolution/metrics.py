@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ def _scores(precision: float, recall: float) -> Scores:
     return Scores(round(precision, 6), round(recall, 6), round(f1, 6))
 
 
-def _pairs(sizes: Counter[Hashable]) -> int:
+def _pairs(sizes: Counter[Any]) -> int:
     return sum(n * (n - 1) // 2 for n in sizes.values())
 
 

@@ -49,7 +49,7 @@ def blocking_rule(rule: BlockingRule) -> Any:
 def build_settings(config: ResolutionConfig, link_type: LinkType = "dedupe_only") -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
-        comparisons=person_comparisons(config),
+        comparisons=list[Any](person_comparisons(config)),
         blocking_rules_to_generate_predictions=[blocking_rule(r) for r in config.blocking_rules],
         retain_matching_columns=True,  # the levels (gamma columns) come only with the matching columns
         retain_intermediate_calculation_columns=True,
@@ -64,7 +64,7 @@ def new_linker(tables: Any, settings: SettingsCreator | Path | dict[str, Any]) -
 
 def train(linker: Linker, config: ResolutionConfig) -> None:
     """Prior from deterministic rules, u by random sampling, m by EM (one session per rule of ``em_rules``)."""
-    rules = [block_on(*r) for r in config.prior_rules]
+    rules: list[Any] = [block_on(*r) for r in config.prior_rules]
     linker.training.estimate_probability_two_random_records_match(rules, recall=config.prior_recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.u_seed)
     for rule in config.em_rules:

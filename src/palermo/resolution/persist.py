@@ -36,7 +36,7 @@ def start_run(session: Session, *, kind: str, engine: str, model_version: int, a
 
 
 def previous_membership(session: Session) -> dict[int, int]:
-    return dict(session.execute(select(IdentityMember.person_id, IdentityMember.identity_id)).tuples().all())
+    return dict(session.execute(select(IdentityMember.person_id, IdentityMember.identity_id)).all())
 
 
 def features_json(features: Sequence[Feature]) -> str:

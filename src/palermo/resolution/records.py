@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.db.entities import Address, Contact
@@ -17,18 +17,18 @@ from palermo.resolution.features import RawName, RawPerson
 _CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
 
 
-def _restricted(query: Select[Any], column: Any, ids: Sequence[int] | None) -> list[Select[Any]]:
+def _restricted(query: Any, column: Any, ids: Sequence[int] | None) -> list[Any]:
     if ids is None:
         return [query]
     return [query.where(column.in_(ids[i : i + _CHUNK])) for i in range(0, len(ids), _CHUNK)]
 
 
-def _rows(session: Session, query: Select[Any], column: Any, ids: Sequence[int] | None) -> Iterable[Any]:
+def _rows(session: Session, query: Any, column: Any, ids: Sequence[int] | None) -> Iterable[Any]:
     for part in _restricted(query, column, ids):
         yield from session.execute(part.execution_options(yield_per=10_000))
 
 
-def _grouped(session: Session, query: Select[Any], column: Any, ids: Sequence[int] | None) -> dict[int, list[Any]]:
+def _grouped(session: Session, query: Any, column: Any, ids: Sequence[int] | None) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = {}
     for row in _rows(session, query, column, ids):
         grouped.setdefault(row[0], []).append(row[1:])
