@@ -6,6 +6,7 @@ match weight, the level's label) plus the prior, so that the features add up to 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from splink import Linker, SettingsCreator, block_on
 
 from palermo.logs import get_logger
 from palermo.resolution.comparisons import person_comparisons
-from palermo.resolution.config import BlockingRule, ResolutionConfig
+from palermo.resolution.config import BlockingRule, ResolutionConfig, default_config
 
 log = get_logger(__name__)
 
@@ -58,8 +59,40 @@ def build_settings(config: ResolutionConfig, link_type: LinkType = "dedupe_only"
 
 def new_linker(tables: Any, settings: SettingsCreator | Path | dict[str, Any]) -> Linker:
     """A linker over registered ``tables`` with fresh ``settings`` or a saved model (path or dict)."""
-    source = str(settings) if isinstance(settings, Path) else settings
-    return Linker(tables, source, log_level=None)
+    if isinstance(settings, Path):
+        settings = json.loads(settings.read_text(encoding="utf-8"))
+    if isinstance(settings, dict):
+        # blocking rules come from the config, in the engine's own dialect (a saved model's SQL is in the
+        # dialect it was trained on, and Splink does not carry exploded-array rules across dialects)
+        config = default_config()
+        dialect = _dialect(tables)
+        settings = {
+            **settings,
+            "comparisons": _comparisons_in(dialect, settings["comparisons"], config),
+            "blocking_rules_to_generate_predictions": _rules(config),
+            "sql_dialect": dialect,
+        }
+    return Linker(tables, settings, log_level=None)
+
+
+def _dialect(tables: Any) -> str:
+    first = tables[0] if isinstance(tables, list | tuple) else tables
+    return str(first.db_api.sql_dialect.sql_dialect_str)
+
+
+def _comparisons_in(dialect: str, saved: list[dict[str, Any]], config: ResolutionConfig) -> list[dict[str, Any]]:
+    """The comparisons in ``dialect``'s SQL, with the trained m and u probabilities of ``saved``."""
+    fresh = [c.get_comparison(dialect).as_dict() for c in person_comparisons(config)]
+    for comparison, trained in zip(fresh, saved, strict=True):
+        for level, trained_level in zip(comparison["comparison_levels"], trained["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in trained_level:
+                    level[key] = trained_level[key]
+    return fresh
+
+
+def _rules(config: ResolutionConfig) -> list[Any]:
+    return [blocking_rule(r) for r in config.blocking_rules]
 
 
 def train(linker: Linker, config: ResolutionConfig) -> None:
