@@ -82,7 +82,7 @@ def _dialect(tables: Any) -> str:
 
 def _comparisons_in(dialect: str, saved: list[dict[str, Any]], config: ResolutionConfig) -> list[dict[str, Any]]:
     """The comparisons in ``dialect``'s SQL, with the trained m and u probabilities of ``saved``."""
-    fresh = [c.get_comparison(dialect).as_dict() for c in person_comparisons(config)]
+    fresh = [c.get_comparison(dialect).as_dict() for c in person_comparisons(config)]  # type: ignore[no-untyped-call]
     for comparison, trained in zip(fresh, saved, strict=True):
         for level, trained_level in zip(comparison["comparison_levels"], trained["comparison_levels"], strict=True):
             for key in ("m_probability", "u_probability"):
