@@ -13,7 +13,19 @@ from palermo.api.deps import API_PREFIX, public
 from palermo.api.errors import install_error_handlers
 from palermo.api.input_guard import refuse_nul_characters
 from palermo.api.metrics import HttpMetrics, install_metrics
-from palermo.api.routers import auth, documents, exchange, health, persons, screening, sources, system, tokens, users
+from palermo.api.routers import (
+    auth,
+    documents,
+    exchange,
+    health,
+    identities,
+    persons,
+    screening,
+    sources,
+    system,
+    tokens,
+    users,
+)
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 
@@ -25,6 +37,7 @@ DOMAIN_ROUTERS = (
     persons.router,
     documents.router,
     screening.router,
+    identities.router,
     system.router,
     exchange.router,
 )

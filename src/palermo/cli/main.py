@@ -14,6 +14,7 @@ from palermo.cli import (
     node_commands,
     partners,
     persons,
+    resolution,
     screening,
     serve,
     share,
@@ -53,6 +54,8 @@ app.add_typer(watchlist.app, name="watchlist")
 app.add_typer(alerts.app, name="alerts")
 app.command("screen")(screening.screen)
 app.command("replay")(screening.replay)
+app.add_typer(resolution.resolve_app, name="resolve")
+app.add_typer(resolution.identity_app, name="identity")
 
 
 @app.command("version")

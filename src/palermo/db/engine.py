@@ -21,6 +21,10 @@ SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 driver opens transactions implicitly and not before a SAVEPOINT, so RELEASE of a savepoint
+    # can commit the whole transaction. Take transaction control away from the driver and emit BEGIN ourselves
+    # (the recipe in SQLAlchemy's SQLite dialect documentation), so savepoints nest and a batch commits whole.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -29,6 +33,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: index maintenance during bulk ingest
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -46,6 +54,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

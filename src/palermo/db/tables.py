@@ -5,6 +5,7 @@ from palermo.db.alerts import Alert, AlertEvent
 from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
+from palermo.db.identities import Identity, IdentityLink, IdentityMember, MatchJudgement, ResolutionRun
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
 from palermo.db.sharing import (
@@ -31,9 +32,13 @@ __all__ = [
     "BorderPoint",
     "Contact",
     "HitQuery",
+    "Identity",
     "IdentityDocument",
+    "IdentityLink",
+    "IdentityMember",
     "IngestRun",
     "LoginThrottle",
+    "MatchJudgement",
     "Node",
     "Organisation",
     "OutboxMessage",
@@ -44,6 +49,7 @@ __all__ = [
     "ReceivedBundle",
     "ReceivedRecord",
     "Relationship",
+    "ResolutionRun",
     "SharingGroup",
     "SharingGroupMember",
     "Source",

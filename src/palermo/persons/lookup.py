@@ -60,6 +60,16 @@ def _view(record: PersonRecord, source_name: str) -> PersonView:
     )
 
 
+def person_view(record: PersonRecord, source_name: str) -> PersonView:
+    """The view of a loaded record (names and nationalities loaded) from ``source_name``."""
+    return _view(record, source_name)
+
+
+def may_see_special(actor: Actor) -> bool:
+    """Whether ``actor`` may see special-category records (victims, minors)."""
+    return _may_see_special(actor)
+
+
 def _may_see_special(actor: Actor) -> bool:
     return SPECIAL_CATEGORY_PERMISSION in effective_permissions(actor)
 

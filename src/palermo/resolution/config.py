@@ -1,0 +1,45 @@
+"""Entity-resolution parameters, declared in ``config.yaml`` beside this module."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from palermo.errors import ConfigurationError
+
+
+class BlockingRule(BaseModel):
+    """Records are compared when all ``columns`` are equal; ``explode`` lists array columns matched by element."""
+
+    model_config = ConfigDict(frozen=True)
+
+    columns: tuple[str, ...] = Field(min_length=1)
+    explode: tuple[str, ...] = ()
+
+
+class ResolutionConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    link_threshold: float = Field(gt=0, lt=1, description="match probability from which a pair is a link")
+    prior_rules: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    prior_recall: float = Field(gt=0, le=1)
+    u_max_pairs: int = Field(ge=1000)
+    u_seed: int
+    em_rules: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    blocking_rules: tuple[BlockingRule, ...] = Field(min_length=1)
+    max_candidates: int = Field(ge=1)
+    name_similarity: tuple[float, float]
+    address_similarity: tuple[float, float]
+
+
+@cache
+def default_config() -> ResolutionConfig:
+    """The shipped parameters (``palermo/resolution/config.yaml``)."""
+    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
+    try:
+        return ResolutionConfig.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid resolution config in palermo/resolution/config.yaml: {exc}") from exc

@@ -1,0 +1,58 @@
+"""The Spark engine, in local mode, gives the same links and identities as DuckDB on a small data set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from palermo.resolution import model
+from palermo.resolution.cluster import Constraints, cluster
+from palermo.resolution.config import default_config
+from palermo.resolution.engines import open_engine
+from palermo.resolution.features import RawName, RawPerson, feature_row
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed")
+
+PEOPLE = [
+    ("Ivan", "Petrov", "1980-04-02", "P123"),
+    ("Maria", "Rossi", "1975-11-30", "Y777"),
+    ("Ahmed", "Karimi", "1990-01-15", "K555"),
+    ("Elena", "Georgieva", "1988-07-07", "B999"),
+    ("John", "Smith", "1965-03-03", "S321"),
+]
+
+
+def _rows() -> list[dict[str, object]]:
+    rows, rid = [], 1
+    for copy in range(3):
+        for given, surname, dob, doc in PEOPLE:
+            spelled = surname if copy == 0 else surname[:-1] + surname[-1].upper() + ("a" if copy == 2 else "")
+            person = RawPerson(rid, f"s{copy}", [RawName(None, given, spelled)], dob, "M", ["BGR"], [doc])
+            rows.append(feature_row(person))
+            rid += 1
+    return rows
+
+
+def _identities(engine: str, workdir: Path, saved: Path) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    runner = open_engine(engine, workdir)
+    try:
+        linker = model.new_linker(runner.register(_rows(), "persons"), saved)
+        pairs = model.predict(linker, default_config().link_threshold)
+    finally:
+        runner.close()
+    links = sorted((p.left, p.right) for p in pairs)
+    clusters = cluster(range(1, 16), [(p.left, p.right, p.match_weight) for p in pairs], Constraints())
+    return clusters, links
+
+
+def test_spark_gives_the_same_identities_as_duckdb(tmp_path: Path) -> None:
+    runner = open_engine("duckdb", tmp_path)
+    linker = model.new_linker(runner.register(_rows(), "persons"), model.build_settings(default_config()))
+    model.train(linker, default_config())
+    saved = tmp_path / "model.json"
+    saved.write_text(__import__("json").dumps(model.model_dict(linker)))
+    duck = _identities("duckdb", tmp_path, saved)
+    spark = _identities("spark", tmp_path, saved)
+    assert duck == spark
+    assert len(duck[0]) == len(PEOPLE)
