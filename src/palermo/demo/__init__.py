@@ -136,6 +136,7 @@ def run_demo(
     report.ingests = ingest_world(node, manifest, actor, progress)
     report.sections.append(steps.ingest_section(report.ingests))
     demo_actor = cli_actor(actor, node.agency_code, Justification("legal_basis", "border_control"))
-    report.sections.append(steps.documents_section(node, manifest.parent, demo_actor))
+    for step in (steps.documents_section, steps.screening_section, steps.resolution_section):
+        report.sections.append(step(node, manifest.parent, demo_actor))
     report.sections.append(steps.audit_section(node, demo_actor))
     return report
