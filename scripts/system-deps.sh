@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Palermo's tests need, only when missing: the PostgreSQL server binaries
-# (the test harness starts a throwaway cluster itself) and, for page tests, Chromium.
+# (the test harness starts a throwaway cluster itself), ICU headers, Chromium for page tests, npm for the browser
+# libraries, and Java for the Spark engine.
 set -euo pipefail
 
 need=()
@@ -13,6 +14,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # The web pages' browser libraries are built from the npm registry with `npm ci`.
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# The Spark engine of entity resolution (pyspark, tested in local mode) needs a Java runtime.
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 if [ "${#need[@]}" -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
