@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.errors import ConfigurationError
+from palermo.config_files import load_packaged_yaml
 
 
 class BlockingRule(BaseModel):
@@ -38,8 +36,4 @@ class ResolutionConfig(BaseModel):
 @cache
 def default_config() -> ResolutionConfig:
     """The shipped parameters (``palermo/resolution/config.yaml``)."""
-    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
-    try:
-        return ResolutionConfig.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise ConfigurationError(f"invalid resolution config in palermo/resolution/config.yaml: {exc}") from exc
+    return load_packaged_yaml(__package__, "config.yaml", ResolutionConfig)

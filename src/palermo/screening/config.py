@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.errors import ConfigurationError
+from palermo.config_files import load_packaged_yaml
 
 
 class IndexConfig(BaseModel):
@@ -30,8 +28,4 @@ class IndexConfig(BaseModel):
 @cache
 def default_index_config() -> IndexConfig:
     """The shipped parameters (``palermo/screening/config.yaml``)."""
-    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
-    try:
-        return IndexConfig.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise ConfigurationError(f"invalid candidate-index config in palermo/screening/config.yaml: {exc}") from exc
+    return load_packaged_yaml(__package__, "config.yaml", IndexConfig)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.errors import ConfigurationError
+from palermo.config_files import load_packaged_yaml
 
 
 class ExchangeConfig(BaseModel):
@@ -49,8 +47,4 @@ class SharingConfig(BaseModel):
 
 @cache
 def sharing_config() -> SharingConfig:
-    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
-    try:
-        return SharingConfig.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise ConfigurationError(f"invalid sharing config in palermo/sharing/config.yaml: {exc}") from exc
+    return load_packaged_yaml(__package__, "config.yaml", SharingConfig)

@@ -1,0 +1,29 @@
+"""Parameters shipped as YAML beside the code (thresholds, weights, blocking rules), loaded into typed models.
+
+Settings (``palermo.settings``) are what an operator changes per node; these files are what the developers
+calibrate and version with the code. A file that does not validate stops the node with one clear error.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from palermo.errors import ConfigurationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_packaged_yaml(package: str, filename: str, model: type[M]) -> M:
+    """Validate ``package/filename`` (a YAML file inside the installed package) as ``model``."""
+    where = f"{package.replace('.', '/')}/{filename}"
+    try:
+        text = (resources.files(package) / filename).read_text(encoding="utf-8")
+        return model.model_validate(yaml.safe_load(text))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"cannot read {where}: {exc}") from exc
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid parameters in {where}: {exc}") from exc
