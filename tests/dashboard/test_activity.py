@@ -12,16 +12,16 @@ from palermo.dashboard import activity_summary
 from palermo.db.alerts import Alert
 from palermo.db.engine import transaction
 from palermo.db.travel import TravelEvent
-from palermo.demo import run_demo
+from palermo.demo import ingest_world, world_manifest
 from palermo.errors import InvalidInput, PermissionDenied
-from palermo.node import Node, open_node
-from palermo.settings import Settings
+from palermo.node import Node
 
 
 @pytest.fixture
-def world(settings: Settings) -> Node:
-    run_demo(settings, reuse=False, actor="test", scale="tiny")
-    return open_node(settings)
+def world(node: Node) -> Node:
+    """A node with the tiny world ingested (and nothing else: no screening, so no alerts of its own)."""
+    ingest_world(node, world_manifest(node.home, "tiny", 7), "test")
+    return node
 
 
 def operator(node: Node) -> Actor:
