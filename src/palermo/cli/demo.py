@@ -9,9 +9,7 @@ from rich.progress import BarColumn, Progress, TaskID
 from rich.table import Table
 
 from palermo.cli.common import console, os_user, reports_errors, settings
-from palermo.demo import run_demo
 from palermo.node import open_node
-from palermo.web.demo import DEMO_HOST, DEMO_PORT, address, demo_login, serve
 
 
 @reports_errors
@@ -23,6 +21,11 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Do not serve the web application at the end."),
 ) -> None:
     """Initialise a demo node, ingest a synthetic world and report what every capability finds."""
+    # The demo touches every capability (Splink, the screening index, the web app): import them only when it runs,
+    # so that every other command starts fast.
+    from palermo.demo import run_demo
+    from palermo.web.demo import DEMO_HOST, DEMO_PORT, address, demo_login, serve
+
     current = settings()
     if home is not None:
         current = current.model_copy(update={"home": home})

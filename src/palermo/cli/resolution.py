@@ -10,9 +10,9 @@ import typer
 from palermo.cli.common import console, justification_option_help, node, os_user, reports_errors
 from palermo.cli.persons import justified_operator
 from palermo.db.engine import transaction
-from palermo.resolution import batch, incremental, judgements
-from palermo.resolution.engines import ENGINES
-from palermo.resolution.identities import get_identity
+
+# Splink (and pandas under it) load only when a resolution command runs, so that other commands start fast.
+ENGINES = ("duckdb", "spark")
 
 resolve_app = typer.Typer(help="Resolve every person record into identities (Splink; DuckDB or Spark).")
 identity_app = typer.Typer(help="Identities: show one, link new records, confirm or reject links and merges.")
@@ -26,6 +26,8 @@ def resolve(
     spark_master: str = typer.Option("local[2]", "--spark-master", help="Spark master URL (engine spark)."),
 ) -> None:
     """Resolve every person record into identities with stable ids and explained links."""
+    from palermo.resolution import batch
+
     summary = batch.resolve(node(), actor=os_user(), engine=engine, retrain=retrain, spark_master=spark_master)
     console.print_json(json.dumps(asdict(summary), default=str))
 
@@ -40,6 +42,8 @@ def show(
     """Show an identity: its records with provenance, and every link with its explanation."""
     current = node()
     with transaction(current.engine) as session:
+        from palermo.resolution.identities import get_identity
+
         view = get_identity(session, justified_operator(current, justification), identity_id)
     if as_json:
         console.print_json(json.dumps(asdict(view), default=str, ensure_ascii=False))
@@ -58,11 +62,15 @@ def show(
 @reports_errors
 def link(person_ids: list[int] = typer.Argument(..., help="Ids of newly ingested person records.")) -> None:
     """Link new person records to existing identities without retraining or predicting again."""
+    from palermo.resolution import incremental
+
     outcomes = incremental.link_records(node(), person_ids, actor=os_user())
     console.print_json(json.dumps([asdict(o) for o in outcomes]))
 
 
 def _judge(scope: str, left: int, right: int, verdict: str, reason: str | None, justification: str | None) -> None:
+    from palermo.resolution import batch, judgements
+
     current = node()
     with transaction(current.engine) as session:
         actor = justified_operator(current, justification)

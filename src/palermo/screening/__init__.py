@@ -9,10 +9,39 @@ Public API::
     save_index(index, index_folder(node.home)); load_index(index_folder(node.home))
 """
 
-from palermo.screening.candidates import CandidateIndex, IndexEntry, ScoredCandidate, normalise_document
-from palermo.screening.config import IndexConfig, default_index_config
-from palermo.screening.persist import index_folder, load_index, save_index
-from palermo.screening.store import build_from_store, current_entries
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from palermo.screening.candidates import CandidateIndex, IndexEntry, ScoredCandidate, normalise_document
+    from palermo.screening.config import IndexConfig, default_index_config
+    from palermo.screening.persist import index_folder, load_index, save_index
+    from palermo.screening.store import build_from_store, current_entries
+
+# Imported on first use (PEP 562): ``import palermo.screening.alerts`` must not load the name-matching stack.
+_EXPORTS = {
+    "CandidateIndex": "candidates",
+    "IndexEntry": "candidates",
+    "ScoredCandidate": "candidates",
+    "normalise_document": "candidates",
+    "IndexConfig": "config",
+    "default_index_config": "config",
+    "index_folder": "persist",
+    "load_index": "persist",
+    "save_index": "persist",
+    "build_from_store": "store",
+    "current_entries": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "CandidateIndex",

@@ -12,8 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from followthemoney import model
-
 from palermo.db.persons import IdentityDocument, PersonRecord
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import InvalidInput
@@ -23,6 +21,13 @@ from palermo.taxonomies.countries import normalise_country
 GENDERS = {"M": "male", "F": "female", "X": "other"}
 SEXES = {v: k for k, v in GENDERS.items()}
 NAME_PROPERTY = {"primary": "name", "alias": "alias", "transliteration": "alias", "maiden": "previousName"}
+
+
+def _model() -> Any:
+    """The FollowTheMoney schema model, loaded on first use (it takes half a second to import)."""
+    from followthemoney import model
+
+    return model
 
 
 def entity_id(originator: str, kind: str, source: str, source_key: str) -> str:
@@ -46,7 +51,7 @@ def _add_names(proxy: Any, names: list[tuple[str, str, str | None, str | None]])
 
 
 def person_entity(record: PersonRecord, documents: list[IdentityDocument], *, eid: str) -> dict[str, Any]:
-    proxy = model.make_entity("Person")
+    proxy = _model().make_entity("Person")
     proxy.id = eid
     _add_names(proxy, [(n.kind, n.full_name, n.given_names, n.surname) for n in record.names])
     proxy.add("birthDate", record.birth_date)
@@ -61,7 +66,7 @@ def person_entity(record: PersonRecord, documents: list[IdentityDocument], *, ei
 
 
 def notice_entity(entry: WatchlistEntry, *, eid: str) -> dict[str, Any]:
-    proxy = model.make_entity("Person")
+    proxy = _model().make_entity("Person")
     proxy.id = eid
     _add_names(proxy, [(n["kind"], n["full_name"], n.get("given_names"), n.get("surname")) for n in entry.names])
     proxy.add("birthDate", entry.birth_date)
@@ -95,7 +100,7 @@ def _name(kind: str, full: str, given: str | None = None, surname: str | None = 
 def person_values(data: dict[str, Any]) -> PersonValues:
     """Read a received entity; :class:`InvalidInput` when it is not a named FtM ``Person``."""
     try:
-        proxy = model.get_proxy(data)
+        proxy = _model().get_proxy(data)
     except Exception as exc:  # followthemoney raises several types for malformed entities
         raise InvalidInput(f"not a FollowTheMoney entity: {exc}") from None
     if proxy.schema.name != "Person" or not proxy.id or not proxy.get("name"):
