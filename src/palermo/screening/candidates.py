@@ -156,7 +156,16 @@ class CandidateIndex:
         k: int | None = None,
     ) -> list[int]:
         """Entry ids of the top ``k`` (default ``top_k``) candidates for a person, best first."""
-        prepared = with_variants(names)
+        return self._candidates(with_variants(names), birth_year, document_numbers, k)
+
+    def _candidates(
+        self,
+        prepared: list[PreparedName],
+        birth_year: int | None,
+        document_numbers: Sequence[str],
+        k: int | None,
+    ) -> list[int]:
+        """:meth:`candidates` for names already prepared with their variants (each query expands them once)."""
         rows, weights = self._row_weights(prepared)
         if birth_year and len(rows):
             years = self.row_year.view()[rows]
@@ -252,7 +261,7 @@ class CandidateIndex:
         With ``threshold``, candidates scoring below it are dropped (and scored with the early-exit bound).
         """
         prepared = with_variants(names)
-        found = self.candidates(prepared, birth_year, document_numbers, k)
+        found = self._candidates(prepared, birth_year, document_numbers, k)
         results = [self._score_entry(entry_id, prepared, threshold) for entry_id in found]
         kept = [r for r in results if threshold is None or r.score >= threshold]
         return sorted(kept, key=lambda r: (-r.score, r.entry_id))
