@@ -231,3 +231,9 @@ def test_handling_rules_are_checked_per_row(node: Node, tmp_path: Path) -> None:
     assert reasons[3] == "handling H3 needs a handling_note saying the restriction"
     assert reasons[4] == "distribution 'group' needs a sharing_group"
     assert "unknown handling_codes value 'H9'" in reasons[5]
+
+
+def test_a_column_of_another_kind_refuses_the_file(node: Node, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "o.csv", ["source_key", "name", "names"], [["o1", "Acme", "x"]])
+    with pytest.raises(InvalidInput, match=r"unknown column\(s\) 'names'"):
+        run(node, path, "organisations")

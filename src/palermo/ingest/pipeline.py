@@ -103,7 +103,7 @@ def _raw_rows(
         header, rows = next(readers.read_csv(path, readers.detect_encoding(path, options.encoding), state))
     else:
         header, rows = next(readers.read_parquet(path, state, options.batch_size))
-    readers.check_columns(path, header, known | {"names"}, required, options.ignore_unknown_columns)
+    readers.check_columns(path, header, known, required, options.ignore_unknown_columns)
     if options.ignore_unknown_columns:
         return (_only_known(r, known) for r in rows)
     return rows

@@ -184,8 +184,7 @@ def _update(conn: Connection, spec: KindSpec, rows: list[tuple[int, dict[str, An
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for ident, values, _ in rows:
         by_columns[tuple(sorted(values))].append({**values, "b_id": ident})
-    for columns, params in by_columns.items():
-        del columns  # the SET clause is taken from the parameters' keys
+    for params in by_columns.values():  # one executemany per column set; SET comes from the parameters' keys
         conn.execute(update(spec.table).where(spec.table.c.id == bindparam("b_id")), params)
     if spec.children:
         ids = [ident for ident, _, _ in rows]
