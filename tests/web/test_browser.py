@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,7 +81,10 @@ def context(browser: Browser, base_url: str) -> Iterator[tuple[BrowserContext, l
 
 
 def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    """Save the page as a screenshot to look at; a page that renders nothing fails here."""
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 1000, f"screenshot {path.name} is empty"
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -190,6 +192,25 @@ def test_refusals_and_missing_pages_are_clear(context: tuple[BrowserContext, lis
     shot(page, "11-not-found")
 
 
+def assert_visible_focus(page: Page) -> None:
+    """The focused element shows a focus indicator a user can see, and sits inside the viewport.
+
+    What a user sees is a drawn outline (non-zero width, not ``none``) or a box-shadow; the computed outline
+    *keyword* (``solid`` or ``auto``) differs between Chromium builds, so it is never asserted.
+    """
+    focus = page.evaluate(
+        """(() => {
+             const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+             return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                     shadow: s.boxShadow !== 'none' && s.boxShadow !== '',
+                     inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+                             && r.top < innerHeight && r.left < innerWidth};
+           })()"""
+    )
+    assert focus["outline"] or focus["shadow"], f"no visible focus indicator on the focused element: {focus}"
+    assert focus["inView"], "the focused element is outside the viewport"
+
+
 def test_keyboard_reaches_everything_with_a_visible_focus(context: tuple[BrowserContext, list[str]]) -> None:
     page = context[0].new_page()
     page.goto("/web/login")
@@ -202,7 +223,7 @@ def test_keyboard_reaches_everything_with_a_visible_focus(context: tuple[Browser
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert_visible_focus(page)
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")
@@ -227,7 +248,3 @@ def test_core_actions_work_without_javascript(browser: Browser, base_url: str) -
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     context.close()
     assert outside == []
-
-
-def test_screenshots_are_written() -> None:
-    assert len(list(Path(ARTIFACTS).glob("*.png"))) >= 12
