@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml requirements/lock.txt web/assets/package-lock.json
 	@bash scripts/build-assets.sh
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	$(UV) pip sync --quiet --python $(BIN)/python requirements/lock.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements/lock.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# PYTHONDONTWRITEBYTECODE machines never cache bytecode on import: compile Palermo's own sources now
+	$(BIN)/python -m compileall -q -j 0 src/palermo
+	$(BIN)/palermo names build-symbols
 	@touch $(STAMP)
 
 install: $(STAMP) ## Python environment from the lock file

@@ -92,3 +92,11 @@ class StoreError(PalermoError):
     status_code = 503
     exit_code = 6
     code = "store"
+
+
+class NotReady(PalermoError):
+    """The node is starting: it is loading what screening keeps in memory and does not take traffic yet."""
+
+    status_code = 503
+    exit_code = 75  # EX_TEMPFAIL
+    code = "not_ready"

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         Path.home() / ".palermo",
         description="Node home folder: the embedded database, keys and models.",
     )
+    cache_dir: Path = Field(
+        Path.home() / ".cache" / "palermo",
+        description="Machine-wide cache of artefacts derived from installed libraries (the name-symbol table), "
+        "shared by every node of this user; safe to delete, rebuilt by `palermo names build-symbols`.",
+    )
     database_url: str | None = Field(
         None,
         description="SQLAlchemy URL of the store. Unset: SQLite at `$PALERMO_HOME/palermo.db`. "

@@ -16,10 +16,29 @@ def test_healthz_answers_without_credentials(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "schema_revision": None}
 
 
-def test_readyz_reports_the_schema_revision(client: TestClient, node: Node) -> None:
+def test_readyz_reports_the_schema_revision_once_warm(client: TestClient, node: Node, app: FastAPI) -> None:
+    assert app.state.warm_up.wait(timeout=120), "the warm-up did not finish"
+    assert app.state.warm_up.error is None
     answer = client.get("/readyz")
     assert answer.status_code == 200
     assert answer.json()["schema_revision"] == migrate.head_revision(node.engine)
+
+
+def test_readyz_is_503_until_screening_is_warm(app: FastAPI) -> None:
+    not_started = TestClient(app, base_url="https://testserver")  # no lifespan: the warm-up never starts
+    answer = not_started.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "not_ready"
+    assert not_started.get("/healthz").status_code == 200  # alive, just not ready
+
+
+def test_warm_up_loads_the_candidate_index_and_name_data(app: FastAPI, node: Node) -> None:
+    from palermo.screening import runtime
+
+    runtime.forget(node.home)
+    with TestClient(app, base_url="https://testserver"):
+        assert app.state.warm_up.wait(timeout=120)
+    assert node.home in runtime._cache
 
 
 def test_readyz_is_503_when_the_store_is_behind(client: TestClient, node: Node) -> None:

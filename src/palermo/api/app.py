@@ -26,6 +26,7 @@ from palermo.api.routers import (
     tokens,
     users,
 )
+from palermo.api.warm import warm_up_lifespan
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 
@@ -46,7 +47,9 @@ DOMAIN_ROUTERS = (
 def create_app(node: Node | None = None) -> FastAPI:
     """The app for ``node`` (default: the node of this process's settings, opened now)."""
     node = node or open_node(get_settings())
+    warm, lifespan = warm_up_lifespan(node)
     app = FastAPI(
+        lifespan=lifespan,
         title="Palermo",
         version=__version__,
         description="API of a Palermo node. Authenticate with a session cookie or an API token; "
@@ -57,6 +60,7 @@ def create_app(node: Node | None = None) -> FastAPI:
         dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.node = node
+    app.state.warm_up = warm
     metrics = HttpMetrics()
     install_error_handlers(app)
     install_metrics(app, metrics)

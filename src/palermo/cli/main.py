@@ -1,61 +1,89 @@
-"""The ``palermo`` Typer application: registers every command group."""
+"""The ``palermo`` Typer application: every command group, each imported only when it is called.
+
+A command module imports the part of the core it drives (screening, resolution, sharing ...). Importing all of
+them for every call made ``palermo version`` take seconds; :class:`LazyGroup` imports just the command invoked
+(``palermo --help`` still lists every command, importing them all).
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from palermo import __version__
-from palermo.cli import (
-    alerts,
-    audit,
-    demo,
-    documents,
-    ingest,
-    node_commands,
-    partners,
-    persons,
-    resolution,
-    screening,
-    serve,
-    share,
-    sharing_node,
-    synth,
-    tokens,
-    users,
-    watchlist,
-)
+
+#: command name -> (module under palermo.cli, attribute): a Typer app (a group) or a function (one command)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("node_commands", "init"),
+    "db": ("node_commands", "db_app"),
+    "ingest": ("ingest", "ingest"),
+    "sources": ("ingest", "sources_app"),
+    "schema": ("ingest", "schema"),
+    "documents": ("documents", "app"),
+    "audit": ("audit", "app"),
+    "synth": ("synth", "synth"),
+    "demo": ("demo", "demo"),
+    "serve": ("serve", "serve"),
+    "users": ("users", "app"),
+    "tokens": ("tokens", "app"),
+    "persons": ("persons", "app"),
+    "node": ("sharing_node", "app"),
+    "partners": ("partners", "app"),
+    "groups": ("partners", "groups_app"),
+    "share": ("share", "app"),
+    "watchlist": ("watchlist", "app"),
+    "names": ("names", "app"),
+    "alerts": ("alerts", "app"),
+    "screen": ("screening", "screen"),
+    "replay": ("screening", "replay"),
+    "resolve": ("resolution", "resolve_app"),
+    "identity": ("resolution", "identity_app"),
+}
+
+
+def load_command(name: str) -> Any:
+    """The click command of ``name``, importing its module now."""
+    module_name, attribute = COMMANDS[name]
+    target: Any = getattr(importlib.import_module(f"palermo.cli.{module_name}"), attribute)
+    command: Any
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="palermo",
+    cls=LazyGroup,
     help="Palermo: a node of a cross-border counter-trafficking network.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 
-app.command("init")(node_commands.init)
-app.add_typer(node_commands.db_app, name="db")
-app.command("ingest")(ingest.ingest)
-app.add_typer(ingest.sources_app, name="sources")
-app.command("schema")(ingest.schema)
-app.add_typer(documents.app, name="documents")
-app.add_typer(audit.app, name="audit")
-app.command("synth")(synth.synth)
-app.command("demo")(demo.demo)
-app.command("serve")(serve.serve)
-app.add_typer(users.app, name="users")
-app.add_typer(tokens.app, name="tokens")
-app.add_typer(persons.app, name="persons")
-app.add_typer(sharing_node.app, name="node")
-app.add_typer(partners.app, name="partners")
-app.add_typer(partners.groups_app, name="groups")
-app.add_typer(share.app, name="share")
-app.add_typer(watchlist.app, name="watchlist")
-app.add_typer(alerts.app, name="alerts")
-app.command("screen")(screening.screen)
-app.command("replay")(screening.replay)
-app.add_typer(resolution.resolve_app, name="resolve")
-app.add_typer(resolution.identity_app, name="identity")
+
+@app.callback()
+def main() -> None:
+    """Palermo: a node of a cross-border counter-trafficking network."""
 
 
 @app.command("version")

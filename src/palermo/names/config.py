@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from palermo.config_files import parse_yaml
 from palermo.errors import ConfigurationError
 
 
@@ -86,14 +87,14 @@ def load_config(path: Path | None = None) -> NameMatchingConfig:
         return default_config()
     if not path.is_file():
         raise ConfigurationError(f"name-matching config {path} does not exist")
-    return parse_config(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    return parse_config(parse_yaml(path.read_text(encoding="utf-8")), str(path))
 
 
 @cache
 def default_config() -> NameMatchingConfig:
     """The shipped configuration (``palermo/names/config.yaml``), cached for the process."""
     text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
-    return parse_config(yaml.safe_load(text), "palermo/names/config.yaml")
+    return parse_config(parse_yaml(text), "palermo/names/config.yaml")
 
 
 def dump_config(config: NameMatchingConfig) -> str:

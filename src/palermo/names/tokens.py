@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from rigour.names import NameTypeTag, analyze_names
-
 from palermo.errors import InvalidInput
 from palermo.names.normalise import canonical_particle, clean_name, name_tokens
 from palermo.names.scripts import SPARSE_VOWEL_SCRIPTS, detect_script
+from palermo.names.symbols import part_symbols
 from palermo.names.transliterate import ascii_key, han_name_keys, join_syllables, phonetic_key, skeleton
 from palermo.taxonomies import taxonomy
-
-_SYMBOL_CATEGORIES = ("NAME", "NICK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,21 +123,6 @@ def _equivalents() -> dict[str, frozenset[str]]:
     return {name: frozenset(ids) for name, ids in groups.items()}
 
 
-def _part_symbols(text: str, count: int) -> list[frozenset[str]]:
-    """rigour's NAME/NICK symbols for each of the ``count`` tokens (empty sets when its parts do not line up)."""
-    names = analyze_names(NameTypeTag.PER, [text], consolidate=False, rewrite=False, phonetics=False)
-    name = next(iter(names), None)
-    if name is None or len(name.parts) != count:
-        return [frozenset()] * count
-    found: list[set[str]] = [set() for _ in range(count)]
-    for span in name.spans:
-        if span.symbol.category.value not in _SYMBOL_CATEGORIES:
-            continue
-        for part in span.parts:
-            found[part.index].add(f"{span.symbol.category.value}:{span.symbol.id}")
-    return [frozenset(s) for s in found]
-
-
 def _token(native: str, key: str, script: str | None, symbols: frozenset[str], particle: str | None) -> NameToken:
     return intern_token(
         native=native,
@@ -171,7 +153,7 @@ def prepare_name(text: str) -> PreparedName:
     raw = name_tokens(cleaned)
     if not raw:
         raise InvalidInput(f"name {text!r} has no letters or digits to compare")
-    symbols = _part_symbols(" ".join(raw), len(raw))
+    symbols = part_symbols(" ".join(raw), len(raw))
     tokens: list[NameToken] = []
     for index, native in enumerate(raw):
         particle = canonical_particle(native) if index < len(raw) - 1 else None

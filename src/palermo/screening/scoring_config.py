@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from palermo.config_files import parse_yaml
 from palermo.errors import ConfigurationError
 
 Decision = Literal["clear", "refer", "alert", "protect"]
@@ -68,7 +69,7 @@ def load_screening_config(path: Path | None = None) -> ScreeningConfig:
             if path
             else (resources.files(__package__) / "screening.yaml").read_text(encoding="utf-8")
         )
-        return ScreeningConfig.model_validate(yaml.safe_load(text))
+        return ScreeningConfig.model_validate(parse_yaml(text))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise ConfigurationError(f"invalid screening config in {where}: {exc}") from exc
 

@@ -182,6 +182,50 @@ def _document_json(document: DocumentCheckResult | None, registry_hits: list[dic
     return {"registry_hits": registry_hits} if registry_hits else None
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """What a screening finds and decides, before the access check is logged and an alert is opened."""
+
+    verdict: str
+    score: float
+    explanation: list[dict[str, Any]]
+    hits: list[tuple[HitOut, int]]
+    indicators: list[dict[str, Any]]
+    document_checks: dict[str, Any] | None
+
+
+def assess(
+    session: Session,
+    request: ScreeningRequest,
+    *,
+    home: Path,
+    at: dt.datetime,
+    refs: StoreRefs | None = None,
+    config: ScreeningConfig | None = None,
+) -> Assessment:
+    """Document, watchlists, indicators and decision for one traveller; reads only (callers guard and persist)."""
+    config = config or default_screening_config()
+    resources = resources_for(home, session)
+    document = _mrz_document(request, resources.registry, at.date())
+    registry_hits = _registry_hits(request, resources.registry)
+    traveller = traveller_of(request, document)
+    hits = score_hits(session, resources.index, traveller, at.date(), config)
+    problems = decide.document_problems(document, config.decision) + [f"registry {h['status']}" for h in registry_hits]
+    fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
+    summaries = [decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score) for h, _ in hits]
+    reasons = decide.hit_reasons(summaries, config.decision) + decide.document_reasons(document, config.decision)
+    reasons += [decide.Reason("document", "refer", f"registry hit {h['document_number']}") for h in registry_hits]
+    reasons += decide.indicator_reasons(fired, config.decision)
+    return Assessment(
+        verdict=decide.decide(reasons, config.decision),
+        score=max([h.score for h, _ in hits] + [min(1.0, sum(i.weight for i in fired))]),
+        explanation=[r.to_dict() for r in reasons],
+        hits=hits,
+        indicators=[i.to_dict() for i in fired],
+        document_checks=_document_json(document, registry_hits),
+    )
+
+
 def screen(
     session: Session,
     actor: Actor,
@@ -195,23 +239,10 @@ def screen(
     """Screen one traveller: document, watchlists, indicators, decision with reasons; an alert when not clear."""
     started = time.perf_counter()
     guard(session, actor, "screening.run", subject=f"screening:{request.border_point or 'booth'}")
-    config = config or default_screening_config()
     at = request.at or dt.datetime.now(dt.UTC)
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    resources = resources_for(home, session)
-    document = _mrz_document(request, resources.registry, at.date())
-    registry_hits = _registry_hits(request, resources.registry)
-    traveller = traveller_of(request, document)
-    hits = score_hits(session, resources.index, traveller, at.date(), config)
-    problems = decide.document_problems(document, config.decision) + [f"registry {h['status']}" for h in registry_hits]
-    fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
-    summaries = [decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score) for h, _ in hits]
-    reasons = decide.hit_reasons(summaries, config.decision) + decide.document_reasons(document, config.decision)
-    reasons += [decide.Reason("document", "refer", f"registry hit {h['document_number']}") for h in registry_hits]
-    reasons += decide.indicator_reasons(fired, config.decision)
-    verdict = decide.decide(reasons, config.decision)
-    score = max([h.score for h, _ in hits] + [min(1.0, sum(i.weight for i in fired))])
-    explanation = [r.to_dict() for r in reasons]
+    found = assess(session, request, home=home, at=at, refs=refs, config=config)
+    hits, verdict, score = found.hits, found.verdict, found.score
     alert_id = None
     if verdict != "clear" and persist:
         protective = verdict == "protect" or any(h.category in PROTECTIVE for h, _ in hits)
@@ -220,7 +251,8 @@ def screen(
             actor.name,
             decision=verdict,
             score=score,
-            explanation=explanation + [{"kind": "hit", **h.model_dump(exclude={"name_features"})} for h, _ in hits],
+            explanation=found.explanation
+            + [{"kind": "hit", **h.model_dump(exclude={"name_features"})} for h, _ in hits],
             travel_event_id=refs.travel_event_id if refs else None,
             person_id=refs.person_id if refs else None,
             watchlist_entry_id=hits[0][1] if hits else None,
@@ -230,10 +262,10 @@ def screen(
     return ScreeningResult(
         decision=verdict,
         score=round(score, 6),
-        reasons=explanation,
+        reasons=found.explanation,
         hits=[h for h, _ in hits],
-        indicators=[i.to_dict() for i in fired],
-        document_checks=_document_json(document, registry_hits),
+        indicators=found.indicators,
+        document_checks=found.document_checks,
         alert_id=alert_id,
         elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
     )

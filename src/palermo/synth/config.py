@@ -7,9 +7,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from palermo.config_files import parse_yaml
 from palermo.errors import InvalidInput
 
 
@@ -64,7 +64,7 @@ class WorldConfig(Frozen):
 def load_yaml(name: str) -> Any:
     """A YAML file from ``palermo/synth/data``."""
     text = (resources.files("palermo.synth") / "data" / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)
 
 
 @cache

@@ -9,9 +9,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from palermo.config_files import parse_yaml
 from palermo.errors import InvalidInput, NotFound
 
 
@@ -71,7 +71,7 @@ def taxonomy(name: str) -> Taxonomy:
     path = resources.files(__package__) / f"{name}.yaml"
     if not path.is_file():
         raise NotFound(f"no taxonomy named {name!r}; available: {', '.join(available())}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"))
     return Taxonomy(
         name=raw["name"],
         description=raw["description"],

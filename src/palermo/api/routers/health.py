@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from palermo.api.deps import NodeDep, public
@@ -22,7 +22,9 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", **public(), responses={503: {"description": "Store unreachable or behind"}})
-def readyz(node: NodeDep) -> Health:
-    """The store is reachable and at the latest migration (503 otherwise)."""
-    return Health(status="ready", schema_revision=check_ready(node))
+@router.get("/readyz", **public(), responses={503: {"description": "Store unreachable or behind, or still warming up"}})
+def readyz(node: NodeDep, request: Request) -> Health:
+    """The store is reachable and at the latest migration, and screening is warm (503 otherwise)."""
+    revision = check_ready(node)
+    request.app.state.warm_up.require_done()
+    return Health(status="ready", schema_revision=revision)

@@ -1,0 +1,204 @@
+"""Start-up benchmark: how long a user waits for the first answer of a new process.
+
+Measured on a fresh node with a 100-entry watchlist (synthetic names), each command a new process as a user runs
+it:
+
+- CLI cold calls: ``palermo version``, ``palermo screen`` and ``palermo watchlist load`` (wall, median of runs);
+- the server: seconds from ``palermo serve`` to ``/readyz`` 200, then the first and the hundredth
+  ``POST /api/v1/screenings`` (and the median of all but the first).
+
+The peer is the same process without the machine's name-symbol table (an empty ``PALERMO_CACHE_DIR``), which is
+how every process ran before: rigour builds its name tagger on first use. Prints JSON and writes
+``benchmarks/results/startup.json``.
+
+    python benchmarks/startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from faker import Faker
+
+from common import machine, write_result
+from palermo.auth import tokens, users
+from palermo.auth.actor import cli_actor, user_actor
+from palermo.db.engine import transaction
+from palermo.node import open_node
+from palermo.settings import Settings
+
+PALERMO = str(Path(sys.executable).with_name("palermo"))
+PASSWORD = "benchmark passphrase, synthetic"
+JUSTIFICATION = "border_control"
+
+
+def write_watchlist(path: Path, entries: int, seed: int = 16) -> list[str]:
+    """``entries`` synthetic suspects in the documented watchlist CSV; returns their names."""
+    fake = Faker(["en_GB", "it_IT", "ro_RO", "bg_BG", "ru_RU", "sq_AL", "ar_EG"])
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    names = []
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "aliases", "birth_date", "nationality", "sex", "document_numbers", "category"])
+        for n in range(entries):
+            name = f"{fake.first_name()} {fake.last_name()}"
+            names.append(name)
+            birth = f"{rng.randint(1960, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            writer.writerow([f"WL-{n:05d}", name, "", birth, rng.choice(["ITA", "ROU", "BGR", "ALB"]), "M", "", ""])
+    return names
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def median_of(command: list[str], env: dict[str, str], runs: int) -> dict[str, Any]:
+    values = [timed(command, env) for _ in range(runs)]
+    return {"median_s": round(statistics.median(values), 3), "runs_s": [round(v, 3) for v in values]}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def make_token(settings: Settings) -> str:
+    node = open_node(settings)
+    operator = cli_actor("cli:benchmark", node.agency_code)
+    with transaction(node.engine) as session:
+        new = users.create_user(session, operator, username="booth", role="border_officer")
+    with transaction(node.engine) as session:
+        user = users.find_user(session, "booth")
+        users.change_password(session, user_actor(user, node.agency_code), current=new.one_time_password, new=PASSWORD)
+    with transaction(node.engine) as session:
+        secret = tokens.create_token(session, operator, username="booth", name="bench", scopes=None, days=1).secret
+    node.engine.dispose()
+    return secret
+
+
+def request(url: str, token: str | None = None, body: dict[str, Any] | None = None) -> tuple[int, float]:
+    headers = {"Content-Type": "application/json", "X-Palermo-Justification": JUSTIFICATION}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=120) as answer:
+            answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    return status, time.perf_counter() - started
+
+
+def serve_and_screen(env: dict[str, str], token: str, names: list[str], screenings: int) -> dict[str, Any]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [PALERMO, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            try:
+                status, _ = request(f"{base}/readyz")
+            except OSError:
+                status = 0
+            if status == 200:
+                break
+            if server.poll() is not None or time.perf_counter() - started > 300:
+                raise RuntimeError("the server did not become ready")
+            time.sleep(0.05)
+        ready = time.perf_counter() - started
+        latencies = []
+        for n in range(screenings):
+            body = {"names": [names[n % len(names)]], "birth_date": "1980"}
+            status, seconds = request(f"{base}/api/v1/screenings", token, body)
+            if status != 200:
+                raise RuntimeError(f"screening answered {status}")
+            latencies.append(seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "ready_s": round(ready, 3),
+        "first_screening_ms": round(latencies[0] * 1000, 1),
+        "hundredth_screening_ms": round(latencies[-1] * 1000, 1),
+        "median_after_first_ms": round(statistics.median(latencies[1:]) * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per CLI command (median reported)")
+    parser.add_argument("--entries", type=int, default=100, help="watchlist entries")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="palermo-startup-"))
+    try:
+        settings = Settings(home=work / "home", agency="bench")
+        base = {k: v for k, v in os.environ.items() if not k.startswith("PALERMO_")}
+        env = {
+            **base,
+            "PALERMO_HOME": str(settings.home),
+            "PALERMO_AGENCY": "bench",
+            "PALERMO_JUSTIFICATION": JUSTIFICATION,
+        }
+        peer = {**env, "PALERMO_CACHE_DIR": str(work / "empty-cache")}  # no table: rigour's tagger per process
+        subprocess.run([PALERMO, "init"], env=env, check=True, capture_output=True)
+        listed = work / "watchlist.csv"
+        names = write_watchlist(listed, args.entries)
+        load = ["watchlist", "load", str(listed), "--name", "suspects", "--category", "suspect"]
+        second_home = {**peer, "PALERMO_HOME": str(work / "home-tagger")}  # a fresh node: the load does real work
+        subprocess.run([PALERMO, "init"], env=second_home, check=True, capture_output=True)
+        token = make_token(settings)
+        query = [PALERMO, "screen", "--name", names[0], "--birth-date", "1980"]
+        cli = {
+            "version": median_of([PALERMO, "version"], env, args.runs),
+            "watchlist_load_s": {"table": timed([PALERMO, *load], env), "tagger": timed([PALERMO, *load], second_home)},
+            "screen": {
+                "table": median_of(query, env, args.runs),
+                "tagger": median_of(query, peer, max(2, args.runs // 2)),
+            },
+        }
+        cli["screen"]["ratio_tagger_over_table"] = round(
+            cli["screen"]["tagger"]["median_s"] / cli["screen"]["table"]["median_s"], 2
+        )
+        server = {
+            "table": serve_and_screen(env, token, names, 100),
+            "tagger": serve_and_screen(peer, token, names, 100),
+        }
+        result = {
+            "benchmark": "startup",
+            "machine": machine(),
+            "load_average": os.getloadavg(),
+            "inputs": {"watchlist_entries": args.entries, "runs": args.runs},
+            "cli": cli,
+            "server": server,
+            "targets": {"cli_screen_s": 1.5, "server_first_screening": "as fast as the hundredth"},
+        }
+        write_result("startup", result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Start-up warm-up of the server: screening's in-memory state is loaded in the background, before readiness.
+
+``/healthz`` answers at once; ``/readyz`` answers 503 ``not_ready`` until the warm-up has finished, so an
+orchestrator or a load balancer sends no booth to a node whose first screening would take seconds. Requests that
+arrive anyway are served (the first one simply waits for what it needs).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+
+from palermo.errors import NotReady
+from palermo.logs import get_logger
+from palermo.node import Node
+
+log = get_logger(__name__)
+
+
+class WarmUp:
+    """The state of one app's warm-up thread."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+        self._done = threading.Event()
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="palermo-warm-up", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        from palermo.screening.warmup import warm_screening  # the screening stack loads in this thread
+
+        try:
+            warm_screening(self._node)
+        except Exception as exc:  # a failed warm-up must not stop the node: screening then warms on first use
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.warning("api.warm_up_failed", error=self.error)
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+    def require_done(self) -> None:
+        if not self._done.is_set():
+            raise NotReady("the node is warming up (loading name data and the candidate index); retry shortly")
+
+
+def warm_up_lifespan(node: Node) -> tuple[WarmUp, Callable[[FastAPI], AbstractAsyncContextManager[None]]]:
+    """The app's warm-up and the lifespan that starts it when the server starts."""
+    warm = WarmUp(node)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm.start()
+        yield
+
+    return warm, lifespan
