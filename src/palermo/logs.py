@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import structlog
 
@@ -40,3 +44,34 @@ def get_logger(name: str) -> structlog.typing.FilteringBoundLogger:
         configure("WARNING")
     logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
     return logger
+
+
+class _FolderMakingFileHandler(logging.FileHandler):
+    """A file handler that creates its folder when it first writes (the folder may not exist yet)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
+@contextmanager
+def library_logs_to(path: Path) -> Iterator[Path]:
+    """Send third-party libraries' log records and Python warnings to ``path`` instead of the terminal.
+
+    For commands whose output is a report a person reads (``palermo demo``): Splink's training notes and the like
+    are kept, in the file, not mixed into the report. Palermo's own events (structlog) still go to stderr.
+    """
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    handler = _FolderMakingFileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield path
+    finally:
+        logging.captureWarnings(False)
+        root.handlers = saved_handlers
+        root.setLevel(saved_level)
+        handler.close()

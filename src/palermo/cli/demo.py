@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TaskID
 from rich.table import Table
 
 from palermo.cli.common import console, os_user, reports_errors, settings
+from palermo.logs import library_logs_to
 from palermo.node import open_node
 
 
@@ -30,8 +31,12 @@ def demo(
     if home is not None:
         current = current.model_copy(update={"home": home})
     console.print(f"[bold]Palermo demo[/] in {current.home}")
+    log_file = current.home / "logs" / "demo.log"
     tasks: dict[str, TaskID] = {}
-    with Progress("[progress.description]{task.description}", BarColumn(), console=console, transient=True) as bar:
+    with (
+        library_logs_to(log_file),
+        Progress("[progress.description]{task.description}", BarColumn(), console=console, transient=True) as bar,
+    ):
 
         def progress(label: str, done: int, total: int) -> None:
             if label not in tasks:
@@ -47,6 +52,8 @@ def demo(
         for note in section.notes:
             console.print(f"  {note}")
     console.print(f"Node [bold]{report.node_id}[/] ready in {report.home}; {report.rejected} row(s) rejected.")
+    if log_file.exists():
+        console.print(f"Libraries' notes (e.g. Splink's training messages) are in {log_file}")
     if not no_serve:
         served = open_node(current)
         username, password = demo_login(served)
