@@ -11,7 +11,7 @@ from palermo.audit.keys import SigningKey, node_signing_key
 from palermo.audit.log import append, log_size
 from palermo.audit.proofs import consistency_proof, inclusion_proof
 from palermo.audit.tree_heads import sign_tree_head
-from palermo.audit.verify import VerificationReport, verify_log
+from palermo.audit.verify import VerificationReport, verify_log, verify_node_log
 
 __all__ = [
     "AuditEvent",
@@ -27,4 +27,5 @@ __all__ = [
     "sign_tree_head",
     "verify_export",
     "verify_log",
+    "verify_node_log",
 ]

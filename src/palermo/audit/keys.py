@@ -22,6 +22,8 @@ log = get_logger(__name__)
 
 KEYS_FOLDER = "keys"
 KEY_FILE = "audit-ed25519.pem"
+#: every head signed with the node's key is also appended here (see :mod:`palermo.audit.witness`)
+JOURNAL_FILE = "audit-heads.jsonl"
 
 
 def public_key_bytes(public_key: Ed25519PublicKey) -> bytes:
@@ -53,6 +55,8 @@ class SigningKey:
     """A node's private signing key, with its public half and key id."""
 
     private_key: Ed25519PrivateKey
+    #: the heads journal of the node this key belongs to (None: heads are not journaled, e.g. a bare test key)
+    journal: Path | None = None
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -80,7 +84,7 @@ def load_signing_key(home: Path) -> SigningKey:
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise ConfigurationError(f"{path} does not hold an Ed25519 private key")
-    return SigningKey(private)
+    return SigningKey(private, journal=path.parent / JOURNAL_FILE)
 
 
 def create_signing_key(home: Path) -> SigningKey:
@@ -95,7 +99,7 @@ def create_signing_key(home: Path) -> SigningKey:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    key = SigningKey(private)
+    key = SigningKey(private, journal=path.parent / JOURNAL_FILE)
     log.info("audit_key_created", path=str(path), key_id=key.key_id)
     return key
 

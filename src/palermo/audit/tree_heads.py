@@ -127,6 +127,10 @@ def sign_tree_head(session: Session, key: SigningKey, *, note: str | None = None
     )
     session.add(head)
     session.flush()
+    if key.journal is not None:
+        from palermo.audit.witness import witness_on_commit  # witness builds on this module
+
+        witness_on_commit(session, key.journal, SignedHead.from_row(head))
     log.info("audit_tree_head_signed", tree_size=tree.size, root_hash=root.hex(), key_id=key.key_id)
     return head
 

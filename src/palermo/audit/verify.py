@@ -12,15 +12,24 @@ One pass over the entries in sequence order (bounded memory). Findings, each nam
   signed head differs from the recomputed root while every leaf matches its stored hash (someone rewrote fields and
   hashes together: the finding names the first entry after the last head that still matches);
 * ``head``: a tree head whose signature does not verify, whose key is not the given one, or whose size goes back;
-  only authentic heads are compared with the recomputed roots.
+  only authentic heads are compared with the recomputed roots. Also a head that was *witnessed* (kept outside the
+  store: the node's heads journal, an oversight body's export, see :mod:`palermo.audit.witness`) but is missing
+  from the store: heads were deleted;
+* ``deletion`` also when a signed or witnessed head committed to more entries than the store now holds (the log
+  was truncated, or rolled back with its counter rewound: the finding names the first missing entry and says which);
+* ``journal``: the heads journal was edited (its hash chain breaks at the named line).
+
+Witnessed heads are checked exactly like stored ones: a log rewritten after its heads were deleted, even with every
+leaf hash recomputed, no longer matches the witnessed roots, and the finding names where it stops matching.
 
 The report's ``first`` is the finding with the lowest sequence number: where the log stops being what was logged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,9 +40,27 @@ from palermo.audit.keys import key_id
 from palermo.audit.log import log_size, row_record, stream_rows
 from palermo.audit.merkle import CompactTree
 from palermo.audit.tree_heads import SignedHead, heads_in_order
+from palermo.audit.witness import journal_path, read_journal, unique_heads
 from palermo.db.audit import TreeHead
 
 MAX_FINDINGS = 100
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A root the log must reproduce at a size: an authentic stored head (with its id) or a witnessed one."""
+
+    tree_size: int
+    root_hash: bytes
+    head_id: int | None
+    witnessed_only: bool = False
+
+    def label(self) -> str:
+        return (
+            f"a head witnessed outside the store at size {self.tree_size}"
+            if self.witnessed_only
+            else (f"the head signed at size {self.tree_size}")
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +79,7 @@ class VerificationReport:
     entries: int = 0
     heads: int = 0
     heads_matched: int = 0
+    witnessed: int = 0
     findings: list[Finding] = field(default_factory=list)
     truncated: bool = False
 
@@ -80,6 +108,7 @@ class VerificationReport:
             "entries": self.entries,
             "heads": self.heads,
             "heads_matched": self.heads_matched,
+            "heads_witnessed": self.witnessed,
             "first": first.to_dict() if first else None,
             "findings": [f.to_dict() for f in self.findings],
             "findings_truncated": self.truncated,
@@ -88,7 +117,7 @@ class VerificationReport:
 
 def _check_head_signatures(
     heads: list[TreeHead], public_key: Ed25519PublicKey, report: VerificationReport
-) -> list[TreeHead]:
+) -> list[Checkpoint]:
     """Report heads with a foreign key, a bad signature or a size going back; return the authentic ones."""
     expected_key = key_id(public_key)
     previous: TreeHead | None = None
@@ -108,7 +137,33 @@ def _check_head_signatures(
                 )
             )
         previous = head
-    return sorted(authentic, key=lambda h: (h.tree_size, h.id))
+    return [
+        Checkpoint(h.tree_size, bytes(h.root_hash), h.id) for h in sorted(authentic, key=lambda h: (h.tree_size, h.id))
+    ]
+
+
+def _witnessed_checkpoints(
+    witnessed: Sequence[SignedHead], stored: list[Checkpoint], public_key: Ed25519PublicKey, report: VerificationReport
+) -> list[Checkpoint]:
+    """Authentic witnessed heads the store lacks: each is a deleted head, and a checkpoint for the walk."""
+    expected_key = key_id(public_key)
+    have = {(c.tree_size, c.root_hash) for c in stored}
+    extra: dict[tuple[int, bytes], Checkpoint] = {}
+    for head in witnessed:
+        if head.key_id != expected_key or not head.signature_valid(public_key):
+            continue  # not ours: an export of another node, or a forged line (the journal's chain says which)
+        if (head.tree_size, head.root_hash) in have or (head.tree_size, head.root_hash) in extra:
+            continue
+        extra[(head.tree_size, head.root_hash)] = Checkpoint(head.tree_size, head.root_hash, None, witnessed_only=True)
+        report.add(
+            Finding(
+                "head",
+                None,
+                f"the head signed at size {head.tree_size} on {head.signed_at} was witnessed outside the store but "
+                "is missing from it: tree heads were deleted",
+            )
+        )
+    return sorted([*stored, *extra.values()], key=lambda c: (c.tree_size, c.head_id is None, c.head_id or 0))
 
 
 def _moved(record: dict[str, Any], stored: bytes) -> int | None:
@@ -123,10 +178,10 @@ def _moved(record: dict[str, Any], stored: bytes) -> int | None:
 class _Walker:
     """State of the single pass: expected next seq, the recomputed tree, the heads still to match."""
 
-    def __init__(self, heads: list[TreeHead], report: VerificationReport) -> None:
+    def __init__(self, heads: list[Checkpoint], report: VerificationReport) -> None:
         self.report = report
         self.tree = CompactTree()
-        self.heads: Iterator[TreeHead] = iter(heads)
+        self.heads: Iterator[Checkpoint] = iter(heads)
         self.next_head = next(self.heads, None)
         self.last_good_size = 0
         self.explained = False  # a leaf finding since the last matching head explains a root mismatch
@@ -135,7 +190,7 @@ class _Walker:
     def match_heads(self) -> None:
         while self.next_head is not None and self.next_head.tree_size <= self.tree.size and not self.broken:
             head = self.next_head
-            if self.tree.root() == bytes(head.root_hash):
+            if self.tree.root() == head.root_hash:
                 self.report.heads_matched += 1
                 self.last_good_size = head.tree_size
                 self.explained = False
@@ -144,10 +199,10 @@ class _Walker:
                     Finding(
                         "modification",
                         self.last_good_size,
-                        f"entries {self.last_good_size}..{head.tree_size - 1} differ from what the head signed at "
-                        f"size {head.tree_size} committed to, though each matches its stored hash (fields and hashes "
-                        "rewritten together)",
-                        head.id,
+                        f"entries {self.last_good_size}..{head.tree_size - 1} differ from what {head.label()} "
+                        "committed to, though each matches its stored hash (fields and hashes rewritten together, "
+                        "or the log rolled back and written anew)",
+                        head.head_id,
                     )
                 )
             self.next_head = next(self.heads, None)
@@ -186,13 +241,15 @@ def _merge_swaps(report: VerificationReport) -> None:
         report.add(Finding("reordering", seq, f"entries {seq} and {seq + 1} were swapped"))
 
 
-def verify_log(session: Session, public_key: Ed25519PublicKey) -> VerificationReport:
-    """Check every entry, the tree and every signed head; see the module documentation for the findings."""
+def verify_log(
+    session: Session, public_key: Ed25519PublicKey, witnessed: Sequence[SignedHead] = ()
+) -> VerificationReport:
+    """Check every entry, the tree, every signed head and every ``witnessed`` head (see the module documentation)."""
     report = VerificationReport()
     heads = heads_in_order(session)
     report.heads = len(heads)
     authentic = _check_head_signatures(heads, public_key, report)
-    walker = _Walker(authentic, report)
+    walker = _Walker(_witnessed_checkpoints(witnessed, authentic, public_key, report), report)
     walker.match_heads()
     expected = 0
     for row in stream_rows(session):
@@ -220,8 +277,25 @@ def _check_end(session: Session, walker: _Walker, expected: int, report: Verific
         report.add(Finding("insertion", counter, f"the log counted {counter} entries, {expected} are stored"))
     if walker.next_head is not None and not walker.broken:
         head = walker.next_head
+        cut = "and the counter was rewound with it" if counter == expected else "though the counter says otherwise"
         report.add(
             Finding(
-                "deletion", expected, f"a head signed {head.tree_size} entries, only {expected} are stored", head.id
+                "deletion",
+                expected,
+                f"{head.label()} committed to {head.tree_size} entries, only {expected} are stored ({cut}): the log "
+                f"was cut or rolled back after entry {expected - 1}",
+                head.head_id,
             )
         )
+
+
+def verify_node_log(
+    session: Session, public_key: Ed25519PublicKey, home: Path, other_heads: Sequence[SignedHead] = ()
+) -> VerificationReport:
+    """:func:`verify_log` against the node's heads journal and ``other_heads`` (e.g. an oversight body's export)."""
+    journal = read_journal(journal_path(home))
+    report = verify_log(session, public_key, unique_heads([*journal.heads, *other_heads]))
+    for problem in journal.problems:
+        report.add(Finding("journal", None, problem.detail))
+    report.witnessed = len(journal.heads) + len(other_heads)
+    return report

@@ -10,9 +10,17 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from palermo.audit import consistency_proof, export_since, inclusion_proof, sign_tree_head, verify_export, verify_log
+from palermo.audit import (
+    consistency_proof,
+    export_since,
+    inclusion_proof,
+    sign_tree_head,
+    verify_export,
+    verify_node_log,
+)
 from palermo.audit.keys import key_id, load_signing_key, node_signing_key, public_key_bytes, public_key_from_bytes
 from palermo.audit.report import oversight_report
+from palermo.audit.witness import read_heads_file
 from palermo.auth.actor import cli_actor
 from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.db.engine import transaction
@@ -54,12 +62,17 @@ def key() -> None:
 
 @app.command("verify")
 @reports_errors
-def verify() -> None:
-    """Verify every entry, the tree and every signed head; exit 1 and name the first tampered entry if any."""
+def verify(
+    heads: list[Path] = typer.Option(
+        [], "--heads", help="Heads held outside the node (an audit export, or a heads journal); repeatable."
+    ),
+) -> None:
+    """Verify every entry, the tree, every signed and witnessed head; exit 1 and name the first problem if any."""
     current = node()
     public = load_signing_key(current.home).public_key
+    others = [head for path in heads for head in read_heads_file(path)]
     with transaction(current.engine) as session:
-        report = verify_log(session, public)
+        report = verify_node_log(session, public, current.home, others)
     _print_json(report.to_dict())
     if not report.ok:
         raise typer.Exit(1)

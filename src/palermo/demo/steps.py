@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from palermo.audit import sign_tree_head, verify_log
+from palermo.audit import sign_tree_head, verify_node_log
 from palermo.audit.keys import node_signing_key
 from palermo.audit.log import log_size
 from palermo.audit.report import oversight_report
@@ -104,7 +104,7 @@ def audit_section(node: Node, actor: Actor) -> Section:
     with transaction(node.engine) as session:
         head = sign_tree_head(session, key, note="demo")
     with transaction(node.engine) as session:
-        verification = verify_log(session, key.public_key)
+        verification = verify_node_log(session, key.public_key, node.home)
         size = log_size(session)
         report = oversight_report(session, actor, node.settings)
     section = Section("Accountability", ["check", "result"])
