@@ -27,10 +27,16 @@ class WarmUp:
         self._node = node
         self._done = threading.Event()
         self.error: str | None = None
+        self._started = False
+        self._start_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="palermo-warm-up", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        """Start warming (once per app: a server, or a test client, may run the app's lifespan again)."""
+        with self._start_lock:
+            if not self._started:
+                self._started = True
+                self._thread.start()
 
     def _run(self) -> None:
         from palermo.screening.warmup import warm_screening  # the screening stack loads in this thread
