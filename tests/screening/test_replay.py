@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from palermo.demo import world_manifest
 from palermo.screening.demo_step import replay_world
 from tests.conftest import WorldNode
 from tests.screening.helpers import actor
 
 
+@pytest.mark.slow
 def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_ones(
     world_node_factory: WorldNode,
 ) -> None:
