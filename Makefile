@@ -38,8 +38,13 @@ format: install
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-pytest: install system-deps assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+# pytest on every core (pytest-xdist; tests that share a module fixture stay on one worker: --dist loadgroup), the
+# 15 slowest tests printed at the end. PYTEST_ARGS come last and win: PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_DEFAULTS := -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
+
+pytest: install system-deps assets ## tests only; PYTEST_ARGS="--backend sqlite -x" for one backend
+	$(BIN)/pytest $(PYTEST_DEFAULTS) $(PYTEST_ARGS)
 
 test: lint pytest ## every check: lint, types, tests on SQLite and PostgreSQL
 

@@ -12,16 +12,15 @@ from palermo.dashboard import activity_summary
 from palermo.db.alerts import Alert
 from palermo.db.engine import transaction
 from palermo.db.travel import TravelEvent
-from palermo.demo import ingest_world, world_manifest
 from palermo.errors import InvalidInput, PermissionDenied
 from palermo.node import Node
+from tests.conftest import WorldNode
 
 
 @pytest.fixture
-def world(node: Node) -> Node:
+def world(world_node_factory: WorldNode) -> Node:
     """A node with the tiny world ingested (and nothing else: no screening, so no alerts of its own)."""
-    ingest_world(node, world_manifest(node.home, "tiny", 7), "test")
-    return node
+    return world_node_factory("tiny", 7, "test")
 
 
 def operator(node: Node) -> Actor:

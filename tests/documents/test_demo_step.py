@@ -8,23 +8,19 @@ import pytest
 
 from palermo.auth.actor import cli_actor
 from palermo.auth.justification import Justification
-from palermo.demo import ingest_world
 from palermo.documents.demo_step import CATEGORIES, LOOKALIKE_NOTE, DocumentReport, check_world_documents
-from palermo.node import Node
-from palermo.synth.world import generate_world
 from tests.auth.helpers import recorded_access
+from tests.conftest import StoreTemplates, WorldNode
 
 
 @pytest.fixture(scope="module")
-def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("tiny-docs")
-    generate_world("tiny", 7, out)  # seed 7 plants every detectable forgery kind
-    return out
+def tiny_world(templates: StoreTemplates) -> Path:
+    return templates.world_files("tiny", 7)  # seed 7 plants every detectable forgery kind
 
 
 @pytest.fixture
-def report(node: Node, tiny_world: Path) -> DocumentReport:
-    ingest_world(node, tiny_world / "manifest.json", actor="test")
+def report(world_node_factory: WorldNode, tiny_world: Path) -> DocumentReport:
+    node = world_node_factory("tiny", 7, "test")
     with recorded_access() as seen:
         result = check_world_documents(
             node, tiny_world, cli_actor("cli:tester", node.agency_code, Justification("legal_basis", "border_control"))

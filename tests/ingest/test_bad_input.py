@@ -10,6 +10,7 @@ from sqlalchemy import select
 from palermo.db.engine import transaction
 from palermo.db.tables import IngestRun, PersonRecord
 from palermo.errors import InvalidInput
+from palermo.ingest.readers import SNIFF_BYTES
 from palermo.node import Node
 from tests.ingest.helpers import PERSON_HEADER, count_persons, person_rows, rejects, run, write_csv, write_jsonl
 
@@ -41,14 +42,17 @@ def test_latin1_file_ingests_with_declared_encoding(node: Node, tmp_path: Path) 
 
 
 def test_mixed_encoding_rejects_only_the_bad_row(node: Node, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "mixed.csv", PERSON_HEADER, person_rows(30_000))  # > 1 MiB sniffed as UTF-8
+    # Wide rows (a 1 KiB note each) put the bad byte past the first MiB, which is sniffed as UTF-8.
+    rows = [[*row, "n" * 1024] for row in person_rows(1_100)]
+    path = write_csv(tmp_path / "mixed.csv", [*PERSON_HEADER, "notes"], rows)
+    assert path.stat().st_size > SNIFF_BYTES
     with path.open("ab") as handle:
-        handle.write("bad,Caf\xe9,Anna,1980,F,FRA\r\n".encode("latin-1"))
-        handle.write(b"p-last,Last,One,1980,F,FRA\r\n")
+        handle.write("bad,Caf\xe9,Anna,1980,F,FRA,note\r\n".encode("latin-1"))
+        handle.write(b"p-last,Last,One,1980,F,FRA,note\r\n")
     summary = run(node, path, "persons")
-    assert (summary.inserted, summary.rejected) == (30_001, 1)
+    assert (summary.inserted, summary.rejected) == (1_101, 1)
     [reject] = rejects(path)
-    assert reject["line"] == 30_002
+    assert reject["line"] == 1_102
     assert reject["field"] == "surname"
     assert "not valid UTF-8" in reject["reason"]
     assert reject["row"]["surname"] == "Caf\\xe9"

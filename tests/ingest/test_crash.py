@@ -1,4 +1,9 @@
-"""A process killed mid-file leaves only whole batches, and re-running the file completes it without duplicates."""
+"""A process killed mid-file leaves only whole batches, and re-running the file completes it without duplicates.
+
+The ingest runs at a lower CPU priority (``nice``) than this test, which watches the store, so that on a busy
+machine the watcher is not starved by the process it watches: the kill lands a few batches in, thousands of rows
+before the end of the file. No timing is asserted; the deadline only bounds a hung ingest.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from palermo.db.engine import transaction
@@ -16,8 +22,9 @@ from palermo.db.tables import IngestRun, PersonName, PersonRecord
 from palermo.node import Node
 from tests.ingest.helpers import PERSON_HEADER, ensure_source, person_rows, run, write_csv
 
-ROWS = 40_000
+ROWS = 6_000
 BATCH = 200
+KILL_AFTER = 2 * BATCH  # persons committed before the kill
 
 
 def _counts(node: Node) -> tuple[int, int, int]:
@@ -28,6 +35,7 @@ def _counts(node: Node) -> tuple[int, int, int]:
         return persons, names, 0 if run_row is None else run_row.inserted
 
 
+@pytest.mark.slow
 def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(node: Node, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "persons.csv", PERSON_HEADER, person_rows(ROWS))
     ensure_source(node, "src")
@@ -38,6 +46,9 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(node: Node, tm
         "PALERMO_INGEST_BATCH_SIZE": str(BATCH),
     }
     command = [
+        "nice",
+        "-n",
+        "5",
         sys.executable,
         "-m",
         "palermo.cli",
@@ -50,11 +61,11 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(node: Node, tm
         "--json",
     ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while _counts(node)[0] < 5 * BATCH:
+    deadline = time.monotonic() + 300  # a bound for a busy machine, not a measurement
+    while _counts(node)[0] < KILL_AFTER:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "ingest made no progress"
-        time.sleep(0.05)
+        time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
 

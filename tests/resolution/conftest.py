@@ -4,20 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from palermo.demo import ingest_world
 from palermo.node import Node
-from palermo.synth.world import generate_world
+from tests.conftest import StoreTemplates, WorldNode
 
 
 @pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("world")
-    generate_world("tiny", 11, out)
-    return out
+def tiny_world(templates: StoreTemplates) -> Path:
+    return templates.world_files("tiny", 11)
 
 
 @pytest.fixture
-def world_node(node: Node, tiny_world: Path) -> Node:
-    """A node with the tiny synthetic world ingested."""
-    ingest_world(node, tiny_world / "manifest.json", "cli:test")
-    return node
+def world_node(world_node_factory: WorldNode) -> Node:
+    """A node with the tiny synthetic world (seed 11) ingested: a copy of the one ingested for this session."""
+    return world_node_factory("tiny", 11, "cli:test")

@@ -1,7 +1,12 @@
-"""The Spark engine, in local mode, gives the same links and identities as DuckDB on a small data set."""
+"""The Spark engine, in local mode, gives the same links and identities as DuckDB on a small data set.
+
+One Spark session (a JVM) serves every test of the session: ``spark_engine`` is session-scoped.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,7 @@ import pytest
 from palermo.resolution import model
 from palermo.resolution.cluster import Constraints, cluster
 from palermo.resolution.config import default_config
-from palermo.resolution.engines import open_engine
+from palermo.resolution.engines import ResolutionEngine, open_engine
 from palermo.resolution.features import RawName, RawPerson, feature_row
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
@@ -34,25 +39,40 @@ def _rows() -> list[dict[str, object]]:
     return rows
 
 
-def _identities(engine: str, workdir: Path, saved: Path) -> tuple[list[list[int]], list[tuple[int, int]]]:
-    runner = open_engine(engine, workdir)
-    try:
-        linker = model.new_linker(runner.register(_rows(), "persons"), saved)
-        pairs = model.predict(linker, default_config().link_threshold)
-    finally:
-        runner.close()
+@pytest.fixture(scope="session")
+def spark_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ResolutionEngine]:
+    runner = open_engine("spark", tmp_path_factory.mktemp("spark"))
+    yield runner
+    runner.close()
+
+
+def _identities(runner: ResolutionEngine, saved: Path) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    linker = model.new_linker(runner.register(_rows(), "persons"), saved)
+    pairs = model.predict(linker, default_config().link_threshold)
     links = sorted((p.left, p.right) for p in pairs)
     clusters = cluster(range(1, 16), [(p.left, p.right, p.match_weight) for p in pairs], Constraints())
     return clusters, links
 
 
-def test_spark_gives_the_same_identities_as_duckdb(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_spark_gives_the_same_identities_as_duckdb(tmp_path: Path, spark_engine: ResolutionEngine) -> None:
     runner = open_engine("duckdb", tmp_path)
-    linker = model.new_linker(runner.register(_rows(), "persons"), model.build_settings(default_config()))
-    model.train(linker, default_config())
-    saved = tmp_path / "model.json"
-    saved.write_text(__import__("json").dumps(model.model_dict(linker)))
-    duck = _identities("duckdb", tmp_path, saved)
-    spark = _identities("spark", tmp_path, saved)
+    try:
+        linker = model.new_linker(runner.register(_rows(), "persons"), model.build_settings(default_config()))
+        model.train(linker, default_config())
+        saved = tmp_path / "model.json"
+        saved.write_text(json.dumps(model.model_dict(linker)))
+        duck = _identities(runner, saved)
+    finally:
+        runner.close()
+    spark = _identities(spark_engine, saved)
     assert duck == spark
     assert len(duck[0]) == len(PEOPLE)
+
+
+def test_spark_keeps_its_warehouse_in_the_engine_workdir(spark_engine: ResolutionEngine) -> None:
+    """Nothing lands in the current folder (Spark's default is ./spark-warehouse)."""
+    assert spark_engine._spark is not None
+    warehouse = spark_engine._spark.conf.get("spark.sql.warehouse.dir")
+    assert "spark-warehouse" in warehouse
+    assert not warehouse.removeprefix("file:").startswith(str(Path.cwd()))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from palermo.demo import ingest_world, world_manifest
-from palermo.node import Node
+import pytest
+
+from palermo.demo import world_manifest
 from palermo.screening.demo_step import replay_world
+from tests.conftest import WorldNode
 from tests.screening.helpers import actor
 
 
-def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_ones(node: Node) -> None:
-    manifest = world_manifest(node.home, "tiny", 7)
-    ingest_world(node, manifest, "test")
+@pytest.mark.slow
+def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_ones(
+    world_node_factory: WorldNode,
+) -> None:
+    node = world_node_factory("tiny", 7, "test")
+    manifest = world_manifest(node.home, "tiny", 7)  # the world the node ingested, kept in its home
     report = replay_world(node, manifest.parent, actor(node), days=None)
     assert report.events > 1000
     quality = report.quality

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from palermo.synth.world import generate_world
+from tests.conftest import StoreTemplates
 
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
@@ -23,14 +23,10 @@ def manifest(root: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("tiny")
-    generate_world("tiny", 7, out)
-    return out
+def tiny_world(templates: StoreTemplates) -> Path:
+    return templates.world_files("tiny", 7)
 
 
 @pytest.fixture(scope="session")
-def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("small")
-    generate_world("small", 11, out)
-    return out
+def small_world(templates: StoreTemplates) -> Path:
+    return templates.world_files("small", 11)

@@ -99,6 +99,8 @@ def _spark_session(workdir: Path, master: str) -> Any:
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.ui.enabled", "false")
+        # Spark's default is ./spark-warehouse in the current folder; keep everything in the engine's workdir.
+        .config("spark.sql.warehouse.dir", str(workdir / "spark-warehouse"))
         .getOrCreate()
     )
     spark.sparkContext.setCheckpointDir(str(checkpoints))
