@@ -46,6 +46,14 @@ class InvalidInput(PalermoError):
     code = "invalid_input"
 
 
+class PayloadTooLarge(PalermoError):
+    """A request body larger than the node accepts (``PALERMO_MAX_REQUEST_BYTES``)."""
+
+    status_code = 413
+    exit_code = 2
+    code = "payload_too_large"
+
+
 class NotFound(PalermoError):
     """A named object (source, record, node home) does not exist."""
 

@@ -49,7 +49,7 @@ def init_node(settings: Settings, *, agency_name: str | None = None, country: st
     ``palermo db upgrade``.
     """
     _prepare_home(settings.home)
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
     migrate.upgrade(engine)
     with transaction(engine) as session:
         existing = session.scalars(select(NodeRow)).first()
@@ -70,7 +70,7 @@ def open_node(settings: Settings) -> Node:
     """Open an initialised node; a clear error when it is not initialised or its schema is behind."""
     if settings.database_url is None and not (settings.home / "palermo.db").exists():
         raise NotFound(f"no Palermo node at {settings.home}; run `palermo init` first (or set PALERMO_HOME)")
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
     migrate.require_current(engine)
     with transaction(engine) as session:
         row = session.scalars(select(NodeRow)).first()

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store. Unset: SQLite at `$PALERMO_HOME/palermo.db`. "
         "PostgreSQL: `postgresql+psycopg://user:pass@host:5432/db`.",
     )
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections kept open per process; as many again are opened under peaks. "
+        "Size it to the server's worker threads (40 per uvicorn worker); SQLite needs no pool setting.",
+    )
     node_id: str | None = Field(
         None,
         description="Identifier of this node, used by `palermo init` (default: generated, then read from the store).",
@@ -78,6 +85,13 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         True,
         description="Send session cookies with the Secure flag (HTTPS only). Turn off only for local plain-HTTP use.",
+    )
+    max_request_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        le=1_073_741_824,
+        description="Largest request body the API and the pages accept (413 beyond, before the body is read); "
+        "the exchange inbox takes bundles up to the sharing configuration's `max_bundle_bytes`.",
     )
     token_default_days: int = Field(
         90, ge=1, le=3650, description="Lifetime of an API token when its creator gives none."

@@ -125,3 +125,21 @@ def test_too_many_lines_are_refused_by_validation(client: TestClient, officer: d
     answer = client.post(CHECK, json={"mrz": ["A"] * 4}, headers=officer)
     assert answer.status_code == 422
     assert answer.json()["details"]["fields"][0]["field"] == "body.mrz"
+
+
+@pytest.mark.parametrize("day", ["9990-01-01", "1066-10-14"])
+def test_an_out_of_range_check_date_is_a_422_naming_the_field(
+    client: TestClient, officer: dict[str, str], day: str
+) -> None:
+    """Issue 17: ``"at": "9990-01-01"`` crashed with a 500 before the justification check."""
+    answer = client.post(CHECK, json={"mrz": passport("AB1234567"), "at": day}, headers=officer)
+    assert answer.status_code == 422, answer.text
+    assert "check date" in answer.json()["message"]
+    assert answer.json()["details"]["fields"][0]["field"] == "body.at"
+
+
+def test_an_out_of_range_crossing_time_is_a_422_for_screenings(client: TestClient, officer: dict[str, str]) -> None:
+    body = {"mrz": passport("AB1234567"), "at": "9990-01-01T10:00:00Z"}
+    answer = client.post("/api/v1/screenings", json=body, headers=officer)
+    assert answer.status_code == 422, answer.text
+    assert "check date" in answer.json()["message"]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.auth import tokens, users
@@ -13,7 +14,9 @@ from palermo.auth.access import add_access_hook, remove_access_hook
 from palermo.auth.actor import Actor, cli_actor, user_actor
 from palermo.auth.permissions import AccessRecord
 from palermo.db.engine import transaction
+from palermo.db.reference import Agency
 from palermo.node import Node
+from palermo.sharing.partners import _service_account
 from tests.ingest.helpers import run, write_csv
 
 PASSWORD = "correct horse battery staple"
@@ -24,7 +27,12 @@ def operator(node: Node) -> Actor:
 
 
 def make_user(node: Node, username: str, role: str, password: str = PASSWORD) -> None:
-    """A user who has already replaced the one-time password with ``password``."""
+    """A user who has already replaced the one-time password with ``password`` (a service account: no password)."""
+    if users.is_service_account(role):
+        with transaction(node.engine) as session:
+            agency = session.scalars(select(Agency).where(Agency.code == node.agency_code)).one()
+            _service_account(session, username, agency)
+        return
     with transaction(node.engine) as session:
         new = users.create_user(session, operator(node), username=username, role=role)
     with transaction(node.engine) as session:

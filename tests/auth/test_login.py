@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from palermo.auth import login, users
 from palermo.auth.actor import user_actor
 from palermo.db.accounts import LoginThrottle, User
 from palermo.db.engine import transaction
-from palermo.errors import NotAuthenticated, TooManyAttempts
+from palermo.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from palermo.node import Node
 from tests.auth.helpers import PASSWORD, make_user, operator
 
@@ -80,7 +81,7 @@ def test_lockout_after_max_failures_refuses_even_the_right_password_until_it_end
     for i in range(limit):
         with pytest.raises(NotAuthenticated):
             attempt(node, "alice", "wrong", address=f"10.0.1.{i}")
-    with pytest.raises(TooManyAttempts, match="user 'alice'"):
+    with pytest.raises(NotAuthenticated, match="wrong username or password"):
         attempt(node, "alice", PASSWORD, address="10.0.2.1")
     later = NOW + dt.timedelta(seconds=lockout + 1)
     assert attempt(node, "alice", PASSWORD, address="10.0.2.1", now=later).failed_logins == 0
@@ -156,3 +157,64 @@ def test_reset_gives_a_new_one_time_password_and_clears_the_lockout(node: Node) 
         new = users.reset_password(session, operator(node), "alice")
     user = attempt(node, "alice", new.one_time_password, address="10.0.9.9")
     assert user.must_change_password
+
+
+def test_a_locked_account_answers_as_an_unknown_one_does(node: Node) -> None:
+    """Account enumeration (issue 17): the lockout must not tell that the username exists."""
+    make_user(node, "alice", "analyst")
+    for i in range(node.settings.login_max_failures):
+        with pytest.raises(NotAuthenticated):
+            attempt(node, "alice", "wrong", address=f"10.0.1.{i}")
+    with pytest.raises(NotAuthenticated) as locked:
+        attempt(node, "alice", "wrong", address="10.0.4.1")
+    with pytest.raises(NotAuthenticated) as unknown:
+        attempt(node, "nobody", "wrong", address="10.0.4.2")
+    assert (locked.value.status_code, locked.value.message) == (unknown.value.status_code, unknown.value.message)
+    assert "alice" not in locked.value.message
+
+
+def test_parallel_wrong_passwords_are_all_counted(node: Node) -> None:
+    """Issue 17: parallel guesses raced the counter (5 of 100 counted); each one is one atomic increment."""
+    make_user(node, "alice", "analyst")
+    guesses = 12
+    lenient = node.settings.model_copy(update={"login_max_failures": 100})
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        try:
+            with transaction(node.engine) as session:
+                login.authenticate(
+                    session,
+                    username="alice",
+                    password=f"guess {n}",
+                    totp_code=None,
+                    client_address="198.51.100.7",
+                    settings=lenient,
+                )
+        except NotAuthenticated:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["refused"] * guesses
+    assert stored(node, "alice").failed_logins == guesses
+    with transaction(node.engine) as session:
+        throttle = session.get(LoginThrottle, "198.51.100.7")
+        assert throttle is not None
+        assert throttle.failures == guesses
+
+
+def test_a_partner_service_account_never_signs_in_with_a_password(node: Node) -> None:
+    """Service accounts (role partner_node) authenticate with their API token only; `users reset` refuses them."""
+    with pytest.raises(InvalidInput, match="partners add"), transaction(node.engine) as session:
+        users.create_user(session, operator(node), username="partner-x", role="partner_node")
+    make_user(node, "carol", "analyst")
+    with transaction(node.engine) as session:  # an account made partner_node by other means (an older version)
+        session.execute(update(User).where(User.username == "carol").values(role="partner_node"))
+    with pytest.raises(NotAuthenticated, match="wrong username or password"):
+        attempt(node, "carol", PASSWORD)
+    with pytest.raises(InvalidInput, match="API token"), transaction(node.engine) as session:
+        users.reset_password(session, operator(node), "carol")

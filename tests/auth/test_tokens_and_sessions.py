@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from palermo.auth import sessions, tokens
 from palermo.auth.actor import user_actor
+from palermo.auth.clock import as_utc
 from palermo.auth.permissions import role_permissions
 from palermo.auth.users import find_user
 from palermo.db.accounts import ApiToken, WebSession
@@ -45,7 +46,24 @@ def test_a_token_defaults_to_everything_its_owner_holds_and_records_last_use(nod
     assert set(row.scopes.split()) == role_permissions("border_officer")
     assert {"screening.run", "documents.check"} <= set(row.scopes.split())
     assert "users.manage" not in row.scopes.split()
-    assert row.last_used_at is not None
+
+
+def _last_use(node: Node) -> dt.datetime | None:
+    with transaction(node.engine) as session:
+        return as_utc(session.scalars(select(ApiToken.last_used_at)).one())
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(node: Node) -> None:
+    """One write a minute per token, not one per request: reads stay reads (issue 17)."""
+    make_user(node, "alice", "border_officer")
+    secret = make_token(node, "alice")
+    assert _last_use(node) is None
+    resolve(node, secret, now=NOW)
+    assert _last_use(node) == NOW
+    resolve(node, secret, now=NOW + dt.timedelta(seconds=30))
+    assert _last_use(node) == NOW
+    resolve(node, secret, now=NOW + dt.timedelta(seconds=61))
+    assert _last_use(node) == NOW + dt.timedelta(seconds=61)
 
 
 def test_a_token_cannot_be_scoped_beyond_its_owner(node: Node) -> None:

@@ -108,3 +108,11 @@ def test_person_commands_need_a_justification(env: dict[str, str], tmp_path: Pat
     shown = runner.invoke(app, ["persons", "show", "1"], env={**env, "PALERMO_JUSTIFICATION": "JIT-2026-0042"})
     assert shown.exit_code == 0, shown.output
     assert '"handling": "H0"' in shown.output
+
+
+def test_a_partner_service_account_cannot_be_made_with_users_add(env: dict[str, str]) -> None:
+    """Issue 17: `users add --role partner_node` made an account that could sign in to the pages with a password."""
+    result = runner.invoke(app, ["users", "add", "partner-x", "--role", "partner_node"], env=env)
+    assert result.exit_code == 2
+    assert "partners add" in " ".join(result.stderr.split())
+    assert "password" not in result.stdout.lower()

@@ -1,7 +1,10 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from palermo.documents import LostStolenRegistry, MrzFormatName, MrzSpec, VisualZone, check_document, make_mrz
+from palermo.errors import InvalidInput
 
 from .conftest import SPECIMEN_DAY, SPECIMENS
 
@@ -82,3 +85,9 @@ def test_registry_hits_in_the_result(tmp_path: Path):
     dumped = result.model_dump(mode="json")
     assert dumped["birth_date"] == "1980-03-04"
     assert dumped["registry_hits"][0]["status"] == "stolen"
+
+
+def test_a_check_date_out_of_range_is_invalid_input():
+    """The core refuses it too (the CLI and the API are not the only callers)."""
+    with pytest.raises(InvalidInput, match="check date 9990-01-01 is out of range"):
+        check_document(make_mrz(GENUINE), at=date(9990, 1, 1))

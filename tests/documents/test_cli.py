@@ -71,3 +71,12 @@ def test_registry_load_and_lookup(home, tmp_path):
     clean = runner.invoke(app, ["documents", "registry", "lookup", "--state", "FRA", "--number", "ZZ1", "--json"])
     assert clean.exit_code == 0
     assert json.loads(clean.stdout) == []
+
+
+@pytest.mark.parametrize("day", ["9980-01-01", "0001-01-01", "2025-13-01"])
+def test_check_mrz_out_of_range_or_bad_date_is_a_clear_error(day):
+    """Issue 17: ``--at 9980-01-01`` printed a traceback (year 10000 is out of range)."""
+    result = runner.invoke(app, ["documents", "check-mrz", "--at", day], input=GENUINE)
+    assert result.exit_code == 2
+    assert "check date" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)

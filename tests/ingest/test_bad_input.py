@@ -241,3 +241,24 @@ def test_a_column_of_another_kind_refuses_the_file(node: Node, tmp_path: Path) -
     path = write_csv(tmp_path / "o.csv", ["source_key", "name", "names"], [["o1", "Acme", "x"]])
     with pytest.raises(InvalidInput, match=r"unknown column\(s\) 'names'"):
         run(node, path, "organisations")
+
+
+def test_a_nul_character_rejects_only_its_row(node: Node, tmp_path: Path) -> None:
+    """Issue 17: one NUL in one CSV field made ingest on PostgreSQL exit with a traceback and 0 rows."""
+    rows = [*person_rows(2), ["p9", "Iva\x00nova", "Olga", "1990-05-17", "F", "AUT"], *person_rows(2, start=3)]
+    path = write_csv(tmp_path / "p.csv", PERSON_HEADER, rows)
+    summary = run(node, path, "persons")
+    assert (summary.inserted, summary.rejected) == (4, 1)
+    [reject] = rejects(path)
+    assert (reject["line"], reject["field"]) == (4, "surname")
+    assert "NUL" in reject["reason"]
+    assert count_persons(node) == 4
+
+
+def test_a_nul_character_in_a_json_line_rejects_only_its_row(node: Node, tmp_path: Path) -> None:
+    good = {"source_key": "j1", "surname": "Petrova", "given_names": "Anna"}
+    bad = {"source_key": "j2", "surname": "Petrov", "given_names": "Ivan", "nationalities": ["RU\u0000S"]}
+    path = write_jsonl(tmp_path / "p.jsonl", [good, bad])
+    summary = run(node, path, "persons")
+    assert (summary.inserted, summary.rejected) == (1, 1)
+    assert rejects(path)[0]["line"] == 2

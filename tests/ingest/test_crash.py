@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 
 from palermo.db.engine import transaction
 from palermo.db.tables import IngestRun, PersonName, PersonRecord
+from palermo.ingest.runs import mark_interrupted_runs, this_process
+from palermo.ingest.sources import get_source
 from palermo.node import Node
 from tests.ingest.helpers import PERSON_HEADER, ensure_source, person_rows, run, write_csv
 
@@ -78,3 +80,25 @@ def test_killed_ingest_leaves_whole_batches_and_a_rerun_completes(node: Node, tm
     summary = run(node, path, "persons", batch_size=BATCH)
     assert (summary.inserted, summary.unchanged, summary.rejected) == (ROWS - persons, persons, 0)
     assert _counts(node)[:2] == (ROWS, ROWS)
+    [note] = summary.interrupted  # issue 17: the killed run stayed `running` forever
+    assert "was interrupted" in note
+    with transaction(node.engine) as session:
+        statuses = session.scalars(select(IngestRun.status).order_by(IngestRun.id)).all()
+    assert statuses == ["interrupted", "completed"]
+
+
+def test_only_runs_whose_process_is_gone_are_marked_interrupted(node: Node) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid names no process any more
+    host, alive_pid = this_process()
+    ensure_source(node, "src")
+    with transaction(node.engine) as session:
+        source_id = get_source(session, "src").id
+        for pid, where in ((child.pid, host), (alive_pid, host), (child.pid, "another-host")):
+            path = f"/x/{where}-{pid}.csv"
+            session.add(IngestRun(source_id=source_id, kind="persons", path=path, actor="t", host=where, pid=pid))
+    marked = mark_interrupted_runs(node.engine)
+    assert [m.path for m in marked] == [f"/x/{host}-{child.pid}.csv"]
+    with transaction(node.engine) as session:
+        statuses = session.scalars(select(IngestRun.status).order_by(IngestRun.id)).all()
+    assert statuses == ["interrupted", "running", "running"]

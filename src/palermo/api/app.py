@@ -13,6 +13,7 @@ from palermo.api.deps import API_PREFIX, public
 from palermo.api.errors import install_error_handlers
 from palermo.api.input_guard import refuse_nul_characters
 from palermo.api.metrics import HttpMetrics, install_metrics
+from palermo.api.middleware import RequestGuard
 from palermo.api.routers import (
     auth,
     documents,
@@ -29,6 +30,9 @@ from palermo.api.routers import (
 from palermo.api.warm import warm_up_lifespan
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
+from palermo.sharing.config import sharing_config
+
+BUNDLE_ENVELOPE_BYTES = 4096  # the JSON object around a bundle
 
 DOMAIN_ROUTERS = (
     auth.router,
@@ -64,6 +68,8 @@ def create_app(node: Node | None = None) -> FastAPI:
     metrics = HttpMetrics()
     install_error_handlers(app)
     install_metrics(app, metrics)
+    inbox_limit = sharing_config().exchange.max_bundle_bytes + BUNDLE_ENVELOPE_BYTES
+    app.add_middleware(RequestGuard, limit=node.settings.max_request_bytes, inbox_limit=inbox_limit)
     for router in (*DOMAIN_ROUTERS, health.router):
         app.include_router(router)  # routers carry their full prefix, so route templates are whole paths
     from palermo.web import install_web  # here, not at import: the pages import the API's dependencies

@@ -1,6 +1,9 @@
 """Password (and second-factor) login, throttled per user and per client address.
 
-Failures are committed before the error is raised, so that a failed attempt counts even though the request fails.
+Failures are counted atomically and committed before the error is raised, so that a failed attempt counts even
+though the request fails. A locked account answers exactly as a wrong password does (401, the same message, a
+password hash checked for the same time), so the answer never tells whether a username exists; a locked client
+address answers 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -10,16 +13,26 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from palermo.auth import passwords, totp
+from palermo.auth import passwords, totp, users
 from palermo.auth.clock import utcnow
-from palermo.auth.throttle import ThrottlePolicy, address_failed, address_succeeded, refuse_if_locked
+from palermo.auth.throttle import (
+    ThrottlePolicy,
+    address_failed,
+    address_succeeded,
+    is_locked,
+    refuse_if_locked,
+    user_failed,
+)
 from palermo.db.accounts import LoginThrottle, User
 from palermo.errors import NotAuthenticated
 from palermo.logs import get_logger
 from palermo.settings import Settings
 
 log = get_logger(__name__)
-WRONG_CREDENTIALS = "wrong username or password"
+WRONG_CREDENTIALS = (
+    "wrong username or password (after repeated failures an account is locked for a while: try again later "
+    "or ask an administrator)"
+)
 
 
 class SecondFactorRequired(NotAuthenticated):
@@ -31,9 +44,9 @@ def policy(settings: Settings) -> ThrottlePolicy:
 
 
 def _fail(session: Session, user: User | None, address: str, rule: ThrottlePolicy, now: dt.datetime, why: str) -> None:
-    if user is not None:
-        user.failed_logins += 1
-        user.locked_until = rule.locked_until(user.failed_logins, now)
+    """Count the failure for the user (when there is one to count) and the address, and commit it."""
+    if user is not None and why != "locked":
+        user_failed(session, user.id, rule, now)
     address_failed(session, address, rule, now)
     session.commit()
     log.warning("login_failed", username=user.username if user else None, client_address=address, reason=why)
@@ -64,10 +77,15 @@ def authenticate(
     address = session.get(LoginThrottle, client_address)
     refuse_if_locked(address.locked_until if address else None, now, "this address")
     user = session.scalars(select(User).where(User.username == username)).first()
-    if user is not None:
-        refuse_if_locked(user.locked_until, now, f"user {username!r}")
+    if user is not None and is_locked(user.locked_until, now):
+        passwords.verify_password(None, password)  # the time an unknown user's answer takes
+        _fail(session, user, client_address, rule, now, "locked")
+        raise NotAuthenticated(WRONG_CREDENTIALS)
     if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
         _fail(session, user, client_address, rule, now, "password")
+        raise NotAuthenticated(WRONG_CREDENTIALS)
+    if users.is_service_account(user.role):  # token only: a password never signs a service account in
+        _fail(session, user, client_address, rule, now, "service_account")
         raise NotAuthenticated(WRONG_CREDENTIALS)
     if user.disabled:
         raise NotAuthenticated(f"account {username!r} is disabled; ask an administrator")

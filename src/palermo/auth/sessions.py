@@ -14,17 +14,19 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from palermo.auth.clock import as_utc, utcnow
 from palermo.db.accounts import User, WebSession
+from palermo.db.engine import on_commit
 from palermo.errors import NotAuthenticated, PermissionDenied
 from palermo.settings import Settings
 
 SESSION_COOKIE = "palermo_session"
 CSRF_COOKIE = "palermo_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+SEEN_RESOLUTION = dt.timedelta(minutes=1)  # the idle clock restarts at most this often (one write, not one per page)
 
 
 def sha256(value: str) -> str:
@@ -67,7 +69,8 @@ def start_session(
 def resolve_session(
     session: Session, session_id: str, *, settings: Settings, now: dt.datetime | None = None
 ) -> tuple[User, WebSession]:
-    """The user of a live session (its idle clock restarted), or :class:`NotAuthenticated`."""
+    """The user of a live session (its idle clock restarted at commit, at most once a minute), or
+    :class:`NotAuthenticated`."""
     now = now or utcnow()
     row = session.scalars(select(WebSession).where(WebSession.session_hash == sha256(session_id))).first()
     expires = as_utc(row.expires_at) if row else None
@@ -76,10 +79,20 @@ def resolve_session(
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise NotAuthenticated("the session's account is disabled")
-    row.last_seen_at = now
-    created = as_utc(row.created_at) or now
-    row.expires_at = _expiry(created, now, settings)
+    seen = as_utc(row.last_seen_at)
+    if seen is None or now - seen >= SEEN_RESOLUTION:
+        expires_at = _expiry(as_utc(row.created_at) or now, now, settings)
+        on_commit(session, lambda s: _stamp_seen(s, row.id, now, expires_at))
     return user, row
+
+
+def _stamp_seen(session: Session, row_id: int, now: dt.datetime, expires_at: dt.datetime) -> None:
+    statement = (
+        update(WebSession)
+        .where(WebSession.id == row_id, WebSession.last_seen_at < now)
+        .values(last_seen_at=now, expires_at=expires_at)
+    )
+    session.execute(statement, execution_options={"synchronize_session": False})
 
 
 def check_csrf(row: WebSession, token: str | None) -> None:

@@ -1,14 +1,21 @@
-"""Login throttling: after N failures (per user and per client address) a lockout that doubles with each more."""
+"""Login throttling: after N failures (per user and per client address) a lockout that doubles with each more.
+
+Each failure is one atomic ``UPDATE ... SET failures = failures + 1 RETURNING failures`` (an upsert for addresses),
+and the lockout is decided from the count that statement returns, so parallel wrong passwords are all counted and
+the one that reaches the limit starts the lockout; the lock on the row (PostgreSQL) or the store (SQLite) is held
+only until the failure commits.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from palermo.auth.clock import as_utc
-from palermo.db.accounts import LoginThrottle
+from palermo.db.accounts import LoginThrottle, User, count_address_failure, count_user_failure
 from palermo.errors import TooManyAttempts
 
 MAX_LOCKOUT = dt.timedelta(days=1)
@@ -28,6 +35,11 @@ class ThrottlePolicy:
         return now + min(dt.timedelta(seconds=self.lockout_seconds * 2**doublings), MAX_LOCKOUT)
 
 
+def is_locked(locked_until: dt.datetime | None, now: dt.datetime) -> bool:
+    until = as_utc(locked_until)
+    return until is not None and until > now
+
+
 def refuse_if_locked(locked_until: dt.datetime | None, now: dt.datetime, what: str) -> None:
     until = as_utc(locked_until)
     if until is not None and until > now:
@@ -35,24 +47,28 @@ def refuse_if_locked(locked_until: dt.datetime | None, now: dt.datetime, what: s
         raise TooManyAttempts(f"too many failed logins for {what}; try again in {seconds} s", retry_after=seconds)
 
 
-def address_row(session: Session, address: str, now: dt.datetime) -> LoginThrottle:
-    row = session.get(LoginThrottle, address)
-    if row is None:
-        row = LoginThrottle(client_address=address, failures=0, updated_at=now)
-        session.add(row)
-    return row
+def user_failed(session: Session, user_id: int, policy: ThrottlePolicy, now: dt.datetime) -> None:
+    until = policy.locked_until(count_user_failure(session, user_id), now)
+    if until is not None:
+        session.execute(
+            update(User).where(User.id == user_id).values(locked_until=until),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def address_failed(session: Session, address: str, policy: ThrottlePolicy, now: dt.datetime) -> None:
-    row = address_row(session, address, now)
-    row.failures += 1
-    row.locked_until = policy.locked_until(row.failures, now)
-    row.updated_at = now
+    until = policy.locked_until(count_address_failure(session, address, now), now)
+    if until is not None:
+        session.execute(
+            update(LoginThrottle).where(LoginThrottle.client_address == address).values(locked_until=until),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def address_succeeded(session: Session, address: str, now: dt.datetime) -> None:
-    row = session.get(LoginThrottle, address)
-    if row is not None:
-        row.failures = 0
-        row.locked_until = None
-        row.updated_at = now
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.client_address == address, LoginThrottle.failures > 0)
+        .values(failures=0, locked_until=None, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
@@ -20,10 +20,12 @@ from palermo.auth.permissions import effective_permissions, permissions, role_pe
 from palermo.auth.sessions import sha256
 from palermo.auth.users import find_user
 from palermo.db.accounts import ApiToken, User
+from palermo.db.engine import on_commit
 from palermo.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 
 TOKEN_PREFIX = "plm_"  # noqa: S105 (a visible prefix, not a secret)
 MAX_DAYS = 3650
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)  # last use is stamped at most this often (one write, not one per call)
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,19 @@ def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = No
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         raise NotAuthenticated("the API token's account is disabled")
-    row.last_used_at = now
+    last_used = as_utc(row.last_used_at)
+    if last_used is None or now - last_used >= LAST_USE_RESOLUTION:
+        on_commit(session, lambda s: _stamp_last_use(s, row.id, now))
     return user, row
+
+
+def _stamp_last_use(session: Session, token_id: int, now: dt.datetime) -> None:
+    """One conditional update at commit: concurrent uses of a token within the resolution write it once."""
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_RESOLUTION)
+    session.execute(
+        update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def list_tokens(

@@ -75,6 +75,20 @@ def _agency_id(session: Session, code: str) -> int:
     return agency.id
 
 
+def is_service_account(role: str) -> bool:
+    """Whether ``role`` is a service account's (``service_account`` in roles.yaml): token only, no password login."""
+    return bool(taxonomy("roles").require(role).attributes.get("service_account", False))
+
+
+def _refuse_service_account(role: str, doing: str) -> None:
+    if is_service_account(role):
+        raise InvalidInput(
+            f"cannot {doing} an account with role {role!r}: it is a partner's service account, which signs in only "
+            "with its API token; `palermo partners add` creates it with its token (docs/sharing.md)",
+            field="role",
+        )
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -89,6 +103,7 @@ def create_user(
     if not USERNAME_PATTERN.fullmatch(username):
         raise InvalidInput(f"username {username!r} must be 2-64 of a-z 0-9 . _ - and start with a letter or digit")
     taxonomy("roles").require(role)
+    _refuse_service_account(role, "create")
     if session.scalars(select(User.id).where(User.username == username)).first() is not None:
         raise Conflict(f"a user named {username!r} already exists")
     password = passwords.one_time_password()
@@ -134,6 +149,7 @@ def reset_password(session: Session, actor: Actor, username: str, *, reset_totp:
     """A new one-time password (to be changed at next login); clears lockouts, optionally the second factor."""
     guard(session, actor, "users.manage", subject=f"user:{username}")
     user = find_user(session, username)
+    _refuse_service_account(user.role, "give a password to")
     password = passwords.one_time_password()
     user.password_hash = passwords.hash_password(password)
     user.must_change_password = True

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from palermo.cli.common import console, node, reports_errors
 from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
+from palermo.documents.mrz_dates import parse_check_date
 
 app = typer.Typer(help="Travel documents: MRZ checks and the lost/stolen document registry.", no_args_is_help=True)
 registry_app = typer.Typer(help="The lost/stolen document registry of this node.", no_args_is_help=True)
@@ -43,7 +43,7 @@ def check_mrz(
     at: str | None = typer.Option(None, "--at", help="Check date YYYY-MM-DD (default: today)."),
 ) -> None:
     """Check the MRZ read from standard input (one line per MRZ line); exit 0 valid, 1 invalid, 2 unreadable."""
-    day = date.fromisoformat(at) if at else None
+    day = parse_check_date(at) if at else None
     result = check_document(sys.stdin.read(), at=day, ocr=ocr)
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))

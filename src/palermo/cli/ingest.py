@@ -90,6 +90,8 @@ def _print_summary(summary: IngestSummary) -> None:
     console.print(table)
     if summary.rejects_path is not None:
         console.print(f"[yellow]{summary.rejected} rejected row(s) with reasons in {summary.rejects_path}[/]")
+    for message in summary.interrupted:
+        console.print(f"[yellow]note: {message}[/]", highlight=False)
 
 
 @reports_errors

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from palermo.cli.common import node, reports_errors
+from palermo.api.server import SERVER_OPTIONS
+from palermo.cli.common import err_console, node, reports_errors
+from palermo.ingest.runs import mark_interrupted_runs
 
 
 @reports_errors
@@ -17,7 +19,9 @@ def serve(
     forwarded_allow_ips: str = typer.Option("127.0.0.1", help="Proxies whose X-Forwarded-* headers are trusted."),
 ) -> None:
     """Serve the HTTP API (and health checks and metrics) with uvicorn."""
-    node()  # fail early, with a clear message, when the node is missing or its schema is behind
+    current = node()  # fail early, with a clear message, when the node is missing or its schema is behind
+    for run in mark_interrupted_runs(current.engine):
+        err_console.print(f"note: {run.message()}", highlight=False, soft_wrap=True)
     uvicorn.run(
         "palermo.api.app:create_app",
         factory=True,
@@ -26,5 +30,5 @@ def serve(
         workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
-        log_level="warning",
+        **SERVER_OPTIONS,
     )

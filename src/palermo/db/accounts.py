@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from palermo.db.base import Base, TimestampMixin, _in
 
@@ -80,3 +81,31 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def count_user_failure(session: Session, user_id: int) -> int:
+    """Add one failed login to a user, atomically (parallel failures are all counted); the new count."""
+    statement = (
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def count_address_failure(session: Session, client_address: str, now: dt.datetime) -> int:
+    """Add one failed login to a client address (its row created on the first), atomically; the new count."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(LoginThrottle)
+        .values(client_address=client_address, failures=1, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.client_address],
+            set_={"failures": LoginThrottle.failures + 1, "updated_at": now},
+        )
+        .returning(LoginThrottle.failures)
+    )
+    return int(session.execute(statement, execution_options={"synchronize_session": False}).scalar_one())

@@ -1,12 +1,25 @@
 """Engines and sessions for the two supported stores: SQLite (embedded default) and PostgreSQL.
 
-SQLite runs with WAL journaling, foreign keys on and a busy timeout, so that the web server, the CLI and ingest can
-share one node database safely. PostgreSQL goes through psycopg 3.
+Concurrency is designed in, not retried (docs/concurrency.md):
+
+* SQLite runs in WAL mode with a busy timeout on every connection, so readers never wait for the writer and a
+  writer waits its turn instead of failing. SQLite allows one writer at a time, and a transaction that has read
+  cannot later take the write lock if anyone committed meanwhile (``database is locked`` at once, whatever the
+  timeout). So a transaction here *reads without locking* and, at its first write, ends its read snapshot and takes
+  the write lock with ``BEGIN IMMEDIATE`` (waiting up to the busy timeout); from then on it is serialised with every
+  other writer until it commits. That is PostgreSQL's READ COMMITTED seen from the code: read-then-write decisions
+  must be one atomic statement (``UPDATE ... SET n = n + 1 RETURNING n``) or run in :func:`write_transaction`,
+  which holds the write lock from its first statement.
+* PostgreSQL goes through psycopg 3 with a connection pool sized by ``PALERMO_DATABASE_POOL_SIZE``.
+
+Write work that every request does (the audit append, a token's last use) runs at commit (:func:`on_commit`), so a
+request holds SQLite's write lock, or PostgreSQL's audit counter row, for a millisecond rather than for its whole
+duration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from palermo.errors import ConfigurationError
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "palermo_write"  # execution option: a transaction that takes the write lock at once
+_WRITING = "palermo_sqlite_writing"
+_ON_COMMIT = "palermo_on_commit"
+_NOT_WRITES = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "EXPLAIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,17 +47,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: index maintenance during bulk ingest
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = bool(connection.get_execution_options().get(WRITE_OPTION))
+    connection.info[_WRITING] = immediate
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def _is_write(statement: str, context: Any) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return not statement.lstrip().upper().startswith(_NOT_WRITES)
+
+
+def _sqlite_take_write_lock(
+    connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
+    """Before a transaction's first write: end its read snapshot and wait for the write lock (module docstring)."""
+    if connection.info.get(_WRITING, True) or not connection.in_transaction() or not _is_write(statement, context):
+        return
+    connection.info[_WRITING] = True
+    raw = connection.connection.dbapi_connection
+    raw.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
+    raw.execute("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
     """An engine for ``url``; refuses dialects Palermo is not tested on."""
     try:
         parsed = make_url(url)
@@ -51,10 +89,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "postgresql":
+        kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True, **kwargs}
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_take_write_lock)
     return engine
 
 
@@ -67,3 +108,33 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Session]:
+    """Like :func:`transaction`, holding SQLite's write lock from the first statement (read-then-write logic)."""
+    with transaction(engine.execution_options(**{WRITE_OPTION: True})) as session:
+        yield session
+
+
+def _run_on_commit(session: Session) -> None:
+    while session.info.get(_ON_COMMIT):
+        session.info[_ON_COMMIT].pop(0)(session)
+
+
+def _forget_on_commit(session: Session, *_args: Any) -> None:
+    session.info.pop(_ON_COMMIT, None)
+
+
+def on_commit(session: Session, work: Callable[[Session], None]) -> None:
+    """Run ``work(session)`` just before the session's transaction commits (dropped if it rolls back).
+
+    For the short writes every request makes (the audit append, a token's last use): done last, they hold the
+    write lock only for the moment the commit takes.
+    """
+    if _ON_COMMIT not in session.info:
+        session.info[_ON_COMMIT] = []
+        if not event.contains(session, "before_commit", _run_on_commit):
+            event.listen(session, "before_commit", _run_on_commit)
+            event.listen(session, "after_rollback", _forget_on_commit)
+    session.info[_ON_COMMIT].append(work)

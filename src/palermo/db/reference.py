@@ -90,3 +90,5 @@ class IngestRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))  # where the run's process runs, to tell a killed run
+    pid: Mapped[int | None] = mapped_column(Integer)

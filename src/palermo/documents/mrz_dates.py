@@ -3,6 +3,10 @@
 A date of birth is put in the latest century that keeps it on or before the check date; a date of expiry in the
 latest century that keeps it at most ``max_years_ahead`` years after the check date (``document_checks`` taxonomy).
 Doc 9303 Part 3 allows an unknown month or day of birth to be written as ``<<``.
+
+A check date must lie between :data:`EARLIEST_CHECK_DATE` and :data:`LATEST_CHECK_DATE`: two-digit years are placed
+up to two centuries back and ``max_years_ahead`` forward, which a date near year 1 or 9999 cannot hold (issue 17: a
+check in year 9990 crashed). :func:`require_check_date` refuses others with :class:`InvalidInput`.
 """
 
 from __future__ import annotations
@@ -10,12 +14,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from palermo.errors import InvalidInput
+
+EARLIEST_CHECK_DATE = date(1900, 1, 1)
+LATEST_CHECK_DATE = date(2999, 12, 31)
+
 
 @dataclass(frozen=True)
 class DateReading:
     value: date | None
     problem: str | None
     partial: bool = False
+
+
+def check_date_problem(day: date) -> str | None:
+    """Why ``day`` cannot be a check date, or ``None``."""
+    if EARLIEST_CHECK_DATE <= day <= LATEST_CHECK_DATE:
+        return None
+    return (
+        f"check date {day.isoformat()} is out of range: give a date from {EARLIEST_CHECK_DATE} to {LATEST_CHECK_DATE}"
+    )
+
+
+def require_check_date(day: date) -> date:
+    """``day``, or :class:`InvalidInput` when it cannot be a check date."""
+    problem = check_date_problem(day)
+    if problem is not None:
+        raise InvalidInput(problem, field="at")
+    return day
+
+
+def parse_check_date(text: str) -> date:
+    """A check date from ``YYYY-MM-DD`` text (command lines), or :class:`InvalidInput`."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"check date {text!r} is not a date YYYY-MM-DD", field="at") from None
+    return require_check_date(day)
 
 
 def _shift_years(day: date, years: int) -> date:

@@ -238,13 +238,15 @@ def _read(lines: list[str], fmt: MrzFormat, at: date) -> tuple[MrzData, list[Che
 def parse_mrz(mrz: str | Sequence[str], *, at: date | None = None, ocr: bool = False) -> MrzReading:
     """Read and check an MRZ given as text (lines separated by newlines) or as a sequence of lines.
 
-    ``at`` (default: today) places two-digit years in a century; ``ocr`` applies confirmed OCR corrections.
+    ``at`` (default: today) places two-digit years in a century (:class:`InvalidInput` when out of range, see
+    :mod:`~palermo.documents.mrz_dates`); ``ocr`` applies confirmed OCR corrections.
     """
+    day = mrz_dates.require_check_date(at or date.today())
     lines = split_lines(mrz)
     fmt = _require_shape(lines)
     _require_alphabet(lines, lower_ok=ocr)
     corrections: list[OcrCorrection] = []
     if ocr:
         lines, corrections = correct(lines, fmt)
-    data, checks = _read(lines, fmt, at or date.today())
+    data, checks = _read(lines, fmt, day)
     return MrzReading(data=data, checks=checks, corrections=corrections)

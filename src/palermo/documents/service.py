@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
+from palermo.documents import mrz_dates
 from palermo.documents.check_document import check_document
 from palermo.documents.lost_stolen import LostStolenRegistry
 from palermo.documents.models import DocumentCheckResult, VisualZone
@@ -38,7 +39,17 @@ class DocumentCheckRequest(BaseModel):
     )
     visual: VisualZone | None = Field(None, description="Fields read from the printed page, to compare with the MRZ.")
     ocr: bool = Field(False, description="Correct confirmed OCR confusions (0/O, 1/I ...) and report each.")
-    at: date | None = Field(None, description="Date to check expiry and ages against (default: today).")
+    at: date | None = Field(
+        None, description="Date to check expiry and ages against (default: today), from 1900-01-01 to 2999-12-31."
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _check_date(cls, value: date | None) -> date | None:
+        problem = None if value is None else mrz_dates.check_date_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 def audit_subject(request: DocumentCheckRequest) -> tuple[str, MrzUnreadable | None]:

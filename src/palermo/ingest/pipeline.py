@@ -13,7 +13,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from palermo.ingest import readers
 from palermo.ingest.kinds import KINDS, KindSpec
 from palermo.ingest.prepare import Item, PrepareContext, Rejection, Wire, from_wire, prepare_batch, prepare_wire
 from palermo.ingest.rejects import RejectsWriter
+from palermo.ingest.runs import mark_interrupted_runs, this_process
 from palermo.ingest.seen import SeenKeys
 from palermo.ingest.sources import SourceDefaults, get_source
 from palermo.ingest.upsert import resolve_references, write_batch
@@ -66,6 +67,7 @@ class IngestSummary:
     unchanged: int = 0
     rejected: int = 0
     rejects_path: Path | None = None
+    interrupted: list[str] = field(default_factory=list)  # earlier runs found dead and marked, as messages
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +81,7 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "rejects_path": None if self.rejects_path is None else str(self.rejects_path),
+            "interrupted": self.interrupted,
         }
 
 
@@ -268,15 +271,23 @@ def ingest_file(
         source = get_source(session, options.source)
     state = readers.ReadState(total_bytes=path.stat().st_size)
     rows = _raw_rows(path, options, spec, state)  # file-level problems raise here, before anything is written
+    interrupted = [run.message() for run in mark_interrupted_runs(engine)]
+    host, pid = this_process()
     with transaction(engine) as session:
         run = IngestRun(
-            source_id=source.id, kind=options.kind, path=str(path.resolve()), actor=actor, file_sha256=_sha256(path)
+            source_id=source.id,
+            kind=options.kind,
+            path=str(path.resolve()),
+            actor=actor,
+            file_sha256=_sha256(path),
+            host=host,
+            pid=pid,
         )
         session.add(run)
         session.flush()
         run_id = run.id
     rejects_path = options.rejects_path or path.with_name(path.name + ".rejects.jsonl")
-    summary = IngestSummary(run_id=run_id, path=path, source=source.name, kind=options.kind)
+    summary = IngestSummary(run_id=run_id, path=path, source=source.name, kind=options.kind, interrupted=interrupted)
     log.info("ingest_started", run_id=run_id, path=str(path), source=source.name, kind=options.kind)
     context = PrepareContext(kind=options.kind, source=source, max_field_length=options.max_field_length)
     workers = options.workers if state.total_bytes >= options.parallel_min_bytes else 0

@@ -81,10 +81,24 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v != "" and not (isinstance(v, str) and v.isspace())}
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether a value (text, or the lists and objects of a JSON line) holds U+0000, which no store column takes."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def prepare_row(raw: RawRow, context: PrepareContext) -> Item | Rejection:
     for name, value in raw.fields.items():
         if isinstance(value, str) and len(value) > context.max_field_length:
             reason = f"value is {len(value)} characters long, the limit is {context.max_field_length}"
+            return Rejection(raw.line, name, reason, raw.fields)
+        if _has_nul(value):
+            reason = "value contains a NUL character (U+0000), which no field accepts"
             return Rejection(raw.line, name, reason, raw.fields)
     spec = KINDS[context.kind]
     try:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from palermo.documents.mrz_dates import check_date_problem
 from palermo.screening.entries import partial_date, sex_code
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -22,6 +23,13 @@ class CompanionIn(BaseModel):
     @classmethod
     def _date(cls, value: str | None) -> str | None:
         return partial_date(value)
+
+
+def _crossing_time(value: dt.datetime | None) -> dt.datetime | None:
+    problem = None if value is None else check_date_problem(value.date())
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 class ScreeningRequest(BaseModel):
@@ -40,7 +48,9 @@ class ScreeningRequest(BaseModel):
     issuing_state: str | None = Field(None, max_length=3, description="Issuing state of the typed document number")
     border_point: str | None = Field(None, max_length=16)
     direction: Literal["entry", "exit"] | None = None
-    at: dt.datetime | None = Field(None, description="Time of the crossing (default: now, UTC)")
+    at: dt.datetime | None = Field(
+        None, description="Time of the crossing (default: now, UTC), from 1900-01-01 to 2999-12-31"
+    )
     companions: list[CompanionIn] = Field(default_factory=list, max_length=50)
     booking_ref: str | None = Field(None, max_length=64)
     payer: str | None = Field(None, max_length=300)
@@ -56,6 +66,11 @@ class ScreeningRequest(BaseModel):
     @classmethod
     def _sex(cls, value: str | None) -> str | None:
         return sex_code(value)
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _crossing_time(value)
 
 
 class HitOut(BaseModel):

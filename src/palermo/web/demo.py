@@ -42,5 +42,6 @@ def address(host: str, port: int) -> str:
 def serve(node: Node, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the API and the pages of ``node`` until interrupted (what ``palermo serve`` runs, for one node)."""
     from palermo.api import create_app
+    from palermo.api.server import SERVER_OPTIONS
 
-    uvicorn.run(create_app(node), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(node), host=host, port=port, **SERVER_OPTIONS)

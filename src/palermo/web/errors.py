@@ -48,7 +48,10 @@ def _palermo(request: Request, exc: Exception) -> HTMLResponse:
     assert isinstance(exc, PalermoError)
     wanted = exc.details.get("permission")
     missing = permissions().get(wanted) if isinstance(wanted, str) else None
-    return error_page(request, exc.status_code, str(exc), missing=missing)
+    response = error_page(request, exc.status_code, str(exc), missing=missing)
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response
 
 
 def _validation(request: Request, exc: Exception) -> HTMLResponse:

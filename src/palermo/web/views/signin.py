@@ -24,7 +24,10 @@ def _login_form(request: Request, status: int = 200, **context: object) -> HTMLR
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
     defaults = {"next": safe_next(request.query_params.get("next")), "username": "", "step": "password"}
     response = render(request, "login.html", {**defaults, **context, "login_csrf": token}, status_code=status)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path=f"{WEB_PREFIX}/login")
+    secure = bool(request.app.state.node.settings.cookie_secure)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, secure=secure, samesite="strict", path=f"{WEB_PREFIX}/login"
+    )
     return response
 
 
@@ -73,7 +76,10 @@ def sign_in(
         message = "This account has a second factor: enter your password again with the code from your app."
         return _login_form(request, 401, step="totp", notice=message, **form)
     except (NotAuthenticated, TooManyAttempts) as exc:
-        return _login_form(request, exc.status_code, error=str(exc), step="totp" if totp else "password", **form)
+        refused = _login_form(request, exc.status_code, error=str(exc), step="totp" if totp else "password", **form)
+        if "retry_after" in exc.details:
+            refused.headers["Retry-After"] = str(exc.details["retry_after"])
+        return refused
     started = sessions.start_session(session, user, client_address=client_address(request), settings=node.settings)
     target = f"{WEB_PREFIX}/account/password" if user.must_change_password else form["next"]
     response = RedirectResponse(target, status_code=303)

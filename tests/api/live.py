@@ -1,0 +1,33 @@
+"""The real app served by uvicorn in a thread, with the options ``palermo serve`` uses (no mock of the server)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from palermo.api.server import SERVER_OPTIONS
+from tests.web.browser import free_port
+
+
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[tuple[str, int]]:
+    """Serve ``app`` on a free loopback port; yields (host, port); stops the server afterwards."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the test server did not start on port {port}")
+        time.sleep(0.05)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
