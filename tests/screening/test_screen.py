@@ -98,3 +98,17 @@ def test_birth_date_levels_are_symmetric_and_a_date_matches_itself(day: dt.date)
         assert birth_date_level(text, swapped)[0] == "day_month_swapped"
     other = day.replace(year=day.year + 1) if not (day.month == 2 and day.day == 29) else day
     assert birth_date_level(text, other.isoformat())[0] == birth_date_level(other.isoformat(), text)[0]
+
+
+def test_a_stolen_passport_gets_one_answer_whether_read_from_the_mrz_or_typed(node: Node, tmp_path: Path) -> None:
+    from tests.api.test_documents_api import load_registry, passport
+
+    load_registry(node, tmp_path, "AB1234567,FRA,passport,stolen,2025-01-02,DGPN\n")
+    from_mrz = run(node, mrz=passport("AB1234567"))
+    typed = run(node, names=["Claire Martin"], document_number="AB1234567", issuing_state="FRA")
+    assert from_mrz.decision == typed.decision == "alert"
+    assert any(
+        r["decision"] == "alert" and "exact registry hit: AB1234567 (FRA) stolen" in r["detail"] for r in typed.reasons
+    )
+    near = run(node, names=["Claire Martin"], document_number="AB1234566", issuing_state="FRA")
+    assert near.decision == "refer"  # a near hit on a typed number refers, as it does from an MRZ

@@ -9,10 +9,12 @@ exact hit on a stolen number for alert. Fired indicators ask for refer when thei
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from palermo.documents import DocumentCheckResult
+from palermo.documents.models import RegistryHit
 from palermo.screening.indicators import IndicatorResult
 from palermo.screening.scoring_config import Decision, DecisionConfig
 
@@ -58,11 +60,20 @@ def document_problems(document: DocumentCheckResult | None, config: DecisionConf
     return [c.id for c in document.checks if not c.passed and c.id in config.document_refer]
 
 
-def document_reasons(document: DocumentCheckResult | None, config: DecisionConfig) -> list[Reason]:
+def document_reasons(
+    document: DocumentCheckResult | None, problems: list[str], config: DecisionConfig
+) -> list[Reason]:
+    """A refer for each failed check in ``problems`` and the reasons of the document's registry hits."""
     if document is None:
         return []
-    reasons = [Reason("document", "refer", f"check {p} failed") for p in document_problems(document, config)]
-    for hit in document.registry_hits:
+    reasons = [Reason("document", "refer", f"check {p} failed") for p in problems]
+    return reasons + registry_reasons(document.registry_hits, config)
+
+
+def registry_reasons(hits: Sequence[RegistryHit], config: DecisionConfig) -> list[Reason]:
+    """One rule for every lost/stolen hit, read from an MRZ or typed: an exact hit on a stolen document alerts."""
+    reasons = []
+    for hit in hits:
         wanted: Decision = "alert" if hit.match == "exact" and hit.status in config.document_alert_statuses else "refer"
         detail = f"{hit.match} registry hit: {hit.document_number} ({hit.issuing_state}) {hit.status}; {hit.reason}"
         reasons.append(Reason("document", wanted, detail))

@@ -19,6 +19,7 @@ from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
+from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
@@ -68,11 +69,12 @@ def traveller_of(request: ScreeningRequest, document: DocumentCheckResult | None
     return Traveller(names, birth, nationalities, sex, numbers)
 
 
-def _registry_hits(request: ScreeningRequest, registry: LostStolenRegistry) -> list[dict[str, Any]]:
+def _registry_hits(request: ScreeningRequest, registry: LostStolenRegistry) -> list[RegistryHit]:
+    """Lost/stolen hits of a typed document number (an MRZ's number is looked up by the document check)."""
     state = request.issuing_state or request.nationality
     if request.mrz or not request.document_number or not state:
         return []
-    return [h.model_dump(mode="json") for h in registry.search(state, request.document_number)]
+    return registry.search(state, request.document_number)
 
 
 def _candidate_scores(
@@ -176,10 +178,10 @@ def _context(request: ScreeningRequest, refs: StoreRefs | None, at: dt.datetime)
     )
 
 
-def _document_json(document: DocumentCheckResult | None, registry_hits: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _document_json(document: DocumentCheckResult | None, registry_hits: list[RegistryHit]) -> dict[str, Any] | None:
     if document is not None:
         return document.model_dump(mode="json")
-    return {"registry_hits": registry_hits} if registry_hits else None
+    return {"registry_hits": [h.model_dump(mode="json") for h in registry_hits]} if registry_hits else None
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,13 @@ def assess(
     registry_hits = _registry_hits(request, resources.registry)
     traveller = traveller_of(request, document)
     hits = score_hits(session, resources.index, traveller, at.date(), config)
-    problems = decide.document_problems(document, config.decision) + [f"registry {h['status']}" for h in registry_hits]
+    failed_checks = decide.document_problems(document, config.decision)
+    problems = failed_checks + [f"registry {h.status}" for h in registry_hits]
     fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
     summaries = [decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score) for h, _ in hits]
-    reasons = decide.hit_reasons(summaries, config.decision) + decide.document_reasons(document, config.decision)
-    reasons += [decide.Reason("document", "refer", f"registry hit {h['document_number']}") for h in registry_hits]
+    reasons = decide.hit_reasons(summaries, config.decision)
+    reasons += decide.document_reasons(document, failed_checks, config.decision)
+    reasons += decide.registry_reasons(registry_hits, config.decision)
     reasons += decide.indicator_reasons(fired, config.decision)
     return Assessment(
         verdict=decide.decide(reasons, config.decision),
