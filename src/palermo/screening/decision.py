@@ -60,9 +60,7 @@ def document_problems(document: DocumentCheckResult | None, config: DecisionConf
     return [c.id for c in document.checks if not c.passed and c.id in config.document_refer]
 
 
-def document_reasons(
-    document: DocumentCheckResult | None, problems: list[str], config: DecisionConfig
-) -> list[Reason]:
+def document_reasons(document: DocumentCheckResult | None, problems: list[str], config: DecisionConfig) -> list[Reason]:
     """A refer for each failed check in ``problems`` and the reasons of the document's registry hits."""
     if document is None:
         return []
