@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from palermo import alerts
 from palermo.db.engine import transaction
 from palermo.errors import Conflict, PermissionDenied
 from palermo.node import Node
-from palermo.screening import alerts
 from palermo.screening.person_score import birth_date_level
 from palermo.screening.requests import CompanionIn, ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen

@@ -7,10 +7,10 @@ import json
 import typer
 from rich.table import Table
 
+from palermo.alerts import lifecycle as core
 from palermo.cli.common import console, justification_option_help, node, reports_errors
 from palermo.cli.persons import justified_operator
 from palermo.db.engine import transaction
-from palermo.screening import alerts as core
 
 app = typer.Typer(help="Screening alerts: queue, history, dispositions and measured precision.")
 JUSTIFICATION = typer.Option(None, "--justification", help=justification_option_help())
@@ -21,6 +21,7 @@ JUSTIFICATION = typer.Option(None, "--justification", help=justification_option_
 def list_command(
     status: str = typer.Option(None, "--status", help="open, assigned or closed."),
     decision: str = typer.Option(None, "--decision", help="refer, alert or protect."),
+    kind: str = typer.Option(None, "--kind", help="What raised it: screening, network, victim, partner_notice, rule."),
     limit: int = typer.Option(50, min=1, max=core.MAX_LIST, help="Most alerts to list."),
     justification: str = JUSTIFICATION,
 ) -> None:
@@ -28,14 +29,20 @@ def list_command(
     current = node()
     with transaction(current.engine) as session:
         found = core.list_alerts(
-            session, justified_operator(current, justification), status=status, decision=decision, limit=limit
+            session,
+            justified_operator(current, justification),
+            status=status,
+            decision=decision,
+            kind=kind,
+            limit=limit,
         )
-    table = Table("id", "created", "decision", "status", "score", "assignee", "disposition", "first reason")
+    table = Table("id", "created", "kind", "decision", "status", "score", "assignee", "disposition", "first reason")
     for a in found:
         first = a.explanation[0]["detail"] if a.explanation else ""
         table.add_row(
             str(a.id),
             a.created_at[:19],
+            a.kind,
             a.decision or "",
             a.status,
             f"{a.score:.3f}",

@@ -21,11 +21,12 @@ class Alert(Base):
         CheckConstraint("status IN ('open', 'assigned', 'closed')", name="status"),
         Index("ix_alerts_status_created", "status", "created_at"),
         Index("ix_alerts_travel_event", "travel_event_id"),
+        Index("ix_alerts_kind_status", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    kind: Mapped[str] = mapped_column(String(32))  # screening, rule, analytics
+    kind: Mapped[str] = mapped_column(String(32))  # alert_kinds.yaml: screening, network, victim, partner_notice, rule
     decision: Mapped[str | None] = mapped_column(String(16))  # refer, alert, protect
     status: Mapped[str] = mapped_column(String(16), default="open")
     score: Mapped[float] = mapped_column(Float)
@@ -33,6 +34,8 @@ class Alert(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person_records.id", ondelete="SET NULL"))
     travel_event_id: Mapped[int | None] = mapped_column(ForeignKey("travel_events.id", ondelete="SET NULL"))
     watchlist_entry_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist_entries.id", ondelete="SET NULL"))
+    #: a subject without a column of its own, as ``type:id`` (``identity:42``); see palermo.alerts.AlertSubject
+    subject: Mapped[str | None] = mapped_column(String(200))
     assignee: Mapped[str | None] = mapped_column(String(200))
     disposition: Mapped[str | None] = mapped_column(String(32))
     handling: Mapped[str] = mapped_column(String(2), default="H0")

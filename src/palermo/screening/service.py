@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from palermo.alerts import AlertSubject, open_alert
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.watchlists import Watchlist, WatchlistEntry
@@ -23,7 +24,6 @@ from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
-from palermo.screening.alerts import open_alert
 from palermo.screening.candidates import CandidateIndex, normalise_document
 from palermo.screening.context import Companion, TravelContext
 from palermo.screening.indicators import Inputs, evaluate_indicators
@@ -250,16 +250,20 @@ def screen(
     alert_id = None
     if verdict != "clear" and persist:
         protective = verdict == "protect" or any(h.category in PROTECTIVE for h, _ in hits)
+        subject = AlertSubject(
+            person_id=refs.person_id if refs else None,
+            travel_event_id=refs.travel_event_id if refs else None,
+            watchlist_entry_id=hits[0][1] if hits else None,
+        )
         alert = open_alert(
             session,
             actor.name,
+            kind="screening",
+            subject=subject,
             decision=verdict,
             score=score,
             explanation=found.explanation
             + [{"kind": "hit", **h.model_dump(exclude={"name_features"})} for h, _ in hits],
-            travel_event_id=refs.travel_event_id if refs else None,
-            person_id=refs.person_id if refs else None,
-            watchlist_entry_id=hits[0][1] if hits else None,
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id

@@ -5,32 +5,19 @@ Screening and alerts consult personal data: every call needs ``X-Palermo-Justifi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from palermo.alerts import lifecycle as core_alerts
+from palermo.alerts.lifecycle import AlertView
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
-from palermo.screening import alerts as core_alerts
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
 from palermo.screening.watchlists import list_watchlists
 
 router = APIRouter(prefix=API_PREFIX, tags=["screening"])
-
-
-class AlertOut(BaseModel):
-    id: int
-    created_at: str
-    kind: str
-    decision: str | None
-    status: str
-    score: float
-    assignee: str | None
-    disposition: str | None
-    sensitivity: str
-    explanation: list[dict[str, Any]]
-    history: list[dict[str, Any]]
 
 
 class DispositionIn(BaseModel):
@@ -62,19 +49,19 @@ def get_alerts(
     actor: ActorDep,
     status: Annotated[str | None, Query(pattern="^(open|assigned|closed)$")] = None,
     decision: Annotated[str | None, Query(pattern="^(refer|alert|protect)$")] = None,
+    kind: Annotated[str | None, Query(max_length=32, description="alert_kinds.yaml id, e.g. screening")] = None,
     limit: Annotated[int, Query(ge=1, le=core_alerts.MAX_LIST)] = 100,
-) -> list[AlertOut]:
-    """Screening alerts, newest first, optionally of one status or decision."""
-    found = core_alerts.list_alerts(session, actor, status=status, decision=decision, limit=limit)
-    return [AlertOut(**a.to_dict()) for a in found]
+) -> list[AlertView]:
+    """Alerts of every kind, newest first, optionally of one status, decision or kind."""
+    return core_alerts.list_alerts(session, actor, status=status, decision=decision, kind=kind, limit=limit)
 
 
 @router.post("/alerts/{alert_id}/disposition", **permitted("alerts.disposition"))
 def dispose_alert(
     alert_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], body: DispositionIn, session: SessionDep, actor: ActorDep
-) -> AlertOut:
+) -> AlertView:
     """Close an alert with a disposition; the change is appended to its history."""
-    return AlertOut(**core_alerts.dispose_alert(session, actor, alert_id, body.disposition, body.comment).to_dict())
+    return core_alerts.dispose_alert(session, actor, alert_id, body.disposition, body.comment)
 
 
 @router.get("/watchlists", **permitted("watchlists.read"))

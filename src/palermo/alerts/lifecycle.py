@@ -1,7 +1,9 @@
-"""Alerts from screening and their append-only history: open, assign, close with a disposition; measured precision.
+"""Alerts of every kind and their append-only history: open, assign, close with a disposition; measured precision.
 
-The ``alerts`` row holds the current state (for queues); each change is also an ``alert_events`` row with who,
-when and what, never updated or deleted. Precision comes from dispositions (``alert_dispositions.yaml``).
+Any domain raises an alert with :func:`open_alert`: a kind (``alert_kinds.yaml``: screening, network, victim,
+partner notice, rule), a subject (the records it is about) and the explanation of its score. The ``alerts`` row
+holds the current state (for queues); each change is also an ``alert_events`` row with who, when and what, never
+updated or deleted. Precision comes from dispositions (``alert_dispositions.yaml``), per kind and decision.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,10 +27,32 @@ MAX_LIST = 1000
 
 
 @dataclass(frozen=True)
-class AlertView:
+class AlertSubject:
+    """What an alert is about: store records where they exist, and a reference for anything else.
+
+    ``ref`` names a subject that has no column of its own, as ``type:id`` (``identity:42``,
+    ``partner_notice:ro-igpr/77``).
+    """
+
+    person_id: int | None = None
+    travel_event_id: int | None = None
+    watchlist_entry_id: int | None = None
+    ref: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.ref is not None and (":" not in self.ref or len(self.ref) > 200):
+            raise InvalidInput(f"an alert subject reference is 'type:id' of at most 200 characters, got {self.ref!r}")
+
+
+class AlertView(BaseModel):
+    """An alert as officers, analysts and the API see it (the API's answer model too)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: int
     created_at: str
-    kind: str
+    kind: str = Field(description="What raised it (alert_kinds.yaml)")
+    subject: str | None = Field(None, description="A subject without a record column, as type:id")
     decision: str | None
     status: str
     score: float
@@ -38,31 +63,32 @@ class AlertView:
     history: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return self.model_dump()
 
 
 def open_alert(
     session: Session,
     actor_name: str,
     *,
+    kind: str,
+    subject: AlertSubject,
     decision: str,
     score: float,
     explanation: list[dict[str, Any]],
-    travel_event_id: int | None = None,
-    person_id: int | None = None,
-    watchlist_entry_id: int | None = None,
     sensitivity: str = "ordinary",
 ) -> Alert:
-    """Persist a screening alert and its ``opened`` event (the caller has already guarded the screening)."""
+    """Persist an alert and its ``opened`` event (the caller has already guarded the action that raised it)."""
+    taxonomy("alert_kinds").require(kind)
     alert = Alert(
-        kind="screening",
+        kind=kind,
         decision=decision,
         status="open",
         score=score,
         explanation=explanation,
-        travel_event_id=travel_event_id,
-        person_id=person_id,
-        watchlist_entry_id=watchlist_entry_id,
+        travel_event_id=subject.travel_event_id,
+        person_id=subject.person_id,
+        watchlist_entry_id=subject.watchlist_entry_id,
+        subject=subject.ref,
         sensitivity=sensitivity,
     )
     session.add(alert)
@@ -91,6 +117,7 @@ def _view(session: Session, alert: Alert, with_history: bool) -> AlertView:
         id=alert.id,
         created_at=str(alert.created_at),
         kind=alert.kind,
+        subject=alert.subject,
         decision=alert.decision,
         status=alert.status,
         score=alert.score,
@@ -103,15 +130,24 @@ def _view(session: Session, alert: Alert, with_history: bool) -> AlertView:
 
 
 def list_alerts(
-    session: Session, actor: Actor, *, status: str | None = None, decision: str | None = None, limit: int = 100
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    decision: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
 ) -> list[AlertView]:
-    """Alerts, newest first, optionally of one status or decision."""
+    """Alerts, newest first, optionally of one status, decision or kind."""
     guard(session, actor, "alerts.read", subject="alerts")
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status {status!r} is not one of {', '.join(STATUSES)}")
+    if kind is not None:
+        taxonomy("alert_kinds").require(kind)
     query = select(Alert).order_by(Alert.id.desc()).limit(min(limit, MAX_LIST))
     query = query.where(Alert.status == status) if status else query
     query = query.where(Alert.decision == decision) if decision else query
+    query = query.where(Alert.kind == kind) if kind else query
     return [_view(session, a, with_history=False) for a in session.scalars(query)]
 
 
