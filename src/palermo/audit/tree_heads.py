@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from palermo.audit.entries import canonical_json, parse_utc, utc_text
+from palermo.audit.entries import canonical_json, utc_text
 from palermo.audit.keys import SigningKey, verify_signature
 from palermo.audit.log import log_size, recomputed_leaf_hashes
 from palermo.audit.merkle import CompactTree
@@ -133,7 +133,3 @@ def sign_tree_head(session: Session, key: SigningKey, *, note: str | None = None
         witness_on_commit(session, key.journal, SignedHead.from_row(head))
     log.info("audit_tree_head_signed", tree_size=tree.size, root_hash=root.hex(), key_id=key.key_id)
     return head
-
-
-def head_time(head: SignedHead) -> dt.datetime:
-    return parse_utc(head.signed_at)

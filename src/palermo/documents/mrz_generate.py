@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from palermo.documents.check_digits import check_digit
@@ -114,8 +114,3 @@ def break_check_digit(lines: list[str], fmt_name: MrzFormatName, check_id: str) 
     broken = [*lines]
     broken[digit_span.line] = row[: digit_span.start] + wrong + row[digit_span.start + 1 :]
     return broken
-
-
-def with_changes(spec: MrzSpec, **changes: object) -> MrzSpec:
-    """A copy of ``spec`` with some fields changed (e.g. an altered number on an otherwise genuine document)."""
-    return replace(spec, **changes)  # type: ignore[arg-type]

@@ -55,11 +55,6 @@ class NameComparison:
     def is_match(self) -> bool:
         return self.score >= self.threshold
 
-    @property
-    def raw_total(self) -> float:
-        """The sum of contributions before clamping to [0, 1]."""
-        return sum(f.contribution for f in self.features)
-
     def explain(self) -> str:
         lines = [f"{self.name_a!r} vs {self.name_b!r}: {self.score:.3f} (threshold {self.threshold:.2f})"]
         lines += [f"  {f.name} {f.value:.2f} x {f.weight:+.2f}: {f.detail}" for f in self.features if f.value]

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from palermo.db.alerts import Alert
 from palermo.db.persons import IdentityDocument
 from palermo.db.travel import TravelEvent
+from palermo.errors import ConfigurationError
 from palermo.screening.context import TravelContext, age_at, surname_of
 from palermo.screening.person_score import Traveller
 from palermo.taxonomies import Term, taxonomy
@@ -47,6 +50,41 @@ class IndicatorResult:
         }
 
 
+class Parameters(BaseModel):
+    """An indicator's parameters from ``risk_indicators.yaml``: typed, and an unknown key is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParameters(Parameters):
+    pass
+
+
+class MinorParameters(Parameters):
+    adult_age: int = Field(ge=1, le=25)
+
+
+class EscortParameters(Parameters):
+    window_days: int = Field(ge=1, le=3650)
+    min_bookings: int = Field(ge=1)
+    min_companions: int = Field(ge=1)
+
+
+class SharedParameters(Parameters):
+    window_days: int = Field(ge=1, le=3650)
+    min_travellers: int = Field(ge=1)
+    min_bookings: int = Field(ge=1)
+
+
+class DestinationParameters(Parameters):
+    window_days: int = Field(ge=1, le=3650)
+    min_flagged: int = Field(ge=1)
+
+
+class NewDocumentParameters(Parameters):
+    max_document_age_days: int = Field(ge=1, le=3650)
+
+
 @dataclass(frozen=True)
 class Inputs:
     session: Session
@@ -55,7 +93,6 @@ class Inputs:
     document_problems: list[str]
 
 
-Evaluator = Callable[[Inputs, dict[str, Any]], tuple[str, dict[str, Any]] | None]
 IdentityHook = Callable[[Session, Traveller, TravelContext], tuple[str, dict[str, Any]] | None]
 _identity_hook: list[IdentityHook] = []
 
@@ -80,14 +117,12 @@ def _traveller_surnames(traveller: Traveller) -> set[str]:
     return {surname_of(n) for n in traveller.names if n.strip()}
 
 
-def minor_without_guardian(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def minor_without_guardian(inp: Inputs, p: MinorParameters) -> tuple[str, dict[str, Any]] | None:
     age = age_at(inp.traveller.birth_date, inp.context.at.date())
-    if age is None or age >= p["adult_age"]:
+    if age is None or age >= p.adult_age:
         return None
     surnames = _traveller_surnames(inp.traveller)
-    adults = [
-        c for c in inp.context.companions if (age_at(c.birth_date, inp.context.at.date()) or 99) >= p["adult_age"]
-    ]
+    adults = [c for c in inp.context.companions if (age_at(c.birth_date, inp.context.at.date()) or 99) >= p.adult_age]
     related = [c for c in adults if (c.surname or surname_of(c.name)) in surnames]
     if related:
         return None
@@ -98,82 +133,82 @@ def minor_without_guardian(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[st
     }
 
 
-def escort_repeat_crossings(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict[str, Any]] | None:
     ctx = inp.context
     people = [c.person_id for c in ctx.companions if c.person_id is not None]
     people += [ctx.person_id] if ctx.person_id is not None else []
     for person in people:
         bookings = select(EV.c.booking_ref).where(
-            EV.c.person_id == person, EV.c.booking_ref.is_not(None), _since(ctx, p["window_days"])
+            EV.c.person_id == person, EV.c.booking_ref.is_not(None), _since(ctx, p.window_days)
         )
         row = inp.session.execute(
             select(func.count(distinct(EV.c.booking_ref)), func.count(distinct(EV.c.person_id))).where(
                 EV.c.booking_ref.in_(bookings.scalar_subquery()),
                 EV.c.person_id != person,
-                _since(ctx, p["window_days"]),
+                _since(ctx, p.window_days),
             )
         ).one()
-        if row[0] >= p["min_bookings"] and row[1] >= p["min_companions"]:
+        if row[0] >= p.min_bookings and row[1] >= p.min_companions:
             return (
                 f"person record {person} crossed on {row[0]} bookings with {row[1]} other travellers "
-                f"in {p['window_days']} days",
+                f"in {p.window_days} days",
                 {"escort_person_id": person, "bookings": row[0], "travellers": row[1]},
             )
     return None
 
 
-def _shared(inp: Inputs, column: Any, value: str, p: dict[str, Any]) -> tuple[int, int]:
+def _shared(inp: Inputs, column: Any, value: str, p: SharedParameters) -> tuple[int, int]:
     ctx = inp.context
     query = select(
         func.count(distinct(EV.c.person_id)), func.count(distinct(func.coalesce(EV.c.booking_ref, "")))
-    ).where(column == value, _since(ctx, p["window_days"]), _not_self(ctx))
+    ).where(column == value, _since(ctx, p.window_days), _not_self(ctx))
     if ctx.booking_ref:
         query = query.where(or_(EV.c.booking_ref.is_(None), EV.c.booking_ref != ctx.booking_ref))
     travellers, bookings = inp.session.execute(query).one()
     return int(travellers), int(bookings)
 
 
-def third_party_payer(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def third_party_payer(inp: Inputs, p: SharedParameters) -> tuple[str, dict[str, Any]] | None:
     payer = inp.context.payer
     if not payer or surname_of(payer) in _traveller_surnames(inp.traveller):
         return None
     travellers, bookings = _shared(inp, EV.c.payer_name, payer, p)
-    if travellers >= p["min_travellers"] and bookings >= p["min_bookings"]:
+    if travellers >= p.min_travellers and bookings >= p.min_bookings:
         detail = f"paid by {payer!r}, who paid for {travellers} other travellers on {bookings} other bookings"
         return detail, {"payer": payer, "travellers": travellers, "bookings": bookings}
     return None
 
 
-def shared_contact_phone(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def shared_contact_phone(inp: Inputs, p: SharedParameters) -> tuple[str, dict[str, Any]] | None:
     phone = inp.context.phone
     if not phone:
         return None
     travellers, bookings = _shared(inp, EV.c.contact_phone, phone, p)
-    if travellers >= p["min_travellers"] and bookings >= p["min_bookings"]:
+    if travellers >= p.min_travellers and bookings >= p.min_bookings:
         detail = f"contact phone {phone} also given by {travellers} other travellers on {bookings} other bookings"
         return detail, {"phone": phone, "travellers": travellers, "bookings": bookings}
     return None
 
 
-def shared_destination(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def shared_destination(inp: Inputs, p: DestinationParameters) -> tuple[str, dict[str, Any]] | None:
     ctx = inp.context
     if not ctx.destination:
         return None
     query = (
         select(func.count(distinct(EV.c.person_id)))
         .select_from(EV.join(Alert.__table__, Alert.__table__.c.travel_event_id == EV.c.id))
-        .where(EV.c.destination_address == ctx.destination, _since(ctx, p["window_days"]), _not_self(ctx))
+        .where(EV.c.destination_address == ctx.destination, _since(ctx, p.window_days), _not_self(ctx))
         .where(Alert.__table__.c.decision.in_(FLAGGED))
     )
     if ctx.booking_ref:
         query = query.where(or_(EV.c.booking_ref.is_(None), EV.c.booking_ref != ctx.booking_ref))
     flagged = int(inp.session.execute(query).scalar_one())
-    if flagged >= p["min_flagged"]:
+    if flagged >= p.min_flagged:
         return f"destination {ctx.destination!r} was declared by {flagged} flagged travellers", {"flagged": flagged}
     return None
 
 
-def document_lost_stolen_invalid(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def document_lost_stolen_invalid(inp: Inputs, p: NoParameters) -> tuple[str, dict[str, Any]] | None:
     if not inp.document_problems:
         return None
     return "document: " + ", ".join(inp.document_problems), {"checks": inp.document_problems}
@@ -186,10 +221,10 @@ def _issue_date(inp: Inputs) -> dt.date | None:
     return None
 
 
-def new_document_first_trip_escorted(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def new_document_first_trip_escorted(inp: Inputs, p: NewDocumentParameters) -> tuple[str, dict[str, Any]] | None:
     ctx = inp.context
     issued = _issue_date(inp)
-    if issued is None or (ctx.at.date() - issued).days > p["max_document_age_days"]:
+    if issued is None or (ctx.at.date() - issued).days > p.max_document_age_days:
         return None
     surnames = _traveller_surnames(inp.traveller)
     unrelated = [c for c in ctx.companions if (c.surname or surname_of(c.name)) not in surnames]
@@ -205,20 +240,47 @@ def new_document_first_trip_escorted(inp: Inputs, p: dict[str, Any]) -> tuple[st
     return detail, {"issued": str(issued), "companions": len(unrelated)}
 
 
-def identity_watchlisted(inp: Inputs, p: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def identity_watchlisted(inp: Inputs, p: NoParameters) -> tuple[str, dict[str, Any]] | None:
     return _identity_hook[0](inp.session, inp.traveller, inp.context) if _identity_hook else None
 
 
+@dataclass(frozen=True)
+class Evaluator:
+    """The code of one indicator of the taxonomy and the type of its parameters."""
+
+    evaluate: Callable[[Inputs, Any], tuple[str, dict[str, Any]] | None]
+    parameters: type[Parameters]
+
+
 EVALUATORS: dict[str, Evaluator] = {
-    "minor_without_guardian": minor_without_guardian,
-    "escort_repeat_crossings": escort_repeat_crossings,
-    "third_party_payer": third_party_payer,
-    "shared_contact_phone": shared_contact_phone,
-    "shared_destination": shared_destination,
-    "document_lost_stolen_invalid": document_lost_stolen_invalid,
-    "new_document_first_trip_escorted": new_document_first_trip_escorted,
-    "identity_watchlisted": identity_watchlisted,
+    "minor_without_guardian": Evaluator(minor_without_guardian, MinorParameters),
+    "escort_repeat_crossings": Evaluator(escort_repeat_crossings, EscortParameters),
+    "third_party_payer": Evaluator(third_party_payer, SharedParameters),
+    "shared_contact_phone": Evaluator(shared_contact_phone, SharedParameters),
+    "shared_destination": Evaluator(shared_destination, DestinationParameters),
+    "document_lost_stolen_invalid": Evaluator(document_lost_stolen_invalid, NoParameters),
+    "new_document_first_trip_escorted": Evaluator(new_document_first_trip_escorted, NewDocumentParameters),
+    "identity_watchlisted": Evaluator(identity_watchlisted, NoParameters),
 }
+
+
+@cache
+def configured_indicators() -> tuple[tuple[Term, Evaluator, Parameters], ...]:
+    """Every indicator of the taxonomy with its evaluator and validated parameters (a mismatch stops the node)."""
+    configured = []
+    for term in taxonomy("risk_indicators").terms:
+        evaluator = EVALUATORS.get(term.id)
+        if evaluator is None:
+            raise ConfigurationError(f"risk indicator {term.id!r} in risk_indicators.yaml has no evaluator")
+        try:
+            parameters = evaluator.parameters.model_validate(term.attributes.get("parameters") or {})
+        except ValidationError as exc:
+            raise ConfigurationError(f"risk indicator {term.id!r}: invalid parameters: {exc}") from None
+        configured.append((term, evaluator, parameters))
+    unused = sorted(set(EVALUATORS) - {term.id for term, _, _ in configured})
+    if unused:
+        raise ConfigurationError(f"evaluators without an indicator in risk_indicators.yaml: {', '.join(unused)}")
+    return tuple(configured)
 
 
 def indicator_terms() -> tuple[Term, ...]:
@@ -228,8 +290,8 @@ def indicator_terms() -> tuple[Term, ...]:
 def evaluate_indicators(inputs: Inputs) -> list[IndicatorResult]:
     """Every indicator of the taxonomy that fires for this traveller and context."""
     fired = []
-    for term in indicator_terms():
-        found = EVALUATORS[term.id](inputs, dict(term.attributes.get("parameters") or {}))
+    for term, evaluator, parameters in configured_indicators():
+        found = evaluator.evaluate(inputs, parameters)
         if found is not None:
             detail, evidence = found
             fired.append(

@@ -15,15 +15,10 @@ import csv
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from palermo.errors import InvalidInput
 from palermo.screening.requests import ScreeningResult
-
-
-class CrossingKey(Protocol):
-    source: str
-    source_key: str
 
 
 @dataclass(frozen=True)

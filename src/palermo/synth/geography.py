@@ -51,11 +51,6 @@ class Geography:
         """Land, rail and sea crossings of ``country`` that journeys from ``origin`` use."""
         return tuple(p for p in self.points if p.country == country and origin in p.serves_from)
 
-    def airport_of(self, country: str) -> BorderPoint | None:
-        """The first listed airport of a country (the origin airport of a flight), if any."""
-        found = self.airports(country)
-        return found[0] if found else None
-
 
 @cache
 def geography() -> Geography:

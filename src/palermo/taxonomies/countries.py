@@ -25,10 +25,6 @@ def _table() -> dict[str, str]:
     return table
 
 
-def is_known_country(code: str) -> bool:
-    return code.strip().upper() in _table()
-
-
 def normalise_country(code: str) -> str:
     """Alpha-2, alpha-3 or ICAO code (any case, padded ``D<<`` too) to the stored three-letter form."""
     key = code.strip().upper().rstrip("<")
