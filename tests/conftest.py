@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
@@ -35,6 +36,13 @@ _counter = itertools.count()
 
 # Known long tests run first, so that under xdist they do not end up alone at the tail of the run.
 SLOW_FIRST = "slow"
+
+# Hypothesis: no per-example deadline and no "too slow" health check (both are timings, and fail on a busy machine
+# only); no example database in the working tree.
+hypothesis.settings.register_profile(
+    "palermo", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow], database=None
+)
+hypothesis.settings.load_profile("palermo")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
