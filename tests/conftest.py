@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
@@ -36,6 +37,13 @@ _counter = itertools.count()
 # Known long tests run first, so that under xdist they do not end up alone at the tail of the run.
 SLOW_FIRST = "slow"
 
+# Hypothesis: no per-example deadline and no "too slow" health check (both are timings, and fail on a busy machine
+# only); no example database in the working tree.
+hypothesis.settings.register_profile(
+    "palermo", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow], database=None
+)
+hypothesis.settings.load_profile("palermo")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -52,8 +60,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", chosen)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``slow`` first (a stable sort: the rest keep their order)."""
+@pytest.hookimpl(trylast=True)  # after xdist has tagged grouped tests
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` first (a stable sort: the rest keep their order).
+
+    Under ``--dist loadgroup`` a test marked ``xdist_group`` must carry its group in its node id, which is how xdist
+    keeps a group on one worker; pytest 9.2 silently drops it (pytest-xdist issue 1386), so refuse to run instead of
+    running the browser tests on two workers, each with its own browser, server and world.
+    """
+    if getattr(config.option, "loadgroup", False):
+        lost = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if lost:
+            raise pytest.UsageError(f"xdist --dist loadgroup does not group {lost[0]} (and {len(lost) - 1} more)")
     items.sort(key=lambda item: item.get_closest_marker(SLOW_FIRST) is None)
 
 

@@ -18,6 +18,8 @@ from palermo.resolution.demo_step import resolve_world
 from palermo.resolution.identities import get_identity, identity_of, records_of
 from palermo.resolution.model_store import latest_model
 
+pytestmark = pytest.mark.xdist_group("world-tiny-11")  # the world is ingested once per backend, on one worker
+
 OPERATOR = cli_actor("cli:test", "test-agency", Justification("legal_basis", "criminal_investigation"))
 
 

@@ -18,6 +18,7 @@ from palermo.resolution.engines import ResolutionEngine, open_engine
 from palermo.resolution.features import RawName, RawPerson, feature_row
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
+pytestmark = pytest.mark.xdist_group("spark")  # one Spark session: every Spark test on one worker
 
 PEOPLE = [
     ("Ivan", "Petrov", "1980-04-02", "P123"),

@@ -25,7 +25,7 @@ from palermo.settings import Settings
 from palermo.sharing import partners
 from palermo.sharing.keys import node_keys
 
-START_POLLS = 500
+START_SECONDS = 120  # a bound for a busy machine, not a measurement
 
 
 def free_port() -> int:
@@ -51,9 +51,12 @@ class Served:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        for _ in range(START_POLLS):  # bounded: the server starts or the test fails below
+        deadline = time.monotonic() + START_SECONDS  # bounded: the server starts or the test fails below
+        while time.monotonic() < deadline:
             if self.server.started:
                 return
+            if not self.thread.is_alive():
+                break
             time.sleep(0.01)
         raise AssertionError(f"uvicorn did not start on port {self.port}")
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from palermo.synth.config import world_config
 from tests.synth.conftest import read_csv
+
+pytestmark = pytest.mark.xdist_group("small-world")  # the small world is generated once, on one worker
 
 TOLERANCE = 0.08
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.synth.conftest import manifest, read_csv
+
+pytestmark = pytest.mark.xdist_group("small-world")  # the small world is generated once, on one worker
 
 
 def _keys(root: Path) -> set[tuple[str, str, str]]:
