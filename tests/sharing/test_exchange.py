@@ -14,10 +14,13 @@ from palermo.db.persons import PersonRecord
 from palermo.db.sharing import HitQuery
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput, PermissionDenied
+from palermo.screening.requests import ScreeningRequest
+from palermo.screening.service import screen
 from palermo.sharing import groups, hitnohit, partners
 from palermo.sharing.inbox import receive
 from palermo.sharing.outbox import deliver_pending
 from palermo.sharing.outgoing import share_records
+from tests.screening.helpers import actor as booth
 from tests.sharing.nodes import (
     Served,
     add_notice,
@@ -244,6 +247,9 @@ def test_a_partner_down_during_sending_receives_everything_after_restart(trio: t
 
 def test_a_missing_girl_notice_lands_in_the_partners_watchlist(trio: tuple[Served, Served, Served]) -> None:
     a, b, _ = trio
+    with transaction(b.node.engine) as session:  # B screens before the notice exists: its index is built, empty
+        before = screen(session, booth(b.node), ScreeningRequest(names=["Bianca Stoica"]), home=b.node.home)
+    assert before.hits == []
     notice = add_notice(a.node, "m1", "Bianca Stoica", "missing_person")
     share(a, "agency-b", [("notice", notice)])
     deliver(a)
@@ -257,6 +263,10 @@ def test_a_missing_girl_notice_lands_in_the_partners_watchlist(trio: tuple[Serve
             "Bianca Stoica",
         )
         assert entry.document_numbers == ["RO1234567"]
+    with transaction(b.node.engine) as session:  # screened at once: the candidate index followed the import
+        result = screen(session, booth(b.node), ScreeningRequest(names=["Bianca Stoica"]), home=b.node.home)
+    assert [(h.watchlist, h.category) for h in result.hits] == [("partners-missing_person", "missing_person")]
+    assert result.decision == "protect"
 
 
 def test_hit_no_hit_then_approved_details_audited_on_both_sides(trio: tuple[Served, Served, Served]) -> None:

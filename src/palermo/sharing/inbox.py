@@ -135,8 +135,9 @@ def _store_notice(session: Session, item: Item, provenance: dict[str, Any], sour
     return "watchlist_entries", row.id
 
 
-def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> None:
-    """Check and store one received item with its hop facts; :class:`InvalidInput` when it must be refused."""
+def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
+    """Check and store one received item with its hop facts (its table and row id); :class:`InvalidInput` when it
+    must be refused."""
     facts = _facts(item)
     partner = opened.partner
     check_received(
@@ -163,16 +164,24 @@ def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) 
                 judicial_restriction=stored.handling == "H1",
             )
         )
+    return table, record_id
 
 
 def _import_items(session: Session, node: Node, opened: OpenedBundle, report: ImportReport) -> None:
+    notices: list[int] = []
     for position, item in enumerate(opened.envelope.items):
         try:
             with session.begin_nested():
-                import_item(session, node, opened, item)
+                table, record_id = import_item(session, node, opened, item)
             report.imported += 1
+            if table == "watchlist_entries":
+                notices.append(record_id)
         except PalermoError as exc:
             report.refused.append(f"item {position}: {exc.message}")
+    if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
+        from palermo.screening.runtime import refresh_index
+
+        refresh_index(session, node.home, notices, [])
 
 
 def receive(session: Session, node: Node, token: str, *, transport: str, actor: str | None = None) -> ImportReport:
