@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -20,31 +19,15 @@ from palermo.audit import node_signing_key, verify_log
 from palermo.db.accounts import WebSession
 from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
-from palermo.documents import MrzSpec, make_mrz
-from palermo.documents.mrz_formats import MrzFormatName
 from palermo.node import Node
 from tests.api.live import live_server
+from tests.api.test_documents_api import passport
 from tests.auth.helpers import PASSWORD, add_persons, make_token, make_user
 from tests.screening.helpers import load, write_list
 
 CLIENTS = 8
 ROUNDS = 6  # each client sends ROUNDS x 4 requests
 JUSTIFIED = {"X-Palermo-Justification": "border_control"}
-
-
-def _passport(number: str) -> list[str]:
-    spec = MrzSpec(
-        format=MrzFormatName.TD3,
-        issuing_state="FRA",
-        document_number=number,
-        surname="MARTIN",
-        given_names="CLAIRE",
-        nationality="FRA",
-        birth_date=date(1990, 3, 4),
-        sex="F",
-        expiry_date=date(2030, 3, 4),
-    )
-    return make_mrz(spec)
 
 
 def _requests(n: int, token: str, username: str) -> list[Callable[[httpx.Client], httpx.Response]]:
@@ -58,7 +41,7 @@ def _requests(n: int, token: str, username: str) -> list[Callable[[httpx.Client]
         ),
         lambda c: c.get("/api/v1/persons", params={"name": "Ivanov"}, headers=auth),
         lambda c: c.post(
-            "/api/v1/documents/check", json={"mrz": _passport(f"AB{n:07d}"), "at": "2025-06-01"}, headers=auth
+            "/api/v1/documents/check", json={"mrz": passport(f"AB{n:07d}"), "at": "2025-06-01"}, headers=auth
         ),
         lambda c: c.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD}),
     ]

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, delete, update
 
 from palermo.audit import export_since, verify_node_log
 from palermo.audit.entries import record_leaf_hash
-from palermo.audit.keys import SigningKey, create_signing_key
+from palermo.audit.keys import SigningKey, create_signing_key, journal_path
 from palermo.audit.log import row_record, stream_rows
 from palermo.audit.verify import VerificationReport
-from palermo.audit.witness import journal_path, read_heads_file, read_journal
+from palermo.audit.witness import read_heads_file, read_journal
 from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.engine import transaction
 from palermo.errors import InvalidInput

@@ -74,6 +74,11 @@ def key_path(home: Path) -> Path:
     return home / KEYS_FOLDER / KEY_FILE
 
 
+def journal_path(home: Path) -> Path:
+    """The node's heads journal, beside its key (see :mod:`palermo.audit.witness`)."""
+    return home / KEYS_FOLDER / JOURNAL_FILE
+
+
 def load_signing_key(home: Path) -> SigningKey:
     """The node's key; :class:`NotFound` when it was never created."""
     path = key_path(home)
@@ -84,7 +89,7 @@ def load_signing_key(home: Path) -> SigningKey:
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise ConfigurationError(f"{path} does not hold an Ed25519 private key")
-    return SigningKey(private, journal=path.parent / JOURNAL_FILE)
+    return SigningKey(private, journal=journal_path(home))
 
 
 def create_signing_key(home: Path) -> SigningKey:
@@ -99,7 +104,7 @@ def create_signing_key(home: Path) -> SigningKey:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    key = SigningKey(private, journal=path.parent / JOURNAL_FILE)
+    key = SigningKey(private, journal=journal_path(home))
     log.info("audit_key_created", path=str(path), key_id=key.key_id)
     return key
 

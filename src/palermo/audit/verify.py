@@ -36,11 +36,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from palermo.audit.entries import record_leaf_hash
-from palermo.audit.keys import key_id
+from palermo.audit.keys import journal_path, key_id
 from palermo.audit.log import log_size, row_record, stream_rows
 from palermo.audit.merkle import CompactTree
 from palermo.audit.tree_heads import SignedHead, heads_in_order
-from palermo.audit.witness import journal_path, read_journal, unique_heads
+from palermo.audit.witness import read_journal, unique_heads
 from palermo.db.audit import TreeHead
 
 MAX_FINDINGS = 100

@@ -27,7 +27,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from palermo.audit.keys import JOURNAL_FILE, KEYS_FOLDER
 from palermo.audit.tree_heads import SignedHead
 from palermo.errors import InvalidInput
 from palermo.logs import get_logger
@@ -36,10 +35,6 @@ log = get_logger(__name__)
 
 GENESIS = "0" * 64
 _PENDING = "palermo_witness_pending"
-
-
-def journal_path(home: Path) -> Path:
-    return home / KEYS_FOLDER / JOURNAL_FILE
 
 
 @dataclass(frozen=True)

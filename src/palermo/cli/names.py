@@ -24,12 +24,10 @@ def build_symbols(
 
     path = symbol_table_path(settings().cache_dir)
     if path.is_file() and not force:
-        table = SymbolTable(path)
-        current = table.is_current()
-        table.close()
-        if current:
-            console.print(f"Name-symbol table is current: {path}")
-            return
+        with SymbolTable(path) as table:
+            if table.is_current():
+                console.print(f"Name-symbol table is current: {path}")
+                return
     console.print(f"Building the name-symbol table (about a minute, once per machine): {path}")
     report = build_symbol_table(path, workers=workers)
     console.print(
@@ -48,8 +46,7 @@ def status() -> None:
     path = symbol_table_path(settings().cache_dir)
     answer: dict[str, object] = {"path": str(path), "exists": path.is_file()}
     if path.is_file():
-        table = SymbolTable(path)
-        answer.update(current=table.is_current(), **table.meta)
-        table.close()
+        with SymbolTable(path) as table:
+            answer.update(current=table.is_current(), **table.meta)
     answer["answered_by"] = "table" if answer.get("current") else "tagger"
     console.print_json(json.dumps(answer))

@@ -18,12 +18,12 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import structlog
 from rigour.names import Name, NameTypeTag, analyze_names
 
+from palermo.logs import get_logger
 from palermo.names.symbol_files import TABLE_FORMAT, rigour_version, symbol_table_path
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 #: rigour symbol categories that mean "the same given name or surname" (not initials, numbers or org words)
 SYMBOL_CATEGORIES = ("NAME", "NICK")
@@ -63,6 +63,12 @@ class SymbolTable:
 
     def close(self) -> None:
         self._conn.close()
+
+    def __enter__(self) -> SymbolTable:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def tagger_symbols(text: str, count: int) -> list[frozenset[str]]:

@@ -195,6 +195,19 @@ class Assessment:
     indicators: list[dict[str, Any]]
     document_checks: dict[str, Any] | None
 
+    def result(self, *, alert_id: int | None, elapsed_ms: float) -> ScreeningResult:
+        """The documented answer of this assessment."""
+        return ScreeningResult(
+            decision=self.verdict,
+            score=round(self.score, 6),
+            reasons=self.explanation,
+            hits=[hit for hit, _ in self.hits],
+            indicators=self.indicators,
+            document_checks=self.document_checks,
+            alert_id=alert_id,
+            elapsed_ms=elapsed_ms,
+        )
+
 
 def assess(
     session: Session,
@@ -267,13 +280,4 @@ def screen(
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id
-    return ScreeningResult(
-        decision=verdict,
-        score=round(score, 6),
-        reasons=found.explanation,
-        hits=[h for h, _ in hits],
-        indicators=found.indicators,
-        document_checks=found.document_checks,
-        alert_id=alert_id,
-        elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
-    )
+    return found.result(alert_id=alert_id, elapsed_ms=round((time.perf_counter() - started) * 1000, 3))

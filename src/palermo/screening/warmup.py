@@ -2,8 +2,8 @@
 
 The server calls :func:`warm_screening` at start-up (``/readyz`` answers 503 until it is done); the CLI needs no
 warm-up (it screens once). Nothing here reads personal data for anyone or writes to the store: it loads the
-name-symbol table (or rigour's tagger), the parameter files and taxonomies, the node's candidate index and
-lost/stolen registry, and assesses one made-up traveller read-only (no access check, no audit entry, no alert:
+name-symbol table (or rigour's tagger) and assesses one made-up traveller read-only, which loads the parameter
+files, taxonomies, candidate index and lost/stolen registry on the way (no access check, no audit entry, no alert:
 the transaction is rolled back and the answer discarded), so that every query, compiled statement and answer
 serialiser of a screening exists before the first real traveller.
 """
@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from palermo.logs import get_logger
-from palermo.names import compare_names
 from palermo.names.symbols import warm as warm_symbols
 from palermo.node import Node
-from palermo.screening.requests import ScreeningRequest, ScreeningResult
+from palermo.screening.requests import ScreeningRequest
 from palermo.screening.runtime import resources_for
-from palermo.screening.scoring_config import default_screening_config
 from palermo.screening.service import assess
-from palermo.taxonomies import taxonomy
 
 log = get_logger(__name__)
 
@@ -42,25 +39,12 @@ def warm_screening(node: Node) -> WarmReport:
     """Load everything the first screening of this process would otherwise load while a traveller waits."""
     started = time.perf_counter()
     symbols = warm_symbols()
-    default_screening_config()
-    for name in ("risk_indicators", "alert_dispositions"):
-        taxonomy(name)
-    compare_names(_WARM_NAME, _WARM_NAME)
     request = ScreeningRequest(names=[_WARM_NAME], birth_date="1980", nationality="ITA", border_point="WARM")
     with Session(node.engine) as session:
         resources = resources_for(node.home, session)
         found = assess(session, request, home=node.home, at=dt.datetime.now(dt.UTC))
         session.rollback()
-    ScreeningResult(
-        decision=found.verdict,
-        score=found.score,
-        reasons=found.explanation,
-        hits=[hit for hit, _ in found.hits],
-        indicators=found.indicators,
-        document_checks=found.document_checks,
-        alert_id=None,
-        elapsed_ms=0.0,
-    ).model_dump_json()
+    found.result(alert_id=None, elapsed_ms=0.0).model_dump_json()
     report = WarmReport(symbols, len(resources.index), time.perf_counter() - started)
     log.info("screening.warm", symbols=report.symbols, entries=report.index_entries, seconds=round(report.seconds, 3))
     return report
