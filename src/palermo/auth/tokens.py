@@ -143,11 +143,11 @@ def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = No
         raise NotAuthenticated("the API token's account is disabled")
     last_used = as_utc(row.last_used_at)
     if last_used is None or now - last_used >= LAST_USE_RESOLUTION:
-        on_commit(session, lambda s: _stamp_last_use(s, row.id, now))
+        on_commit(session, lambda s: stamp_last_use(s, row.id, now))
     return user, row
 
 
-def _stamp_last_use(session: Session, token_id: int, now: dt.datetime) -> None:
+def stamp_last_use(session: Session, token_id: int, now: dt.datetime) -> None:
     """One conditional update at commit: concurrent uses of a token within the resolution write it once."""
     stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_RESOLUTION)
     session.execute(

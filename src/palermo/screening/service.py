@@ -90,7 +90,7 @@ def _candidate_scores(
     return scores
 
 
-def _facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFacts]:
+def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFacts]:
     if not ids:
         return []
     rows = session.execute(
@@ -130,10 +130,17 @@ def score_hits(
     session: Session, index: CandidateIndex, traveller: Traveller, day: dt.date, config: ScreeningConfig
 ) -> list[tuple[HitOut, int]]:
     """The reported hits (person score at or above ``report_threshold``), best first, with store entry ids."""
-    cfg = config.person_score
     names = _candidate_scores(index, traveller, config)
+    return rank_hits(traveller, entry_facts(session, list(names), day), names, config)
+
+
+def rank_hits(
+    traveller: Traveller, entries: list[EntryFacts], names: dict[int, tuple[float, str, str]], config: ScreeningConfig
+) -> list[tuple[HitOut, int]]:
+    """Person scores of the candidate ``entries`` (``names``: their name scores), reported hits best first."""
+    cfg = config.person_score
     scored = []
-    for facts in _facts(session, list(names), day):
+    for facts in entries:
         name_score, query, listed = names[facts.entry_id]
         person = score_person(traveller, facts, name_score, f"{query!r} vs {listed!r}", cfg)
         if person.score >= cfg.report_threshold:
