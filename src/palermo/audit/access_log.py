@@ -18,7 +18,6 @@ from palermo.audit.log import append
 from palermo.auth.permissions import AccessRecord, permission
 
 _PENDING = "palermo_audit_pending"
-_LISTENING = "palermo_audit_listening"
 
 
 def access_event(record: AccessRecord, result_count: int | None = None) -> AuditEvent | None:
@@ -56,6 +55,14 @@ def _flush_pending(session: Session) -> None:
             append(session, audit_event)
 
 
+def _forget_pending(session: Session, *_args: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "before_commit", _flush_pending)  # on the class: see palermo.db.engine
+event.listen(Session, "after_rollback", _forget_pending)
+
+
 def log_access(session: Session, record: AccessRecord) -> None:
     """Log one access decision (see the module docstring for when it is written)."""
     if not record.granted:
@@ -68,10 +75,6 @@ def log_access(session: Session, record: AccessRecord) -> None:
     if permission(record.permission).audit_action is None:
         return
     session.info.setdefault(_PENDING, []).append([record, None])
-    if not session.info.get(_LISTENING):
-        event.listen(session, "before_commit", _flush_pending)
-        event.listen(session, "after_rollback", lambda s: s.info.pop(_PENDING, None))
-        session.info[_LISTENING] = True
 
 
 def note_results(session: Session, record: AccessRecord, count: int) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from palermo.audit.entries import AuditEvent, build_record, event_record, record_leaf_hash
@@ -36,25 +36,28 @@ def _take_seq(session: Session) -> int:
 
 
 def append(session: Session, event: AuditEvent, *, at: dt.datetime | None = None) -> AuditEntry:
-    """Log ``event`` in the caller's transaction (it commits or rolls back with the change it describes)."""
+    """Log ``event`` in the caller's transaction (it commits or rolls back with the change it describes).
+
+    Returns the entry as written (not attached to the session).
+    """
     seq = _take_seq(session)
     logged_at = at.astimezone(dt.UTC) if at is not None else dt.datetime.now(dt.UTC)
     record = event_record(event, seq, logged_at)
-    entry = AuditEntry(
-        seq=seq,
-        logged_at=logged_at,
-        actor=event.actor,
-        agency=event.agency,
-        action=event.action,
-        objects=record["objects"],
-        justification=event.justification,
-        result_count=event.result_count,
-        client_address=event.client_address,
-        details=event.details,
-        leaf_hash=record_leaf_hash(record),
-    )
-    session.add(entry)
-    return entry
+    values = {
+        "seq": seq,
+        "logged_at": logged_at,
+        "actor": event.actor,
+        "agency": event.agency,
+        "action": event.action,
+        "objects": record["objects"],
+        "justification": event.justification,
+        "result_count": event.result_count,
+        "client_address": event.client_address,
+        "details": event.details,
+        "leaf_hash": record_leaf_hash(record),
+    }
+    session.execute(insert(_entries), values)  # one statement, not the unit of work: every request appends
+    return AuditEntry(**values)
 
 
 def log_size(session: Session) -> int:

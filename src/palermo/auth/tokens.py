@@ -130,16 +130,18 @@ def create_token(
 def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = None) -> tuple[User, ApiToken]:
     """The owner of a live token (its last use stamped), or :class:`NotAuthenticated`."""
     now = now or utcnow()
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == sha256(secret))).first()
-    if row is None:
+    found = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == sha256(secret))
+    ).first()
+    if found is None:
         raise NotAuthenticated("unknown API token")
+    row, user = found
     if row.revoked_at is not None:
         raise NotAuthenticated(f"API token {row.prefix}… was revoked")
     expires = as_utc(row.expires_at)
     if expires is None or expires <= now:
         raise NotAuthenticated(f"API token {row.prefix}… expired; create a new one")
-    user = session.get(User, row.user_id)
-    if user is None or user.disabled:
+    if user.disabled:
         raise NotAuthenticated("the API token's account is disabled")
     last_used = as_utc(row.last_used_at)
     if last_used is None or now - last_used >= LAST_USE_RESOLUTION:

@@ -10,6 +10,11 @@ Concurrency is designed in, not retried (docs/concurrency.md):
   other writer until it commits. That is PostgreSQL's READ COMMITTED seen from the code: read-then-write decisions
   must be one atomic statement (``UPDATE ... SET n = n + 1 RETURNING n``) or run in :func:`write_transaction`,
   which holds the write lock from its first statement.
+* Writers of one process queue for SQLite's write lock on a Python lock (:class:`_WriterTurn`), handed to the
+  next writer the moment the previous one commits. Left to SQLite, a writer that finds the lock taken sleeps in
+  its busy handler (1, 2, 5, 10 ... up to 100 ms a try, whatever happened meanwhile), and a request thread that
+  holds the lock can lose the GIL to dozens of such threads: the queue grew seconds-long tails at 50 clients.
+  Between processes (``palermo serve --workers``) SQLite's busy handler still arbitrates, between one writer each.
 * PostgreSQL goes through psycopg 3 with a connection pool sized by ``PALERMO_DATABASE_POOL_SIZE``.
 
 Write work that every request does (the audit append, a token's last use) runs at commit (:func:`on_commit`), so a
@@ -19,6 +24,8 @@ duration.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,6 +41,7 @@ SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "palermo_write"  # execution option: a transaction that takes the write lock at once
 _WRITING = "palermo_sqlite_writing"
+_TURN = "palermo_sqlite_turn"
 _ON_COMMIT = "palermo_on_commit"
 _NOT_WRITES = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "EXPLAIN")
 
@@ -53,28 +61,80 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    immediate = bool(connection.get_execution_options().get(WRITE_OPTION))
-    connection.info[_WRITING] = immediate
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+class _WriterTurn:
+    """One writer at a time among one engine's connections, handed over as soon as the holder's transaction ends.
+
+    Taken just before SQLite's write lock is (``BEGIN IMMEDIATE``), given back once the ``COMMIT`` or ``ROLLBACK``
+    has run: SQLAlchemy's ``commit``/``rollback`` events fire before the driver's call, so those handlers end the
+    transaction themselves (the driver's own call then finds none open and does nothing). Waiting is bounded by the
+    busy timeout, and then fails as SQLite itself would (``database is locked``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def take(self, connection: Any) -> None:
+        if connection.info.get(_TURN):
+            return
+        if not self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked")
+        connection.info[_TURN] = True
+
+    def give_back(self, info: dict[str, Any]) -> None:
+        if info.pop(_TURN, False):
+            self._lock.release()
+
+    def begin(self, connection: Any) -> None:
+        immediate = bool(connection.get_execution_options().get(WRITE_OPTION))
+        connection.info[_WRITING] = immediate
+        if immediate:
+            self.take(connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    def before_write(
+        self, connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+    ) -> None:
+        """Before a transaction's first write: end its read snapshot, wait for the write lock (module docstring)."""
+        if connection.info.get(_WRITING, True) or not connection.in_transaction() or not _is_write(statement, context):
+            return
+        connection.info[_WRITING] = True
+        self.take(connection)
+        raw = connection.connection.dbapi_connection
+        raw.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
+        raw.execute("BEGIN IMMEDIATE")
+
+    def _end(self, connection: Any, verb: str) -> None:
+        if not connection.info.get(_TURN):
+            return
+        try:
+            raw = connection.connection.dbapi_connection
+            if raw.in_transaction:
+                raw.execute(verb)
+        finally:
+            self.give_back(connection.info)
+
+    def commit(self, connection: Any) -> None:
+        self._end(connection, "COMMIT")
+
+    def rollback(self, connection: Any) -> None:
+        self._end(connection, "ROLLBACK")
+
+    def checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        """A connection back in the pool holds no turn (a transaction ended without its events, e.g. invalidated)."""
+        self.give_back(record.info)
+
+    def listen(self, engine: Engine) -> None:
+        event.listen(engine, "begin", self.begin)
+        event.listen(engine, "before_cursor_execute", self.before_write)
+        event.listen(engine, "commit", self.commit)
+        event.listen(engine, "rollback", self.rollback)
+        event.listen(engine.pool, "checkin", self.checkin)
 
 
 def _is_write(statement: str, context: Any) -> bool:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         return True
     return not statement.lstrip().upper().startswith(_NOT_WRITES)
-
-
-def _sqlite_take_write_lock(
-    connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
-) -> None:
-    """Before a transaction's first write: end its read snapshot and wait for the write lock (module docstring)."""
-    if connection.info.get(_WRITING, True) or not connection.in_transaction() or not _is_write(statement, context):
-        return
-    connection.info[_WRITING] = True
-    raw = connection.connection.dbapi_connection
-    raw.execute("COMMIT")  # nothing written yet: this only ends the read snapshot
-    raw.execute("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
@@ -94,8 +154,7 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        event.listen(engine, "before_cursor_execute", _sqlite_take_write_lock)
+        _WriterTurn().listen(engine)
     return engine
 
 
@@ -126,15 +185,16 @@ def _forget_on_commit(session: Session, *_args: Any) -> None:
     session.info.pop(_ON_COMMIT, None)
 
 
+# Listened to on the class once: a listener added to each session builds that session its own event dispatch,
+# which cost every request more than the hooks themselves.
+event.listen(Session, "before_commit", _run_on_commit)
+event.listen(Session, "after_rollback", _forget_on_commit)
+
+
 def on_commit(session: Session, work: Callable[[Session], None]) -> None:
     """Run ``work(session)`` just before the session's transaction commits (dropped if it rolls back).
 
     For the short writes every request makes (the audit append, a token's last use): done last, they hold the
     write lock only for the moment the commit takes.
     """
-    if _ON_COMMIT not in session.info:
-        session.info[_ON_COMMIT] = []
-        if not event.contains(session, "before_commit", _run_on_commit):
-            event.listen(session, "before_commit", _run_on_commit)
-            event.listen(session, "after_rollback", _forget_on_commit)
-    session.info[_ON_COMMIT].append(work)
+    session.info.setdefault(_ON_COMMIT, []).append(work)

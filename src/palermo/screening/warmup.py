@@ -30,7 +30,6 @@ from palermo.alerts.lifecycle import AlertSubject, open_alert
 from palermo.auth.actor import Actor
 from palermo.auth.justification import Justification
 from palermo.auth.tokens import resolve_token, stamp_last_use
-from palermo.db.accounts import User
 from palermo.errors import NotAuthenticated
 from palermo.logs import get_logger
 from palermo.names.symbols import warm as warm_symbols
@@ -88,7 +87,6 @@ def rehearse_request(node: Node, request: ScreeningRequest) -> None:
             with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
                 with suppress(NotAuthenticated):
                     resolve_token(session, "palermo-warm-up-is-no-token")
-                session.get(User, 0)
                 stamp_last_use(session, 0, now)
                 entry_facts(session, [0], now.date())  # a hit's watchlist entries
                 screen(session, actor, request, home=node.home)
