@@ -7,10 +7,12 @@ justification) by the core operation the handler calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -35,7 +37,7 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_node(request: Request) -> Node:
+async def get_node(request: Request) -> Node:
     node: Node = request.app.state.node
     return node
 
@@ -43,15 +45,32 @@ def get_node(request: Request) -> Node:
 NodeDep = Annotated[Node, Depends(get_node)]
 
 
-def get_session(node: NodeDep) -> Iterator[Session]:
-    """One session per request: committed when the handler returns, rolled back when it raises."""
-    with session_factory(node.engine)() as session:
-        try:
-            yield session
+async def get_session(node: NodeDep) -> AsyncIterator[Session]:
+    """One session per request: committed when the handler returns, rolled back when it raises.
+
+    Dependencies that do no I/O are ``async``, so that they cost the request no hop to a worker thread: a session
+    does no I/O until first used, so it is opened here on the event loop; its commit or rollback, which do, run in
+    the thread pool, shielded so that a client that hangs up cannot leave a transaction half ended.
+    """
+    session = session_factory(node.engine)()
+    try:
+        yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_end, session, commit=False)
+        raise
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(_end, session, commit=True)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -108,9 +127,9 @@ class RoutePermission:
     def __init__(self, permission_id: str) -> None:
         self.permission_id = permission(permission_id).id
 
-    def __call__(self, actor: ActorDep, session: SessionDep) -> None:
+    async def __call__(self, actor: ActorDep, session: SessionDep) -> None:
         if self.permission_id not in effective_permissions(actor):
-            guard(session, actor, self.permission_id)
+            await run_in_threadpool(guard, session, actor, self.permission_id)
 
 
 def permitted(permission_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from palermo.alerts import lifecycle as core_alerts
@@ -37,10 +37,12 @@ class WatchlistOut(BaseModel):
     source: str
 
 
-@router.post("/screenings", **permitted("screening.run"))
-def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> ScreeningResult:
+@router.post("/screenings", response_model=ScreeningResult, **permitted("screening.run"))
+def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> Response:
     """Screen one traveller (MRZ and/or identity, travel context): decision, score, hits, indicators, documents."""
-    return screen(session, actor, request, home=node.home)
+    result = screen(session, actor, request, home=node.home)
+    # The core built and checked the answer; serialised once here rather than validated again (the busiest route).
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/alerts", **permitted("alerts.read"))
