@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
+from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
-from palermo.documents import LostStolenRegistry
+from palermo.documents import DocumentCheckResult, LostStolenRegistry
 from palermo.documents.registry_cache import RegistryCache
 from palermo.documents.service import DocumentCheckRequest, check_for
 
@@ -25,7 +26,7 @@ def get_registry(request: Request, node: NodeDep) -> LostStolenRegistry:
 RegistryDep = Annotated[LostStolenRegistry, Depends(get_registry)]
 
 
-@router.post("/check", **permitted("documents.check"))
-def check(body: DocumentCheckRequest, session: SessionDep, actor: ActorDep, registry: RegistryDep) -> dict[str, Any]:
+@router.post("/check", response_model=DocumentCheckResult, **permitted("documents.check"))
+def check(body: DocumentCheckRequest, session: SessionDep, actor: ActorDep, registry: RegistryDep) -> Response:
     """Read the MRZ, run every document check and look the document up in the lost/stolen registry."""
-    return check_for(session, actor, body, registry).model_dump(mode="json")
+    return json_answer(check_for(session, actor, body, registry))

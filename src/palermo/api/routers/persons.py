@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
+from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
 from palermo.persons import lookup
 
@@ -36,15 +37,19 @@ class PersonOut(BaseModel):
     provenance: dict[str, Any]
 
 
-@router.get("", **permitted("persons.search"))
+_PERSON_LIST = TypeAdapter(list[PersonOut])
+
+
+@router.get("", response_model=list[PersonOut], **permitted("persons.search"))
 def search_persons(
     session: SessionDep,
     actor: ActorDep,
     name: Annotated[str, Query(min_length=2, max_length=200, description="Substring of any name, any case.")],
     limit: Annotated[int, Query(ge=1, le=lookup.MAX_RESULTS)] = 50,
-) -> list[PersonOut]:
+) -> Response:
     """Person records with a name containing NAME. Needs a justification."""
-    return [PersonOut.model_validate(p) for p in lookup.search_persons(session, actor, name, limit=limit)]
+    found = [PersonOut.model_validate(p) for p in lookup.search_persons(session, actor, name, limit=limit)]
+    return json_answer(found, _PERSON_LIST)
 
 
 @router.get("/{person_id}", **permitted("persons.read"))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from palermo.alerts import lifecycle as core_alerts
 from palermo.alerts.lifecycle import AlertView
+from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
@@ -40,9 +41,7 @@ class WatchlistOut(BaseModel):
 @router.post("/screenings", response_model=ScreeningResult, **permitted("screening.run"))
 def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> Response:
     """Screen one traveller (MRZ and/or identity, travel context): decision, score, hits, indicators, documents."""
-    result = screen(session, actor, request, home=node.home)
-    # The core built and checked the answer; serialised once here rather than validated again (the busiest route).
-    return Response(result.model_dump_json(), media_type="application/json")
+    return json_answer(screen(session, actor, request, home=node.home))
 
 
 @router.get("/alerts", **permitted("alerts.read"))
