@@ -8,14 +8,18 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 
 from palermo.db.engine import transaction
+from palermo.db.watchlists import PROTECTIVE_CATEGORIES
 from palermo.errors import InvalidInput, NotFound
 from palermo.node import Node
 from palermo.screening.entries import build_entry, partial_date
 from palermo.screening.persist import index_folder, load_index
 from palermo.screening.runtime import refresh_index
 from palermo.screening.watchlists import list_watchlists, remove_watchlist, watchlist_stats
+from palermo.taxonomies import taxonomy
 from tests.screening.helpers import ROWS, actor, load, write_list
 
 
@@ -105,3 +109,14 @@ def test_entry_building_never_fails_other_than_invalid_input(text: str) -> None:
     except InvalidInput:
         return
     assert entry.names
+
+
+def test_the_store_accepts_exactly_the_watchlist_categories_of_the_taxonomy(engine: Engine) -> None:
+    """Adding a category to the taxonomy needs a migration: the watchlists table checks its category."""
+    insert = text("INSERT INTO watchlists (name, category) VALUES (:name, :category)")
+    for category in taxonomy("watchlist_categories").ids:
+        with engine.begin() as connection:
+            connection.execute(insert, {"name": f"list-{category}", "category": category})
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(insert, {"name": "smugglers", "category": "smuggler"})
+    assert {"missing_person", "potential_victim"} == PROTECTIVE_CATEGORIES

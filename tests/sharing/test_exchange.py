@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
+from palermo.auth import tokens
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonRecord
 from palermo.db.sharing import HitQuery
@@ -184,6 +186,31 @@ def test_tampered_replayed_unsigned_and_misaddressed_bundles_are_refused(trio: t
     )
     with transaction(b.node.engine) as session, pytest.raises(PermissionDenied, match="not signed"):
         receive(session, b.node, unsigned.serialize(compact=True), transport="file")
+
+
+def test_a_bundle_delivered_with_another_partners_token_is_refused_before_import(
+    trio: tuple[Served, Served, Served],
+) -> None:
+    a, b, c = trio
+    connect(a, c)  # A now knows B and C
+    bundle = share(b, "agency-a", [("person", add_person(b.node, "p9", "Ilinca Popa"))], queue=False)
+    with transaction(a.node.engine) as session:  # a token of C's service account on A
+        secret = tokens.create_token(
+            session, operator(a.node), username="partner-agency-c", name="inbox", scopes=None, days=1
+        ).secret
+    answer = httpx.post(
+        f"{a.url}/api/v1/exchange/inbox",
+        json={"bundle": bundle},
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=60,
+    )
+    assert answer.status_code == 403
+    assert "does not belong to partner 'agency-b'" in answer.json()["message"]
+    assert received_names(a.node) == []
+    assert [action for action, _ in audit_actions(a.node)] == ["refusal"]
+    with transaction(a.node.engine) as session:  # refused, not ledgered: B's own delivery still imports it
+        assert receive(session, a.node, bundle, transport="file").status == "imported"
+    assert received_names(a.node) == ["Ilinca Popa"]
 
 
 def test_unknown_and_removed_partners_are_refused(tmp_path: Path, trio: tuple[Served, Served, Served]) -> None:

@@ -24,9 +24,9 @@ from palermo.api import create_app
 from palermo.audit import sign_tree_head
 from palermo.audit.keys import node_signing_key
 from palermo.db.engine import transaction
+from palermo.demo.accounts import demo_login
 from palermo.node import Node, open_node
 from palermo.settings import Settings
-from palermo.web import demo_login
 from tests.auth.helpers import PASSWORD, make_user
 from tests.conftest import StoreTemplates
 from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served

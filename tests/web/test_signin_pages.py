@@ -14,8 +14,8 @@ from palermo.auth import users
 from palermo.auth.actor import user_actor
 from palermo.db.accounts import WebSession
 from palermo.db.engine import transaction
+from palermo.demo.accounts import demo_login
 from palermo.node import Node
-from palermo.web import demo_login
 from palermo.web.deps import safe_next
 from tests.auth.helpers import add_persons, make_user
 from tests.web.conftest import csrf, sign_in

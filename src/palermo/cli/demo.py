@@ -12,6 +12,17 @@ from palermo.cli.common import console, os_user, reports_errors, settings
 from palermo.logs import library_logs_to
 from palermo.node import open_node
 
+DEMO_HOST = "127.0.0.1"
+DEMO_PORT = 8000
+
+
+def address(host: str, port: int) -> str:
+    """The address to print for the pages of a node served on ``host:port``."""
+    from palermo.web.deps import WEB_PREFIX
+
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (comparing, not binding)
+    return f"http://{shown}:{port}{WEB_PREFIX}/"
+
 
 @reports_errors
 def demo(
@@ -24,8 +35,9 @@ def demo(
     """Initialise a demo node, ingest a synthetic world and report what every capability finds."""
     # The demo touches every capability (Splink, the screening index, the web app): import them only when it runs,
     # so that every other command starts fast.
+    from palermo.api.server import serve
     from palermo.demo import run_demo
-    from palermo.web.demo import DEMO_HOST, DEMO_PORT, address, demo_login, serve
+    from palermo.demo.accounts import demo_login
 
     current = settings()
     if home is not None:

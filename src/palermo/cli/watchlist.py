@@ -13,6 +13,7 @@ from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.db.engine import transaction
 from palermo.screening.runtime import refresh_index
 from palermo.screening.watchlists import list_watchlists, load_watchlist, remove_watchlist, watchlist_stats
+from palermo.taxonomies import taxonomy
 
 app = typer.Typer(help="Watchlists: suspects, wanted persons, associates, missing persons and potential victims.")
 
@@ -23,7 +24,7 @@ def load(
     path: Path = typer.Argument(..., help="CSV or JSON Lines (documented columns), or FollowTheMoney JSON lines."),
     name: str = typer.Option(..., "--name", help="Watchlist to load into (created on first load)."),
     category: str = typer.Option(
-        None, "--category", help="suspect, wanted, associate, missing_person or potential_victim (new lists)."
+        None, "--category", help=f"One of {', '.join(taxonomy('watchlist_categories').ids)} (new lists)."
     ),
     file_format: str = typer.Option(None, "--format", help="csv or jsonl (default: from the file name)."),
 ) -> None:

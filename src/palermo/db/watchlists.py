@@ -12,17 +12,17 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column
 
 from palermo.db.base import Base, ProvenanceMixin, TimestampMixin
+from palermo.taxonomies import taxonomy
 
-WATCHLIST_CATEGORIES = ("suspect", "wanted", "associate", "missing_person", "potential_victim")
+_CATEGORIES = taxonomy("watchlist_categories")
+WATCHLIST_CATEGORIES = _CATEGORIES.ids
+PROTECTIVE_CATEGORIES = frozenset(t.id for t in _CATEGORIES.terms if t.attributes.get("protective"))
 
 
 class Watchlist(TimestampMixin, Base):
     __tablename__ = "watchlists"
     __table_args__ = (
-        CheckConstraint(
-            "category IN ('suspect', 'wanted', 'associate', 'missing_person', 'potential_victim')",
-            name="category",
-        ),
+        CheckConstraint("category IN ({})".format(", ".join(f"'{c}'" for c in WATCHLIST_CATEGORIES)), name="category"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from palermo.alerts import AlertSubject, open_alert
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
-from palermo.db.watchlists import Watchlist, WatchlistEntry
+from palermo.db.watchlists import PROTECTIVE_CATEGORIES, Watchlist, WatchlistEntry
 from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
 from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
@@ -33,8 +33,6 @@ from palermo.screening.runtime import resources_for
 from palermo.screening.scoring_config import ScreeningConfig, default_screening_config
 from palermo.screening.store import birth_year, entry_names
 from palermo.taxonomies.countries import normalise_country
-
-PROTECTIVE = frozenset({"missing_person", "potential_victim"})
 
 
 @dataclass(frozen=True)
@@ -269,7 +267,7 @@ def screen(
     hits, verdict, score = found.hits, found.verdict, found.score
     alert_id = None
     if verdict != "clear" and persist:
-        protective = verdict == "protect" or any(h.category in PROTECTIVE for h, _ in hits)
+        protective = verdict == "protect" or any(h.category in PROTECTIVE_CATEGORIES for h, _ in hits)
         subject = AlertSubject(
             person_id=refs.person_id if refs else None,
             travel_event_id=refs.travel_event_id if refs else None,

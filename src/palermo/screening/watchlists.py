@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.reference import Agency, Source
-from palermo.db.watchlists import Watchlist, WatchlistEntry
+from palermo.db.watchlists import PROTECTIVE_CATEGORIES, Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput, NotFound, PalermoError
 from palermo.ingest import readers
 from palermo.ingest.rejects import RejectsWriter
@@ -44,7 +44,6 @@ CSV_COLUMNS = frozenset(
         "expires_on",
     }
 )
-PROTECTIVE = frozenset({"missing_person", "potential_victim"})
 
 
 @dataclass
@@ -196,7 +195,7 @@ class _Writer:
             sharing_group=self.source.default_sharing_group,
             source_reliability=self.source.default_reliability,
             information_credibility=self.source.default_credibility,
-            sensitivity="special" if values["category"] in PROTECTIVE else self.source.default_sensitivity,
+            sensitivity="special" if values["category"] in PROTECTIVE_CATEGORIES else self.source.default_sensitivity,
             row_hash=digest,
             **values,
         )
@@ -235,7 +234,7 @@ def load_watchlist(
         for spec in read_entries(path, rejects, report, file_format):
             if writer is None:
                 watchlist = watchlist or _create(session, name, wanted or spec.category, description, path)
-                source_id = _source_id(session, name, agency_code, watchlist.category in PROTECTIVE)
+                source_id = _source_id(session, name, agency_code, watchlist.category in PROTECTIVE_CATEGORIES)
                 source = session.get(Source, source_id)
                 assert source is not None
                 writer = _Writer(session, watchlist, source, report)

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from palermo.auth.actor import Actor
+from palermo.db.accounts import User
 from palermo.db.persons import PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, Source
 from palermo.db.sharing import Partner, ReceivedBundle, ReceivedRecord
 from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntry
-from palermo.errors import InvalidInput, PalermoError
+from palermo.errors import InvalidInput, PalermoError, PermissionDenied
 from palermo.node import Node
 from palermo.sharing import ftm
 from palermo.sharing.audit_events import log_exchange
@@ -28,6 +30,7 @@ from palermo.sharing.bundles import OpenedBundle, open_bundle
 from palermo.sharing.envelope import Item
 from palermo.sharing.handling import RecordHandling, as_received, check_received
 from palermo.sharing.keys import node_keys
+from palermo.sharing.partners import SERVICE_PREFIX
 
 
 @dataclass
@@ -184,10 +187,46 @@ def _import_items(session: Session, node: Node, opened: OpenedBundle, report: Im
         refresh_index(session, node.home, notices, [])
 
 
-def receive(session: Session, node: Node, token: str, *, transport: str, actor: str | None = None) -> ImportReport:
-    """Open and import a bundle once; every receipt (duplicates too) is in the audit log."""
+def _refuse_foreign_deliverer(session: Session, node: Node, deliverer: Actor, opened: OpenedBundle) -> None:
+    """Refuse (logged, committed) a bundle delivered with a token that is not its signer's service account."""
+    partner = opened.partner
+    account = session.get(User, deliverer.user_id) if deliverer.user_id is not None else None
+    if account is not None and account.username == SERVICE_PREFIX + partner.name:
+        return
+    reason = f"the token of {deliverer.name} does not belong to partner {partner.name!r}, who signed the bundle"
+    log_exchange(
+        session,
+        actor=deliverer.name,
+        agency=node.agency_code,
+        action="refusal",
+        partner=partner.name,
+        bundle_id=opened.envelope.bundle_id,
+        reason=reason,
+    )
+    session.commit()  # the refusal stays in the log; the error that follows imports nothing
+    raise PermissionDenied(reason)
+
+
+def receive(
+    session: Session,
+    node: Node,
+    token: str,
+    *,
+    transport: str,
+    actor: str | None = None,
+    deliverer: Actor | None = None,
+) -> ImportReport:
+    """Open and import a bundle once; every receipt (duplicates too) is in the audit log.
+
+    ``deliverer``: who handed the bundle over the network (the partner's service-account token on the inbox). It
+    must be the account of the partner that signed the bundle; otherwise the bundle is refused before anything is
+    imported, and the refusal is logged.
+    """
     opened = open_bundle(session, token, node_keys(node.home))
     envelope, partner = opened.envelope, opened.partner
+    if deliverer is not None:
+        _refuse_foreign_deliverer(session, node, deliverer, opened)
+        actor = deliverer.name
     report = ImportReport(envelope.bundle_id, partner.name, envelope.kind, "imported")
     seen = session.scalars(select(ReceivedBundle).where(ReceivedBundle.bundle_id == envelope.bundle_id)).first()
     if seen is not None:

@@ -1,11 +1,9 @@
 """The web application: server-rendered pages (Jinja2, htmx) over the core, mounted by ``create_app``.
 
-:func:`install_web` adds the pages under ``/web`` and their static files; :func:`demo_login` and :func:`serve` are
-what ``palermo demo`` calls at its end. See ``docs/web.md``.
+:func:`install_web` adds the pages under ``/web`` and their static files. See ``docs/web.md``.
 """
 
 from palermo.web.app import PAGE_ROUTERS, install_web, page_routes
-from palermo.web.demo import demo_login, serve
 from palermo.web.deps import WEB_PREFIX
 
-__all__ = ["PAGE_ROUTERS", "WEB_PREFIX", "demo_login", "install_web", "page_routes", "serve"]
+__all__ = ["PAGE_ROUTERS", "WEB_PREFIX", "install_web", "page_routes"]

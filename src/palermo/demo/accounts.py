@@ -1,10 +1,9 @@
-"""What ``palermo demo`` does at its end: a demo account with a one-time password, then serve the application."""
+"""The demo's sign-in: an account with a one-time password, made for whoever runs ``palermo demo``."""
 
 from __future__ import annotations
 
 import secrets
 
-import uvicorn
 from sqlalchemy import select
 
 from palermo.auth import users
@@ -12,10 +11,7 @@ from palermo.auth.actor import cli_actor
 from palermo.db.accounts import User
 from palermo.db.engine import transaction
 from palermo.node import Node
-from palermo.web.deps import WEB_PREFIX
 
-DEMO_HOST = "127.0.0.1"
-DEMO_PORT = 8000
 DEMO_ROLE = "supervisor"  # sees the dashboard, persons, users; oversight and admin pages need their own roles
 
 
@@ -31,17 +27,3 @@ def demo_login(node: Node, *, role: str = DEMO_ROLE, operator: str = "cli:demo")
             session, cli_actor(operator, node.agency_code), username=username, role=role, display_name="Demo user"
         )
     return created.user.username, created.one_time_password
-
-
-def address(host: str, port: int) -> str:
-    """The address to print for the pages of a node served on ``host:port``."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (comparing, not binding)
-    return f"http://{shown}:{port}{WEB_PREFIX}/"
-
-
-def serve(node: Node, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the API and the pages of ``node`` until interrupted (what ``palermo serve`` runs, for one node)."""
-    from palermo.api import create_app
-    from palermo.api.server import SERVER_OPTIONS
-
-    uvicorn.run(create_app(node), host=host, port=port, **SERVER_OPTIONS)
