@@ -11,7 +11,8 @@ password hash by design, so a share of the mix would measure the hash, not the n
   is the queue, clients/throughput);
 - ``at_target``: ``--clients`` booths paced (Poisson arrivals) so that screenings are offered at the target rate
   (150/s SQLite, 300/s PostgreSQL): the latency a traveller sees at that load, counted from when each request was
-  due, so a slow server cannot hide its queue by slowing the load.
+  due, so a slow server cannot hide its queue by slowing the load;
+- ``sustained``: the same booths paced at 70% of the capacity just measured: the latency at a load the node holds.
 
 Reported per level and kind: requests, throughput, p50/p95/p99 latency, errors (5xx or a broken connection; other
 unexpected statuses counted apart), the server's peak RSS and CPU seconds (all its processes), and the load
@@ -67,6 +68,7 @@ JUSTIFIED = {"X-Palermo-Justification": JUSTIFICATION}
 MIX = (("screening", 75), ("person_search", 15), ("document_check", 10))
 SCREENING_SHARE = 0.75
 TARGETS = {"sqlite": 150, "postgresql": 300}  # screenings per second, with p95 <= 50 ms
+SUSTAINED_SHARE = 0.7  # the sustained level offers this share of the capacity just measured
 
 
 def free_port() -> int:
@@ -375,11 +377,16 @@ def main() -> None:
         single = run_level(server, world, 1, args.seconds, None, args.sign_in_rate)
         capacity = run_level(server, world, args.clients, args.seconds, None, args.sign_in_rate)
         paced = run_level(server, world, args.clients, args.seconds, target / SCREENING_SHARE, args.sign_in_rate)
+        held = SUSTAINED_SHARE * capacity["per_s"]
+        sustained = run_level(server, world, args.clients, args.seconds, held, args.sign_in_rate)
         screening = paced["kinds"].get("screening", {})
         return {
             "one_client": single,
             "capacity": capacity,
             "at_target": paced,
+            "sustained": sustained,
+            "sustained_screenings_per_s": sustained["kinds"].get("screening", {}).get("per_s", 0.0),
+            "sustained_screening_p95_ms": sustained["kinds"].get("screening", {}).get("p95_ms"),
             "target_screenings_per_s": target,
             "capacity_screenings_per_s": capacity["kinds"].get("screening", {}).get("per_s", 0.0),
             "at_target_screening_p95_ms": screening.get("p95_ms"),
