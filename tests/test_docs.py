@@ -90,3 +90,9 @@ def test_every_api_route_is_in_api_md() -> None:
         for method in sorted(context.methods or ())
     ]
     assert [r for r in routes if r not in text] == []
+
+
+def test_every_docs_page_is_linked_from_the_index() -> None:
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in DOCS.glob("*.md") if p.name != "index.md")
+    assert [page for page in pages if f"({page})" not in index] == []

@@ -94,3 +94,18 @@ def test_openapi_declares_every_route_permission(app: FastAPI) -> None:
     schema = app.openapi()
     assert schema["paths"]["/api/v1/persons/{person_id}"]["get"]["x-palermo-permission"] == "persons.read"
     assert {"HTTPBearer", "APIKeyCookie"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_every_router_module_is_registered_with_the_app() -> None:
+    """A domain's router that is not in DOMAIN_ROUTERS would serve nothing (docs/development.md, Adding a domain)."""
+    import importlib
+    import pkgutil
+
+    from palermo.api import routers
+    from palermo.api.app import DOMAIN_ROUTERS
+
+    registered = {id(router) for router in DOMAIN_ROUTERS}
+    modules = [m.name for m in pkgutil.iter_modules(routers.__path__) if m.name != "health"]
+    missing = [m for m in modules if id(importlib.import_module(f"palermo.api.routers.{m}").router) not in registered]
+    assert modules
+    assert missing == []
