@@ -109,3 +109,18 @@ def test_every_router_module_is_registered_with_the_app() -> None:
     missing = [m for m in modules if id(importlib.import_module(f"palermo.api.routers.{m}").router) not in registered]
     assert modules
     assert missing == []
+
+
+def test_the_warm_up_knocks_on_the_booth_routes_unseen_and_unlogged(app: FastAPI, node: Node) -> None:
+    """The warm-up's own requests answer 401, touch no data, and are neither counted nor audited."""
+    from palermo.audit.log import log_size
+    from palermo.db.engine import transaction
+
+    with transaction(node.engine) as session:
+        before = log_size(session)
+    with TestClient(app, base_url="https://testserver") as client:
+        assert app.state.warm_up.wait(timeout=120)
+        assert app.state.warm_up.knocks == [401, 401, 401]
+        assert "palermo_http_requests_total{" not in client.get("/metrics").text
+    with transaction(node.engine) as session:
+        assert log_size(session) == before

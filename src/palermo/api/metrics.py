@@ -9,6 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNMATCHED = "<unmatched>"
+WARM_UP_SCOPE_KEY = "palermo.warm_up"  # the start-up warm-up's own requests (palermo.api.warm): not counted
 
 
 class HttpMetrics:
@@ -48,7 +49,7 @@ class MetricsMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get(WARM_UP_SCOPE_KEY):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

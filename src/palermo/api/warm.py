@@ -3,20 +3,37 @@
 ``/healthz`` answers at once; ``/readyz`` answers 503 ``not_ready`` until the warm-up has finished, so an
 orchestrator or a load balancer sends no booth to a node whose first screening would take seconds. Requests that
 arrive anyway are served (the first one simply waits for what it needs).
+
+The warm-up loads screening's state and rehearses a screening's reads and writes (``palermo.screening.warmup``),
+then knocks once on each booth route through the whole HTTP stack, in-process and without credentials (each answers
+401 and touches no data): middleware, routing, body parsing and the framework's per-route first-call work (FastAPI
+reads each endpoint's source location on its first request) are done before the first booth. The knocks carry
+:data:`WARM_UP_SCOPE_KEY` and are not counted in the metrics.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import json
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from palermo.api.deps import API_PREFIX
+from palermo.api.metrics import WARM_UP_SCOPE_KEY
 from palermo.errors import NotReady
 from palermo.logs import get_logger
 from palermo.node import Node
+
+BOOTH_ROUTES = (
+    ("POST", f"{API_PREFIX}/screenings", "", {"names": ["Palermo Warmup"]}),
+    ("POST", f"{API_PREFIX}/documents/check", "", {"mrz": ["P<UTOWARMUP"]}),
+    ("GET", f"{API_PREFIX}/persons", "name=warm", None),
+)
 
 log = get_logger(__name__)
 
@@ -32,6 +49,54 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+async def knock(app: FastAPI, method: str, path: str, query: str, body: object) -> int:
+    """One request through ``app``'s whole stack, in-process, without credentials: its status."""
+    payload = json.dumps(body).encode() if body is not None else b""
+    delivered = False
+    status = 0
+
+    async def receive() -> MutableMapping[str, Any]:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": payload, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(str(message["status"]))
+
+    headers = [(b"host", b"warm-up"), (b"content-length", str(len(payload)).encode())]
+    headers += [(b"content-type", b"application/json")] if body is not None else []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 0),
+        "server": ("127.0.0.1", 0),
+        WARM_UP_SCOPE_KEY: True,
+    }
+    await app(scope, receive, send)
+    return status
+
+
+def knock_booth_routes(app: FastAPI) -> list[int]:
+    """Each booth route once (see the module docstring); the statuses, all 401."""
+
+    async def every() -> list[int]:
+        return [await knock(app, *route) for route in BOOTH_ROUTES]
+
+    return asyncio.run(every())
+
+
 class WarmUp:
     """The state of one app's warm-up thread."""
 
@@ -41,13 +106,16 @@ class WarmUp:
         self.error: str | None = None
         self._started = False
         self._start_lock = threading.Lock()
+        self._app: FastAPI | None = None
+        self.knocks: list[int] = []
         self._thread = threading.Thread(target=self._run, name="palermo-warm-up", daemon=True)
 
-    def start(self) -> None:
+    def start(self, app: FastAPI | None = None) -> None:
         """Start warming (once per app: a server, or a test client, may run the app's lifespan again)."""
         with self._start_lock:
             if not self._started:
                 self._started = True
+                self._app = app
                 self._thread.start()
 
     def _run(self) -> None:
@@ -55,6 +123,8 @@ class WarmUp:
 
         try:
             warm_screening(self._node)
+            if self._app is not None:
+                self.knocks = knock_booth_routes(self._app)
             settle_heap()
         except Exception as exc:  # a failed warm-up must not stop the node: screening then warms on first use
             self.error = f"{type(exc).__name__}: {exc}"
@@ -75,8 +145,8 @@ def warm_up_lifespan(node: Node) -> tuple[WarmUp, Callable[[FastAPI], AbstractAs
     warm = WarmUp(node)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        warm.start()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warm.start(app)
         yield
 
     return warm, lifespan
