@@ -52,6 +52,7 @@ class ScoredCandidate:
     score: float
     query_name: str
     entry_name: str
+    pair: tuple[PreparedName, PreparedName] | None = None  # the best pair as prepared, for the explanation
 
 
 def normalise_document(number: str) -> str:
@@ -273,7 +274,7 @@ class CandidateIndex:
             for name in query:
                 score = score_prepared(name, stored, self.scorer.config, threshold)
                 if score > best.score:
-                    best = ScoredCandidate(entry_id, score, name.original, stored.original)
+                    best = ScoredCandidate(entry_id, score, name.original, stored.original, (name, stored))
         return best
 
     def entry_names(self, entry_id: int) -> list[PreparedName]:

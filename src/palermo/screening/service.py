@@ -24,7 +24,7 @@ from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
-from palermo.screening.candidates import CandidateIndex, normalise_document
+from palermo.screening.candidates import CandidateIndex, ScoredCandidate, normalise_document
 from palermo.screening.context import Companion, TravelContext
 from palermo.screening.indicators import Inputs, evaluate_indicators
 from palermo.screening.person_score import EntryFacts, Traveller, best_possible, score_person
@@ -77,14 +77,16 @@ def _registry_hits(request: ScreeningRequest, registry: LostStolenRegistry) -> l
 
 def _candidate_scores(
     index: CandidateIndex, traveller: Traveller, config: ScreeningConfig
-) -> dict[int, tuple[float, str, str]]:
-    """Best (name score, query name, listed name) per candidate entry worth a person score."""
+) -> dict[int, ScoredCandidate]:
+    """The best-scored pair of names per candidate entry worth a person score."""
     floor = max(0.0, config.person_score.report_threshold - best_possible(0.0, config.person_score, documents=False))
     found = index.search(traveller.names, birth_year(traveller.birth_date), traveller.document_numbers, threshold=floor)
-    scores = {c.entry_id: (c.score, c.query_name, c.entry_name) for c in found if c.query_name}
+    scores = {c.entry_id: c for c in found if c.query_name}
     for number in traveller.document_numbers:
         for entry_id in index.documents.get(normalise_document(number), set()) - index.removed:
-            scores.setdefault(entry_id, (0.0, traveller.names[0] if traveller.names else "", ""))
+            scores.setdefault(
+                entry_id, ScoredCandidate(entry_id, 0.0, traveller.names[0] if traveller.names else "", "")
+            )
     return scores
 
 
@@ -115,10 +117,12 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
     ]
 
 
-def _name_explanation(query: str, listed: str) -> tuple[str, list[dict[str, Any]]]:
+def _name_explanation(candidate: ScoredCandidate) -> tuple[str, list[dict[str, Any]]]:
+    query, listed = candidate.query_name, candidate.entry_name
     if not query or not listed:
         return "no listed name compared (document-number candidate)", []
-    comparison = compare_prepared(prepare_name(query), prepare_name(listed))
+    pair = candidate.pair or (prepare_name(query), prepare_name(listed))  # as the index prepared them
+    comparison = compare_prepared(*pair)
     strongest = sorted((f for f in comparison.features if f.value), key=lambda f: -abs(f.contribution))[:3]
     detail = f"{query!r} vs {listed!r}: " + "; ".join(f"{f.name} {f.value:.2f}: {f.detail}" for f in strongest)
     return detail, [f.to_dict() for f in comparison.features]
@@ -133,28 +137,31 @@ def score_hits(
 
 
 def rank_hits(
-    traveller: Traveller, entries: list[EntryFacts], names: dict[int, tuple[float, str, str]], config: ScreeningConfig
+    traveller: Traveller, entries: list[EntryFacts], names: dict[int, ScoredCandidate], config: ScreeningConfig
 ) -> list[tuple[HitOut, int]]:
-    """Person scores of the candidate ``entries`` (``names``: their name scores), reported hits best first."""
+    """Person scores of the candidate ``entries`` (``names``: their best name pairs), reported hits best first."""
     cfg = config.person_score
     scored = []
     for facts in entries:
-        name_score, query, listed = names[facts.entry_id]
-        person = score_person(traveller, facts, name_score, f"{query!r} vs {listed!r}", cfg)
+        candidate = names[facts.entry_id]
+        label = f"{candidate.query_name!r} vs {candidate.entry_name!r}"
+        person = score_person(traveller, facts, candidate.score, label, cfg)
         if person.score >= cfg.report_threshold:
-            scored.append((person.score, facts, query, listed, person))
+            scored.append((person.score, facts, candidate, person))
     scored.sort(key=lambda s: (-s[0], s[1].entry_id))
     hits = []
-    for score, facts, query, listed, person in scored[: cfg.max_hits]:
-        detail, name_features = _name_explanation(query, listed)
+    for score, facts, candidate, person in scored[: cfg.max_hits]:
+        detail, name_features = _name_explanation(candidate)
         features = [f.to_dict() for f in person.features]
-        features[0]["detail"] = detail
+        for feature in features:
+            if feature["name"] == "name":  # the name feature's sentence names the strongest name features
+                feature["detail"] = detail
         hit = HitOut(
             watchlist=facts.watchlist,
             entry_id=facts.source_key,
             category=facts.category,
-            name=listed,
-            query_name=query,
+            name=candidate.entry_name,
+            query_name=candidate.query_name,
             score=score,
             features=features,
             name_features=name_features,

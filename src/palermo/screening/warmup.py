@@ -34,6 +34,7 @@ from palermo.errors import NotAuthenticated
 from palermo.logs import get_logger
 from palermo.names.symbols import warm as warm_symbols
 from palermo.node import Node
+from palermo.screening.candidates import ScoredCandidate
 from palermo.screening.person_score import EntryFacts
 from palermo.screening.requests import ScreeningRequest
 from palermo.screening.runtime import resources_for
@@ -122,6 +123,6 @@ def rehearse_hit(request: ScreeningRequest) -> None:
         reason="warm-up",
         handling="H1",
     )
-    hits = rank_hits(traveller, [entry], {0: (1.0, name, name)}, config)
+    hits = rank_hits(traveller, [entry], {0: ScoredCandidate(0, 1.0, name, name)}, config)
     found = Assessment(verdict="refer", score=1.0, explanation=[], hits=hits, indicators=[], document_checks=None)
     found.result(alert_id=0, elapsed_ms=0.0).model_dump_json()
