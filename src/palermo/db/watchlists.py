@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, Date, ForeignKey, Index, String, Text, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from palermo.db.base import Base, ProvenanceMixin, TimestampMixin
@@ -47,3 +47,8 @@ class WatchlistEntry(ProvenanceMixin, Base):
     document_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(Text)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    @classmethod
+    def current_on(cls, day: dt.date) -> ColumnElement[bool]:
+        """Not expired on ``day`` (an entry without an expiry date never expires)."""
+        return or_(cls.expires_on.is_(None), cls.expires_on >= day)

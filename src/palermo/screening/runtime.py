@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.db.watchlists import WatchlistEntry
@@ -69,7 +69,7 @@ def refresh_index(session: Session, home: Path, changed: list[int], removed: lis
         rows = session.scalars(
             select(WatchlistEntry).where(
                 WatchlistEntry.id.in_(changed),
-                or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= today),
+                WatchlistEntry.current_on(today),
             )
         )
         for row in rows:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.alerts import AlertSubject, open_alert
@@ -97,7 +97,7 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
         select(WatchlistEntry, Watchlist.name)
         .join(Watchlist, Watchlist.id == WatchlistEntry.watchlist_id)
         .where(WatchlistEntry.id.in_(ids))
-        .where(or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= day))
+        .where(WatchlistEntry.current_on(day))
     )
     return [
         EntryFacts(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.db.watchlists import WatchlistEntry
@@ -42,7 +42,7 @@ def current_entries(session: Session, today: dt.date | None = None) -> Iterator[
     today = today or dt.datetime.now(dt.UTC).date()
     query = (
         select(WatchlistEntry)
-        .where(or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= today))
+        .where(WatchlistEntry.current_on(today))
         .order_by(WatchlistEntry.id)
         .execution_options(yield_per=BATCH)
     )
