@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import machine, run_measured, write_result  # noqa: E402
-from tests.postgres import running_cluster  # noqa: E402
+from tests.postgres import create_database, running_cluster  # noqa: E402
 
 TE_HEADER = [
     "source_key",
@@ -182,13 +182,7 @@ def main() -> None:
             )
         if "postgresql" in backends:
             with running_cluster() as server:
-                import sqlalchemy
-
-                admin = sqlalchemy.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.execute(sqlalchemy.text("CREATE DATABASE bench"))
-                admin.dispose()
-                result["postgresql"] = bench_backend("pg", f"{server}/bench", paths, args.rows, work)
+                result["postgresql"] = bench_backend("pg", create_database(server, "bench"), paths, args.rows, work)
         write_result("ingest", result)
 
 

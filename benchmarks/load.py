@@ -48,7 +48,7 @@ import psutil
 import sqlalchemy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.postgres import running_cluster
+from tests.postgres import create_database, running_cluster
 
 from common import machine, write_result
 from palermo.auth import tokens, users
@@ -405,11 +405,7 @@ def main() -> None:
             result["sqlite"] = bench_backend("sqlite", None, work, args, levels)
         if "postgresql" in backends:
             with running_cluster() as server_url:
-                admin = sqlalchemy.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.execute(sqlalchemy.text("CREATE DATABASE load"))
-                admin.dispose()
-                result["postgresql"] = bench_backend("pg", f"{server_url}/load", work, args, levels)
+                result["postgresql"] = bench_backend("pg", create_database(server_url, "load"), work, args, levels)
         result["load_average_after"] = os.getloadavg()
         for log in sorted(work.glob("*-server.log")):
             errors = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line]

@@ -28,7 +28,7 @@ from palermo.demo import ingest_world
 from palermo.node import Node, init_node, open_node
 from palermo.settings import Settings
 from palermo.synth.world import generate_world
-from tests.postgres import running_cluster
+from tests.postgres import create_database, running_cluster
 
 BACKENDS = ("sqlite", "postgresql")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -86,15 +86,6 @@ def _database_name() -> str:
     return f"t{next(_counter)}_{WORKER}"
 
 
-def _create_database(server: str, name: str, template: str | None = None) -> None:
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
-    finally:
-        admin.dispose()
-
-
 def _drop_database(server: str, name: str) -> None:
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     try:
@@ -131,7 +122,7 @@ class StoreTemplates:
         return self._files[key]
 
     def _template_database(self, server: str, name: str, template: str | None) -> str:
-        _create_database(server, name, template)
+        create_database(server, name, template)
         self._databases.append((server, name))
         return name
 
@@ -186,7 +177,7 @@ class StoreTemplates:
             return f"sqlite:///{target}"
         assert server is not None
         name = _database_name()
-        _create_database(server, name, source)
+        create_database(server, name, source)
         return f"{server}/{name}"
 
     def close(self) -> None:
@@ -223,7 +214,7 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     server = _server(backend, request)
     assert server is not None
     name = _database_name()
-    _create_database(server, name)
+    create_database(server, name)
     yield from _dropped_after(f"{server}/{name}", backend, server)
 
 

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 # Runs in the watchdog: wait for EOF on stdin (the owner is gone or done), then stop the cluster, remove the folder.
 _WATCHDOG = """
 import shutil, subprocess, sys
@@ -108,3 +110,14 @@ def running_cluster() -> Iterator[str]:
         assert watchdog.stdin is not None
         watchdog.stdin.close()  # the watchdog stops the cluster and removes the folder
         watchdog.wait(timeout=120)
+
+
+def create_database(server: str, name: str, template: str | None = None) -> str:
+    """Create database ``name`` on the cluster at ``server`` (a copy of ``template`` if given); its URL."""
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    finally:
+        admin.dispose()
+    return f"{server}/{name}"
