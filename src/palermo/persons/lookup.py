@@ -22,6 +22,7 @@ from palermo.errors import InvalidInput, NotFound
 
 SPECIAL_CATEGORY_PERMISSION = "victims.read"
 MAX_RESULTS = 200
+MIN_SEARCH_CHARACTERS = 2  # a name search needs this many characters (core, API and page all read it)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50
     needle = name.strip().lower()
     if "\x00" in needle:
         raise InvalidInput("a name search cannot contain NUL characters", field="name")
-    if len(needle) < 2:
-        raise InvalidInput("a name search needs at least 2 characters", field="name")
+    if len(needle) < MIN_SEARCH_CHARACTERS:
+        raise InvalidInput(f"a name search needs at least {MIN_SEARCH_CHARACTERS} characters", field="name")
     if not 1 <= limit <= MAX_RESULTS:
         raise InvalidInput(f"limit must be 1 to {MAX_RESULTS}", field="limit")
     access = guard(session, actor, "persons.search", subject=f"name~{needle}")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Request, Response
 from pydantic import BaseModel, Field
 
+from palermo.api.cookies import clear_session_cookies, set_session_cookies
 from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, client_address, permitted, public
 from palermo.api.schemas import Message, UserOut
 from palermo.auth import login, sessions, users
@@ -42,12 +43,6 @@ class TotpConfirmIn(BaseModel):
     code: str = Field(min_length=6, max_length=16)
 
 
-def _set_cookies(response: Response, started: sessions.NewSession, secure: bool) -> None:
-    common = {"secure": secure, "samesite": "lax", "path": "/"}
-    response.set_cookie(sessions.SESSION_COOKIE, started.session_id, httponly=True, **common)  # type: ignore[arg-type]
-    response.set_cookie(sessions.CSRF_COOKIE, started.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
-
-
 @router.post("/login", **public())
 def log_in(body: LoginIn, request: Request, response: Response, session: SessionDep, node: NodeDep) -> LoginOut:
     """Check username, password (and TOTP code); start a web session in a Secure, HttpOnly, SameSite=Lax cookie."""
@@ -60,7 +55,7 @@ def log_in(body: LoginIn, request: Request, response: Response, session: Session
         settings=node.settings,
     )
     started = sessions.start_session(session, user, client_address=client_address(request), settings=node.settings)
-    _set_cookies(response, started, node.settings.cookie_secure)
+    set_session_cookies(response, started, secure=node.settings.cookie_secure)
     return LoginOut(
         user=UserOut.of(user_info(session, user)), csrf_token=started.csrf_token, expires_at=started.expires_at
     )
@@ -75,8 +70,7 @@ def log_out(
     """End the current web session."""
     if palermo_session:
         sessions.end_session(session, palermo_session)
-    response.delete_cookie(sessions.SESSION_COOKIE, path="/")
-    response.delete_cookie(sessions.CSRF_COOKIE, path="/")
+    clear_session_cookies(response)
     return Message(message="logged out")
 
 

@@ -44,7 +44,10 @@ _PERSON_LIST = TypeAdapter(list[PersonOut])
 def search_persons(
     session: SessionDep,
     actor: ActorDep,
-    name: Annotated[str, Query(min_length=2, max_length=200, description="Substring of any name, any case.")],
+    name: Annotated[
+        str,
+        Query(min_length=lookup.MIN_SEARCH_CHARACTERS, max_length=200, description="Substring of any name, any case."),
+    ],
     limit: Annotated[int, Query(ge=1, le=lookup.MAX_RESULTS)] = 50,
 ) -> Response:
     """Person records with a name containing NAME. Needs a justification."""

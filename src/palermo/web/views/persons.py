@@ -32,11 +32,16 @@ def search(
     justification: Justification = "",
 ) -> HTMLResponse:
     """Search person records by name; results appear only with a justification, and the search is recorded."""
-    context = {**_form_context(justification, node.settings.case_reference_pattern), "name": name, "results": None}
+    context = {
+        **_form_context(justification, node.settings.case_reference_pattern),
+        "name": name,
+        "min_name": lookup.MIN_SEARCH_CHARACTERS,
+        "results": None,
+    }
     errors: dict[str, str] = {}
     if name or justification:
-        if len(name.strip()) < 2:
-            errors["name"] = "Enter at least 2 characters of a name."
+        if len(name.strip()) < lookup.MIN_SEARCH_CHARACTERS:
+            errors["name"] = f"Enter at least {lookup.MIN_SEARCH_CHARACTERS} characters of a name."
         if not justification.strip():
             errors["justification"] = "Say why you search: a case reference or a legal-basis code."
     if (name or justification) and not errors:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from palermo.api.cookies import clear_session_cookies, set_session_cookies
 from palermo.api.deps import NodeDep, SessionDep, client_address
 from palermo.auth import login, sessions, users
 from palermo.errors import InvalidInput, NotAuthenticated, TooManyAttempts
@@ -39,8 +40,7 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 def _set_session_cookies(response: Response, started: sessions.NewSession, secure: bool) -> None:
-    response.set_cookie(sessions.SESSION_COOKIE, started.session_id, httponly=True, secure=secure, samesite="lax")
-    response.set_cookie(sessions.CSRF_COOKIE, started.csrf_token, httponly=False, secure=secure, samesite="lax")
+    set_session_cookies(response, started, secure=secure)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=f"{WEB_PREFIX}/login")
 
 
@@ -94,8 +94,7 @@ def sign_out(request: Request, session: SessionDep, _page: PageDep) -> Response:
     if cookie:
         sessions.end_session(session, cookie)
     response = RedirectResponse(f"{WEB_PREFIX}/login?signed_out=1", status_code=303)
-    response.delete_cookie(sessions.SESSION_COOKIE)
-    response.delete_cookie(sessions.CSRF_COOKIE)
+    clear_session_cookies(response)
     return response
 
 
