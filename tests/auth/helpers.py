@@ -1,18 +1,19 @@
-"""One-line factories for accounts: users with a known password, tokens, person records, a recording hook."""
+"""One-line factories for accounts: users with a known password, tokens, person records, the access decisions logged."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
+import structlog.testing
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from palermo.auth import tokens, users
-from palermo.auth.access import add_access_hook, remove_access_hook
 from palermo.auth.actor import Actor, cli_actor, user_actor
-from palermo.auth.permissions import AccessRecord
 from palermo.db.engine import transaction
 from palermo.db.reference import Agency
 from palermo.node import Node
@@ -54,16 +55,28 @@ def add_persons(node: Node, tmp_path: Path, rows: list[list[str]], source: str =
     run(node, path, "persons", source=source)
 
 
+@dataclass(frozen=True)
+class LoggedAccess:
+    """An access decision as the structured log's ``access`` event states it."""
+
+    actor: str
+    permission: str
+    granted: bool
+    subject: str | None
+    justification: str | None
+
+
 @contextmanager
-def recorded_access() -> Iterator[list[AccessRecord]]:
-    """Every access decision made inside the block, as the audit hook sees it."""
-    seen: list[AccessRecord] = []
-
-    def hook(_session: Session, record: AccessRecord) -> None:
-        seen.append(record)
-
-    add_access_hook(hook)
+def recorded_access() -> Iterator[list[LoggedAccess]]:
+    """Every access decision made inside the block, read from the structured log (event ``access``) that
+    ``palermo.auth.access.record_access`` writes for each one; the list is filled when the block ends."""
+    seen: list[LoggedAccess] = []
+    saved = structlog.get_config()["wrapper_class"]
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
     try:
-        yield seen
+        with structlog.testing.capture_logs() as entries:
+            yield seen
     finally:
-        remove_access_hook(hook)
+        structlog.configure(wrapper_class=saved)
+    fields = ("actor", "permission", "granted", "subject", "justification")
+    seen.extend(LoggedAccess(*(e[f] for f in fields)) for e in entries if e["event"] == "access")

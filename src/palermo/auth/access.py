@@ -1,11 +1,9 @@
 """The one place where access decisions leave the core: every :func:`guard` call ends in :func:`record_access`,
-which writes the decision to the tamper-evident audit log (``palermo.audit.access_log``) and to the structured log.
-Extra observers (tests, metrics) may register with :func:`add_access_hook`.
+which writes the decision to the tamper-evident audit log (``palermo.audit.access_log``) and to the structured log
+(event ``access``, the fields of :meth:`AccessRecord.to_entry`).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -17,25 +15,9 @@ from palermo.logs import get_logger
 
 log = get_logger(__name__)
 
-AccessHook = Callable[[Session, AccessRecord], None]
-_hooks: list[AccessHook] = []
-
-
-def add_access_hook(hook: AccessHook) -> None:
-    """Call ``hook(session, record)`` for every access decision, inside the operation's transaction."""
-    if hook not in _hooks:
-        _hooks.append(hook)
-
-
-def remove_access_hook(hook: AccessHook) -> None:
-    if hook in _hooks:
-        _hooks.remove(hook)
-
 
 def record_access(session: Session, record: AccessRecord) -> None:
     log.info("access", **record.to_entry())
-    for hook in list(_hooks):
-        hook(session, record)
     log_access(session, record)
 
 

@@ -93,18 +93,6 @@ class Inputs:
     document_problems: list[str]
 
 
-IdentityHook = Callable[[Session, Traveller, TravelContext], tuple[str, dict[str, Any]] | None]
-_identity_hook: list[IdentityHook] = []
-
-
-def set_identity_hook(hook: IdentityHook | None) -> None:
-    """Entity resolution plugs in here: ``hook(session, traveller, context)`` returns (detail, evidence) when the
-    traveller's resolved identity is watchlisted, else ``None``."""
-    _identity_hook.clear()
-    if hook is not None:
-        _identity_hook.append(hook)
-
-
 def _since(ctx: TravelContext, days: int) -> Any:
     return and_(EV.c.occurred_at >= ctx.at - dt.timedelta(days=days), EV.c.occurred_at <= ctx.at)
 
@@ -240,10 +228,6 @@ def new_document_first_trip_escorted(inp: Inputs, p: NewDocumentParameters) -> t
     return detail, {"issued": str(issued), "companions": len(unrelated)}
 
 
-def identity_watchlisted(inp: Inputs, p: NoParameters) -> tuple[str, dict[str, Any]] | None:
-    return _identity_hook[0](inp.session, inp.traveller, inp.context) if _identity_hook else None
-
-
 @dataclass(frozen=True)
 class Evaluator:
     """The code of one indicator of the taxonomy and the type of its parameters."""
@@ -260,7 +244,6 @@ EVALUATORS: dict[str, Evaluator] = {
     "shared_destination": Evaluator(shared_destination, DestinationParameters),
     "document_lost_stolen_invalid": Evaluator(document_lost_stolen_invalid, NoParameters),
     "new_document_first_trip_escorted": Evaluator(new_document_first_trip_escorted, NewDocumentParameters),
-    "identity_watchlisted": Evaluator(identity_watchlisted, NoParameters),
 }
 
 
