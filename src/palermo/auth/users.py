@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -21,9 +21,10 @@ from palermo.taxonomies import taxonomy
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 
-@dataclass(frozen=True)
-class UserInfo:
-    """A user as shown to people: never the password hash or the TOTP secret."""
+class UserInfo(BaseModel):
+    """A user as shown to people (and the API's answer): never the password hash or the TOTP secret."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     username: str
@@ -38,10 +39,11 @@ class UserInfo:
     last_login_at: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class NewUser:
+class NewUser(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     user: UserInfo
-    one_time_password: str
+    one_time_password: str = Field(description="Shown once; the user must change it at first login.")
 
 
 def user_info(session: Session, user: User) -> UserInfo:
@@ -120,7 +122,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    return NewUser(user_info(session, user), password)
+    return NewUser(user=user_info(session, user), one_time_password=password)
 
 
 def list_users(session: Session, actor: Actor) -> list[UserInfo]:
@@ -159,7 +161,7 @@ def reset_password(session: Session, actor: Actor, username: str, *, reset_totp:
         user.totp_enabled = False
         user.totp_secret_encrypted = None
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-    return NewUser(user_info(session, user), password)
+    return NewUser(user=user_info(session, user), one_time_password=password)
 
 
 def _own_user(session: Session, actor: Actor) -> User:

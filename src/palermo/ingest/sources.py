@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import pycountry
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,9 +17,10 @@ from palermo.taxonomies import taxonomy
 from palermo.taxonomies.countries import normalise_country
 
 
-@dataclass(frozen=True)
-class SourceDefaults:
-    """The columns of a source that ingest needs, detached from any session."""
+class SourceDefaults(BaseModel):
+    """The columns of a source that ingest needs, detached from any session (the API's answer too)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     name: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -66,8 +67,11 @@ class LoadReport:
         return {k: getattr(self, k) for k in keys}
 
 
-@dataclass(frozen=True)
-class WatchlistSummary:
+class WatchlistSummary(BaseModel):
+    """A watchlist with its category and number of entries (the API's answer too)."""
+
+    model_config = ConfigDict(frozen=True)
+
     name: str
     category: str
     description: str | None
@@ -260,7 +264,13 @@ def list_watchlists(session: Session, actor: Actor) -> list[WatchlistSummary]:
     )
     lists = session.scalars(select(Watchlist).order_by(Watchlist.name))
     return [
-        WatchlistSummary(w.name, w.category, w.description, int(counts.get(w.id, 0)), source_name(w.name))
+        WatchlistSummary(
+            name=w.name,
+            category=w.category,
+            description=w.description,
+            entries=int(counts.get(w.id, 0)),
+            source=source_name(w.name),
+        )
         for w in lists
     ]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,14 +33,15 @@ from palermo.sharing.keys import node_keys
 from palermo.sharing.partners import SERVICE_PREFIX
 
 
-@dataclass
-class ImportReport:
+class ImportReport(BaseModel):
+    """What receiving one bundle did (the inbox's answer too)."""
+
     bundle_id: str
     partner: str
     kind: str
-    status: str
+    status: str = Field(description="`imported`, or `duplicate` for a bundle id already imported (nothing changed).")
     imported: int = 0
-    refused: list[str] = field(default_factory=list)
+    refused: list[str] = Field(default_factory=list)
 
 
 def _facts(item: Item) -> RecordHandling:
@@ -227,7 +228,7 @@ def receive(
     if deliverer is not None:
         _refuse_foreign_deliverer(session, node, deliverer, opened)
         actor = deliverer.name
-    report = ImportReport(envelope.bundle_id, partner.name, envelope.kind, "imported")
+    report = ImportReport(bundle_id=envelope.bundle_id, partner=partner.name, kind=envelope.kind, status="imported")
     seen = session.scalars(select(ReceivedBundle).where(ReceivedBundle.bundle_id == envelope.bundle_id)).first()
     if seen is not None:
         report.status = "duplicate"

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from palermo.api.cookies import clear_session_cookies, set_session_cookies
 from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, client_address, permitted, public
-from palermo.api.schemas import Message, UserOut
+from palermo.api.schemas import Message
 from palermo.auth import login, sessions, users
-from palermo.auth.users import user_info
+from palermo.auth.users import UserInfo, user_info
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
@@ -24,7 +24,7 @@ class LoginIn(BaseModel):
 
 
 class LoginOut(BaseModel):
-    user: UserOut
+    user: UserInfo
     csrf_token: str = Field(description=f"Echo in the {sessions.CSRF_HEADER} header of state-changing requests.")
     expires_at: dt.datetime
 
@@ -56,9 +56,7 @@ def log_in(body: LoginIn, request: Request, response: Response, session: Session
     )
     started = sessions.start_session(session, user, client_address=client_address(request), settings=node.settings)
     set_session_cookies(response, started, secure=node.settings.cookie_secure)
-    return LoginOut(
-        user=UserOut.of(user_info(session, user)), csrf_token=started.csrf_token, expires_at=started.expires_at
-    )
+    return LoginOut(user=user_info(session, user), csrf_token=started.csrf_token, expires_at=started.expires_at)
 
 
 @router.post("/logout", **permitted("auth.self"))
@@ -75,15 +73,15 @@ def log_out(
 
 
 @router.get("/me", **permitted("auth.self"))
-def me(session: SessionDep, actor: ActorDep) -> UserOut:
+def me(session: SessionDep, actor: ActorDep) -> UserInfo:
     """The signed-in user."""
-    return UserOut.of(users.current_user(session, actor))
+    return users.current_user(session, actor)
 
 
 @router.post("/password", **permitted("auth.self"))
-def change_password(body: PasswordIn, session: SessionDep, actor: ActorDep) -> UserOut:
+def change_password(body: PasswordIn, session: SessionDep, actor: ActorDep) -> UserInfo:
     """Change one's own password (required after a one-time password)."""
-    return UserOut.of(users.change_password(session, actor, current=body.current_password, new=body.new_password))
+    return users.change_password(session, actor, current=body.current_password, new=body.new_password)
 
 
 @router.post("/totp", **permitted("auth.self"))
@@ -94,6 +92,6 @@ def begin_totp(session: SessionDep, actor: ActorDep, node: NodeDep) -> TotpSetup
 
 
 @router.post("/totp/confirm", **permitted("auth.self"))
-def confirm_totp(body: TotpConfirmIn, session: SessionDep, actor: ActorDep, node: NodeDep) -> UserOut:
+def confirm_totp(body: TotpConfirmIn, session: SessionDep, actor: ActorDep, node: NodeDep) -> UserInfo:
     """Activate the second factor with a code from the authenticator app."""
-    return UserOut.of(users.confirm_totp(session, actor, body.code, node.settings.secret_key))
+    return users.confirm_totp(session, actor, body.code, node.settings.secret_key)

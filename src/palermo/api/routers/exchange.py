@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
 from palermo.sharing.config import sharing_config
-from palermo.sharing.inbox import receive
+from palermo.sharing.inbox import ImportReport, receive
 
 router = APIRouter(prefix=f"{API_PREFIX}/exchange", tags=["exchange"])
 
@@ -26,17 +26,7 @@ class BundleIn(BaseModel):
     )
 
 
-class ImportOut(BaseModel):
-    bundle_id: str
-    partner: str
-    kind: str
-    status: str = Field(description="`imported`, or `duplicate` for a bundle id already imported (nothing changed).")
-    imported: int
-    refused: list[str]
-
-
 @router.post("/inbox", **permitted("exchange.deliver"))
-def inbox(body: BundleIn, session: SessionDep, node: NodeDep, actor: ActorDep) -> ImportOut:
+def inbox(body: BundleIn, session: SessionDep, node: NodeDep, actor: ActorDep) -> ImportReport:
     """Receive a bundle from a partner node: verify, refuse replays and unknown senders, import once."""
-    report = receive(session, node, body.bundle, transport="http", deliverer=actor)
-    return ImportOut(**report.__dict__)
+    return receive(session, node, body.bundle, transport="http", deliverer=actor)

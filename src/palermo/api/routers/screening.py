@@ -16,7 +16,7 @@ from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
-from palermo.screening.watchlists import list_watchlists
+from palermo.screening.watchlists import WatchlistSummary, list_watchlists
 
 router = APIRouter(prefix=API_PREFIX, tags=["screening"])
 
@@ -28,14 +28,6 @@ class DispositionIn(BaseModel):
         min_length=1, max_length=32, description="confirmed, false_positive, referred_to_victim_support, no_action"
     )
     comment: str | None = Field(None, max_length=2000)
-
-
-class WatchlistOut(BaseModel):
-    name: str
-    category: str
-    description: str | None
-    entries: int
-    source: str
 
 
 @router.post("/screenings", response_model=ScreeningResult, **permitted("screening.run"))
@@ -66,6 +58,6 @@ def dispose_alert(
 
 
 @router.get("/watchlists", **permitted("watchlists.read"))
-def get_watchlists(session: SessionDep, actor: ActorDep) -> list[WatchlistOut]:
+def get_watchlists(session: SessionDep, actor: ActorDep) -> list[WatchlistSummary]:
     """Watchlists with their category and number of entries."""
-    return [WatchlistOut(**w.__dict__) for w in list_watchlists(session, actor)]
+    return list_watchlists(session, actor)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from palermo.api.deps import API_PREFIX, ActorDep, SessionDep, permitted
-from palermo.api.schemas import UserOut
 from palermo.auth import users
+from palermo.auth.users import NewUser, UserInfo
 
 router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"])
 
@@ -23,50 +23,43 @@ class UserIn(BaseModel):
     agency: str | None = Field(None, max_length=64, description="Agency code (default: this node's agency).")
 
 
-class NewUserOut(BaseModel):
-    user: UserOut
-    one_time_password: str = Field(description="Shown once; the user must change it at first login.")
-
-
 class ResetIn(BaseModel):
     reset_totp: bool = False
 
 
 @router.get("", **permitted("users.read"))
-def list_users(session: SessionDep, actor: ActorDep) -> list[UserOut]:
+def list_users(session: SessionDep, actor: ActorDep) -> list[UserInfo]:
     """Every account with its role and state."""
-    return [UserOut.of(u) for u in users.list_users(session, actor)]
+    return users.list_users(session, actor)
 
 
 @router.post("", status_code=201, **permitted("users.manage"))
-def create_user(body: UserIn, session: SessionDep, actor: ActorDep) -> NewUserOut:
+def create_user(body: UserIn, session: SessionDep, actor: ActorDep) -> NewUser:
     """Create an account; the answer carries its one-time password, shown only this once."""
-    new = users.create_user(
+    return users.create_user(
         session, actor, username=body.username, role=body.role, display_name=body.display_name, agency_code=body.agency
     )
-    return NewUserOut(user=UserOut.of(new.user), one_time_password=new.one_time_password)
 
 
 @router.get("/{username}", **permitted("users.read"))
-def get_user(username: Username, session: SessionDep, actor: ActorDep) -> UserOut:
+def get_user(username: Username, session: SessionDep, actor: ActorDep) -> UserInfo:
     """One account."""
-    return UserOut.of(users.get_user(session, actor, username))
+    return users.get_user(session, actor, username)
 
 
 @router.post("/{username}/disable", **permitted("users.manage"))
-def disable_user(username: Username, session: SessionDep, actor: ActorDep) -> UserOut:
+def disable_user(username: Username, session: SessionDep, actor: ActorDep) -> UserInfo:
     """Disable an account: its sessions end and its tokens stop working."""
-    return UserOut.of(users.set_disabled(session, actor, username, disabled=True))
+    return users.set_disabled(session, actor, username, disabled=True)
 
 
 @router.post("/{username}/enable", **permitted("users.manage"))
-def enable_user(username: Username, session: SessionDep, actor: ActorDep) -> UserOut:
+def enable_user(username: Username, session: SessionDep, actor: ActorDep) -> UserInfo:
     """Re-enable a disabled account."""
-    return UserOut.of(users.set_disabled(session, actor, username, disabled=False))
+    return users.set_disabled(session, actor, username, disabled=False)
 
 
 @router.post("/{username}/reset", **permitted("users.manage"))
-def reset_user(username: Username, body: ResetIn, session: SessionDep, actor: ActorDep) -> NewUserOut:
+def reset_user(username: Username, body: ResetIn, session: SessionDep, actor: ActorDep) -> NewUser:
     """A new one-time password (shown once); clears the lockout, optionally the second factor."""
-    new = users.reset_password(session, actor, username, reset_totp=body.reset_totp)
-    return NewUserOut(user=UserOut.of(new.user), one_time_password=new.one_time_password)
+    return users.reset_password(session, actor, username, reset_totp=body.reset_totp)
