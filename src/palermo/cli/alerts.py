@@ -8,12 +8,10 @@ import typer
 from rich.table import Table
 
 from palermo.alerts import lifecycle as core
-from palermo.cli.common import console, justification_option_help, node, reports_errors
-from palermo.cli.persons import justified_operator
-from palermo.db.engine import transaction
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import JUSTIFICATION, justified_operation
 
 app = typer.Typer(help="Screening alerts: queue, history, dispositions and measured precision.")
-JUSTIFICATION = typer.Option(None, "--justification", help=justification_option_help())
 
 
 @app.command("list")
@@ -26,16 +24,8 @@ def list_command(
     justification: str = JUSTIFICATION,
 ) -> None:
     """List alerts, newest first."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = core.list_alerts(
-            session,
-            justified_operator(current, justification),
-            status=status,
-            decision=decision,
-            kind=kind,
-            limit=limit,
-        )
+    with justified_operation(justification) as op:
+        found = core.list_alerts(op.session, op.actor, status=status, decision=decision, kind=kind, limit=limit)
     table = Table("id", "created", "kind", "decision", "status", "score", "assignee", "disposition", "first reason")
     for a in found:
         first = a.explanation[0]["detail"] if a.explanation else ""
@@ -57,9 +47,8 @@ def list_command(
 @reports_errors
 def show(alert_id: int = typer.Argument(..., help="Alert id."), justification: str = JUSTIFICATION) -> None:
     """Print one alert with its explanation and history, as JSON."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = core.get_alert(session, justified_operator(current, justification), alert_id)
+    with justified_operation(justification) as op:
+        found = core.get_alert(op.session, op.actor, alert_id)
     console.print_json(json.dumps(found.to_dict(), default=str, ensure_ascii=False))
 
 
@@ -71,9 +60,8 @@ def assign(
     justification: str = JUSTIFICATION,
 ) -> None:
     """Assign an alert to someone."""
-    current = node()
-    with transaction(current.engine) as session:
-        core.assign_alert(session, justified_operator(current, justification), alert_id, assignee)
+    with justified_operation(justification) as op:
+        core.assign_alert(op.session, op.actor, alert_id, assignee)
     console.print(f"alert {alert_id} assigned to {assignee}")
 
 
@@ -86,9 +74,8 @@ def dispose(
     justification: str = JUSTIFICATION,
 ) -> None:
     """Close an alert with a disposition (recorded in its append-only history)."""
-    current = node()
-    with transaction(current.engine) as session:
-        core.dispose_alert(session, justified_operator(current, justification), alert_id, disposition, comment)
+    with justified_operation(justification) as op:
+        core.dispose_alert(op.session, op.actor, alert_id, disposition, comment)
     console.print(f"alert {alert_id} closed: {disposition}")
 
 
@@ -96,7 +83,6 @@ def dispose(
 @reports_errors
 def precision(justification: str = JUSTIFICATION) -> None:
     """Precision measured from dispositions, overall and per decision, as JSON."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = core.alert_precision(session, justified_operator(current, justification))
+    with justified_operation(justification) as op:
+        found = core.alert_precision(op.session, op.actor)
     console.print_json(json.dumps(found))

@@ -21,9 +21,8 @@ from palermo.audit import (
 from palermo.audit.keys import key_id, load_signing_key, node_signing_key, public_key_bytes, public_key_from_bytes
 from palermo.audit.report import oversight_report
 from palermo.audit.witness import read_heads_file
-from palermo.auth.actor import cli_actor
-from palermo.cli.common import console, node, os_user, reports_errors
-from palermo.db.engine import transaction
+from palermo.cli.common import console, node, reports_errors
+from palermo.cli.context import operation
 from palermo.errors import InvalidInput
 
 app = typer.Typer(help="Tamper-evident audit log: sign, verify, proofs, exports.", no_args_is_help=True)
@@ -45,10 +44,9 @@ def _parse_since(text: str) -> dt.datetime:
 @reports_errors
 def sign() -> None:
     """Sign a tree head over the whole log now (creates the node key on first use)."""
-    current = node()
-    key = node_signing_key(current.home)
-    with transaction(current.engine) as session:
-        head = sign_tree_head(session, key)
+    with operation() as op:
+        key = node_signing_key(op.node.home)
+        head = sign_tree_head(op.session, key)
         console.print(f"Signed tree head: size {head.tree_size}, root {bytes(head.root_hash).hex()}, key {key.key_id}")
 
 
@@ -68,11 +66,10 @@ def verify(
     ),
 ) -> None:
     """Verify every entry, the tree, every signed and witnessed head; exit 1 and name the first problem if any."""
-    current = node()
-    public = load_signing_key(current.home).public_key
-    others = [head for path in heads for head in read_heads_file(path)]
-    with transaction(current.engine) as session:
-        report = verify_node_log(session, public, current.home, others)
+    with operation() as op:
+        public = load_signing_key(op.node.home).public_key
+        others = [head for path in heads for head in read_heads_file(path)]
+        report = verify_node_log(op.session, public, op.node.home, others)
     _print_json(report.to_dict())
     if not report.ok:
         raise typer.Exit(1)
@@ -88,11 +85,11 @@ def proof(
     """Print an inclusion proof (--seq N [--size M]) or a consistency proof (--consistency OLD NEW)."""
     if (seq is None) == (consistency == (0, 0)):
         raise InvalidInput("give either --seq N or --consistency OLD NEW")
-    with transaction(node().engine) as session:
+    with operation() as op:
         if seq is not None:
-            _print_json(inclusion_proof(session, seq, size))
+            _print_json(inclusion_proof(op.session, seq, size))
         else:
-            _print_json(consistency_proof(session, *consistency))
+            _print_json(consistency_proof(op.session, *consistency))
 
 
 @app.command("export")
@@ -102,11 +99,10 @@ def export(
     out: Path = typer.Option(None, "--out", help="Write the export to this file instead of standard output."),
 ) -> None:
     """Sign a head, then export the entries since DATE with the proofs an oversight body needs."""
-    current = node()
-    key = node_signing_key(current.home)
-    with transaction(current.engine) as session:
-        sign_tree_head(session, key, note="export")
-        document = export_since(session, _parse_since(since), key.public_key)
+    with operation() as op:
+        key = node_signing_key(op.node.home)
+        sign_tree_head(op.session, key, note="export")
+        document = export_since(op.session, _parse_since(since), key.public_key)
     if out is None:
         _print_json(document)
     else:
@@ -140,13 +136,11 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Oversight report: consultations without a case, volume outliers, out-of-hours, special-category, bulk."""
-    current = node()
-    actor = cli_actor(os_user(), current.agency_code)
-    with transaction(current.engine) as session:
+    with operation() as op:
         result = oversight_report(
-            session,
-            actor,
-            current.settings,
+            op.session,
+            op.actor,
+            op.node.settings,
             since=_parse_since(since) if since else None,
             until=_parse_since(until) if until else None,
         )

@@ -52,7 +52,3 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
-
-
-def justification_option_help() -> str:
-    return "Why personal data is consulted: a case reference or a legal-basis code (default PALERMO_JUSTIFICATION)."

@@ -9,9 +9,8 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
-from palermo.auth.actor import cli_actor
-from palermo.cli.common import console, node, os_user, reports_errors
-from palermo.db.engine import transaction
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import operation
 from palermo.errors import NotFound
 from palermo.ingest.kinds import KINDS
 from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_as
@@ -41,24 +40,23 @@ def sources_add(
     phone_region: str = typer.Option(None, help="Country for phone numbers written without +prefix."),
 ) -> None:
     """Create a source with its default handling, grading, retention and phone region."""
-    current = node()
-    spec = SourceSpec(
-        name=name,
-        agency=agency or current.agency_code,
-        description=description,
-        handling=handling,
-        handling_note=handling_note,
-        distribution=distribution,
-        sharing_group=sharing_group,
-        reliability=reliability,
-        credibility=credibility,
-        sensitivity=sensitivity,
-        review_after_days=review_after_days,
-        delete_after_days=delete_after_days,
-        phone_region=phone_region,
-    )
-    with transaction(current.engine) as session:
-        created = add_source(session, spec)
+    with operation() as op:
+        spec = SourceSpec(
+            name=name,
+            agency=agency or op.node.agency_code,
+            description=description,
+            handling=handling,
+            handling_note=handling_note,
+            distribution=distribution,
+            sharing_group=sharing_group,
+            reliability=reliability,
+            credibility=credibility,
+            sensitivity=sensitivity,
+            review_after_days=review_after_days,
+            delete_after_days=delete_after_days,
+            phone_region=phone_region,
+        )
+        created = add_source(op.session, spec)
     console.print(f"Created source [bold]{created.name}[/] (id {created.id})")
 
 
@@ -66,8 +64,8 @@ def sources_add(
 @reports_errors
 def sources_list() -> None:
     """List sources with their defaults."""
-    with transaction(node().engine) as session:
-        rows = list_sources(session)
+    with operation() as op:
+        rows = list_sources(op.session)
     table = Table("name", "agency", "handling", "distribution", "grade", "sensitivity", "phone region")
     for s in rows:
         table.add_row(
@@ -106,12 +104,11 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Ingest a file of one kind of record into a source; rejected rows go to a rejects file."""
-    current = node()
-    with transaction(current.engine) as session:
+    with operation() as op:
         try:
-            get_source(session, source)
+            get_source(op.session, source)
         except NotFound:
-            add_source(session, SourceSpec(name=source, agency=current.agency_code))
+            add_source(op.session, SourceSpec(name=source, agency=op.node.agency_code))
             if not as_json:
                 console.print(f"Created source [bold]{source}[/] with default handling (see `palermo sources add`)")
     options = IngestOptions(
@@ -120,10 +117,10 @@ def ingest(
         file_format=file_format,
         encoding=encoding,
         ignore_unknown_columns=ignore_unknown_columns,
-        batch_size=current.settings.ingest_batch_size,
-        max_field_length=current.settings.ingest_max_field_length,
+        batch_size=op.node.settings.ingest_batch_size,
+        max_field_length=op.node.settings.ingest_max_field_length,
         rejects_path=rejects,
-        workers=current.settings.ingest_workers,
+        workers=op.node.settings.ingest_workers,
     )
     with Progress(
         "[progress.description]{task.description}",
@@ -137,10 +134,10 @@ def ingest(
     ) as bar:
         task = bar.add_task(f"{kind} <- {path.name}", total=path.stat().st_size if path.is_file() else None)
         summary = ingest_as(
-            current.engine,
+            op.node.engine,
             path,
             options,
-            cli_actor(os_user(), current.agency_code),
+            op.actor,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:

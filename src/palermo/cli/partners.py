@@ -5,9 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from palermo.auth.actor import cli_actor
-from palermo.cli.common import console, node, os_user, reports_errors
-from palermo.db.engine import transaction
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import operation
 from palermo.sharing import groups, partners
 
 app = typer.Typer(help="Partner nodes abroad: add (keys exchanged out of band), list, remove.", no_args_is_help=True)
@@ -27,11 +26,10 @@ def add(
     token: str = typer.Option(None, help="Token the partner issued us for its inbox."),
 ) -> None:
     """Register a partner node; prints the inbox token to hand to the partner (shown once)."""
-    current = node()
-    with transaction(current.engine) as session:
+    with operation() as op:
         new = partners.add_partner(
-            session,
-            cli_actor(os_user(), current.agency_code),
+            op.session,
+            op.actor,
             name=name,
             agency_code=agency,
             country=country,
@@ -52,9 +50,8 @@ def set_token(
     token: str = typer.Argument(..., help="Token the partner issued us for its inbox."),
 ) -> None:
     """Store the token a partner issued us for pushing to its inbox."""
-    current = node()
-    with transaction(current.engine) as session:
-        partners.set_outbound_token(session, cli_actor(os_user(), current.agency_code), name, token)
+    with operation() as op:
+        partners.set_outbound_token(op.session, op.actor, name, token)
     console.print(f"Token for partner {name} stored")
 
 
@@ -62,9 +59,8 @@ def set_token(
 @reports_errors
 def list_() -> None:
     """List partner nodes with agency, country, URL, fingerprint and status."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = partners.list_partners(session, cli_actor(os_user(), current.agency_code))
+    with operation() as op:
+        found = partners.list_partners(op.session, op.actor)
     table = Table("name", "agency", "country", "url", "fingerprint", "status")
     for p in found:
         table.add_row(p.name, p.agency_code, p.country, p.url or "-", p.fingerprint, p.status)
@@ -75,9 +71,8 @@ def list_() -> None:
 @reports_errors
 def remove(name: str = typer.Argument(..., help="Partner name.")) -> None:
     """Remove a partner: its bundles are refused and nothing more is sent to it."""
-    current = node()
-    with transaction(current.engine) as session:
-        partners.remove_partner(session, cli_actor(os_user(), current.agency_code), name)
+    with operation() as op:
+        partners.remove_partner(op.session, op.actor, name)
     console.print(f"Partner {name} removed")
 
 
@@ -89,11 +84,8 @@ def create_group(
     description: str = typer.Option(None, help="What the group is for."),
 ) -> None:
     """Create a sharing group of partners."""
-    current = node()
-    with transaction(current.engine) as session:
-        info = groups.create_group(
-            session, cli_actor(os_user(), current.agency_code), name, description=description, members=member or []
-        )
+    with operation() as op:
+        info = groups.create_group(op.session, op.actor, name, description=description, members=member or [])
     console.print(f"Sharing group {info.name}: {', '.join(info.members) or 'no members yet'}")
 
 
@@ -103,9 +95,8 @@ def add_member(
     name: str = typer.Argument(..., help="Group name."), partner: str = typer.Argument(..., help="Partner name.")
 ) -> None:
     """Add a partner to a sharing group."""
-    current = node()
-    with transaction(current.engine) as session:
-        info = groups.add_member(session, cli_actor(os_user(), current.agency_code), name, partner)
+    with operation() as op:
+        info = groups.add_member(op.session, op.actor, name, partner)
     console.print(f"Sharing group {info.name}: {', '.join(info.members)}")
 
 
@@ -113,8 +104,7 @@ def add_member(
 @reports_errors
 def list_groups() -> None:
     """List sharing groups and their members."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = groups.list_groups(session, cli_actor(os_user(), current.agency_code))
+    with operation() as op:
+        found = groups.list_groups(op.session, op.actor)
     for info in found:
         console.print(f"{info.name}: {', '.join(info.members) or '-'}")

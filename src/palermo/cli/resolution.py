@@ -7,9 +7,8 @@ from dataclasses import asdict
 
 import typer
 
-from palermo.cli.common import console, justification_option_help, node, os_user, reports_errors
-from palermo.cli.persons import justified_operator
-from palermo.db.engine import transaction
+from palermo.cli.common import console, node, os_user, reports_errors
+from palermo.cli.context import JUSTIFICATION, justified_operation
 
 # Splink (and pandas under it) load only when a resolution command runs, so that other commands start fast.
 ENGINES = ("duckdb", "spark")
@@ -37,14 +36,13 @@ def resolve(
 def show(
     identity_id: int = typer.Argument(..., help="Id of the identity."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (default: a readable summary)."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Show an identity: its records with provenance, and every link with its explanation."""
-    current = node()
-    with transaction(current.engine) as session:
+    with justified_operation(justification) as op:
         from palermo.resolution.identities import get_identity
 
-        view = get_identity(session, justified_operator(current, justification), identity_id)
+        view = get_identity(op.session, op.actor, identity_id)
     if as_json:
         console.print_json(json.dumps(asdict(view), default=str, ensure_ascii=False))
         return
@@ -71,12 +69,10 @@ def link(person_ids: list[int] = typer.Argument(..., help="Ids of newly ingested
 def _judge(scope: str, left: int, right: int, verdict: str, reason: str | None, justification: str | None) -> None:
     from palermo.resolution import batch, judgements
 
-    current = node()
-    with transaction(current.engine) as session:
-        actor = justified_operator(current, justification)
+    with justified_operation(justification) as op:
         judge = judgements.judge_link if scope == "link" else judgements.judge_merge
-        view = judge(session, actor, left, right, verdict, reason)
-    result = batch.recluster(current, actor=os_user())
+        view = judge(op.session, op.actor, left, right, verdict, reason)
+    result = batch.recluster(op.node, actor=op.actor.name)
     console.print_json(json.dumps({"judgement": asdict(view), "clustering": asdict(result)}))
 
 
@@ -87,7 +83,7 @@ def judge_link(
     right: int = typer.Argument(..., help="Id of another person record."),
     verdict: str = typer.Option(..., "--verdict", help="confirm or reject."),
     reason: str = typer.Option(None, "--reason", help="Why (kept with the judgement)."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Confirm or reject that two person records are the same person (append-only, attributed)."""
     _judge("link", left, right, verdict, reason, justification)
@@ -100,7 +96,7 @@ def judge_merge(
     right: int = typer.Argument(..., help="Id of another identity."),
     verdict: str = typer.Option(..., "--verdict", help="confirm or reject."),
     reason: str = typer.Option(None, "--reason", help="Why (kept with the judgement)."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Confirm or reject that two identities are one person (append-only, attributed)."""
     _judge("merge", left, right, verdict, reason, justification)

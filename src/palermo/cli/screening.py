@@ -9,9 +9,8 @@ from pathlib import Path
 
 import typer
 
-from palermo.cli.common import console, justification_option_help, node, reports_errors
-from palermo.cli.persons import justified_operator
-from palermo.db.engine import transaction
+from palermo.cli.common import console, node, reports_errors
+from palermo.cli.context import JUSTIFICATION, justified_operation, justified_operator
 from palermo.errors import InvalidInput
 from palermo.screening.replay import read_crossings
 from palermo.screening.replay import replay as run_replay
@@ -59,7 +58,7 @@ def screen(
     phone: str = typer.Option(None, "--phone", help="Contact phone (E.164)."),
     destination: str = typer.Option(None, "--destination", help="Declared address at destination."),
     as_json: bool = typer.Option(False, "--json", help="Print the documented JSON result."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Screen one traveller: document checks, watchlist hits, risk indicators and a decision with reasons."""
     lines = None
@@ -85,9 +84,8 @@ def screen(
         )
     except ValueError as exc:
         raise InvalidInput(f"invalid screening request: {exc}") from None
-    current = node()
-    with transaction(current.engine) as session:
-        result = run_screen(session, justified_operator(current, justification), request, home=current.home)
+    with justified_operation(justification) as op:
+        result = run_screen(op.session, op.actor, request, home=op.node.home)
     if as_json:
         console.print_json(result.model_dump_json())
     else:
@@ -100,7 +98,7 @@ def replay(
     source: str = typer.Option(None, "--source", help="Source of the events (default: the file's folder name)."),
     day: str = typer.Option(None, "--day", help="Only the crossings of this day (YYYY-MM-DD)."),
     truth: Path = typer.Option(None, "--truth", help="truth/ folder of a synthetic world, to measure against."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Screen recorded crossings in time order; report decisions and, with --truth, precision and recall."""
     try:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from palermo.cli.common import console, justification_option_help, node, os_user, reports_errors
-from palermo.cli.persons import justified_operator
-from palermo.db.engine import transaction
+from palermo.cli.common import console, node, reports_errors
+from palermo.cli.context import JUSTIFICATION, justified_operation, operation
 from palermo.sharing import hitnohit, outbox
 from palermo.sharing.inbox import receive
 from palermo.sharing.outgoing import share_records
@@ -28,15 +27,14 @@ def export(
     notice: list[int] = typer.Option(None, "--notice", help="Watchlist entry id (alert, missing person ...)."),
     out: Path = typer.Option(None, "--out", help="Write the bundle to this file (air-gapped link) instead of HTTP."),
     legal_basis: str = typer.Option(None, help="Legal basis (legal_bases.yaml) for special-category data."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Share records with a partner within their handling rules: to a file, or queued for HTTP push."""
-    current = node()
-    with transaction(current.engine) as session:
+    with justified_operation(justification) as op:
         result = share_records(
-            session,
-            current,
-            justified_operator(current, justification),
+            op.session,
+            op.node,
+            op.actor,
             to,
             _refs(person, notice),
             legal_basis=legal_basis,
@@ -55,9 +53,8 @@ def export(
 @reports_errors
 def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Bundle file from a partner.")) -> None:
     """Import a bundle file: verify the sender's signature, refuse replays, import once."""
-    current = node()
-    with transaction(current.engine) as session:
-        report = receive(session, current, file.read_text(encoding="ascii"), transport="file", actor=os_user())
+    with operation() as op:
+        report = receive(op.session, op.node, file.read_text(encoding="ascii"), transport="file", actor=op.actor.name)
     console.print(f"Bundle {report.bundle_id} from {report.partner}: {report.status}, {report.imported} imported")
     for refused in report.refused:
         console.print(f"refused: {refused}")
@@ -75,9 +72,8 @@ def deliver() -> None:
 @reports_errors
 def show_outbox() -> None:
     """List outbox bundles with delivery state."""
-    current = node()
-    with transaction(current.engine) as session:
-        for e in outbox.list_outbox(session):
+    with operation() as op:
+        for e in outbox.list_outbox(op.session):
             state = "delivered" if e.delivered else f"waiting ({e.attempts} tries; {e.last_error or '-'})"
             console.print(f"{e.bundle_id} {e.partner} {e.kind}: {state}", soft_wrap=True)
 
@@ -89,16 +85,15 @@ def query(
     document: str = typer.Option(None, help="Document number to ask about."),
     name: str = typer.Option(None, help="Person's name to ask about."),
     birth_date: str = typer.Option(None, help="Person's date of birth (YYYY-MM-DD)."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Ask a partner hit/no-hit by document number or by person; prints the query reference."""
-    current = node()
     kind = "document" if document else "person"
-    with transaction(current.engine) as session:
+    with justified_operation(justification) as op:
         asked = hitnohit.ask(
-            session,
-            current,
-            justified_operator(current, justification),
+            op.session,
+            op.node,
+            op.actor,
             partner,
             kind,
             document=document,
@@ -112,12 +107,11 @@ def query(
 @reports_errors
 def request_details(
     reference: str = typer.Argument(..., help="Reference of a query that had a hit."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Ask the owning node for the details behind a hit (a person there decides)."""
-    current = node()
-    with transaction(current.engine) as session:
-        hitnohit.request_details(session, current, justified_operator(current, justification), reference)
+    with justified_operation(justification) as op:
+        hitnohit.request_details(op.session, op.node, op.actor, reference)
     console.print(f"Detail request for {reference} queued")
 
 
@@ -128,15 +122,14 @@ def decide(
     approve: bool = typer.Option(..., "--approve/--refuse", help="Approve or refuse the request."),
     legal_basis: str = typer.Option(None, help="Legal basis for special-category data."),
     reason: str = typer.Option(None, help="Reason given to the partner."),
-    justification: str = typer.Option(None, "--justification", help=justification_option_help()),
+    justification: str = JUSTIFICATION,
 ) -> None:
     """Approve or refuse a partner's request for the details behind a hit."""
-    current = node()
-    with transaction(current.engine) as session:
+    with justified_operation(justification) as op:
         decided = hitnohit.decide(
-            session,
-            current,
-            justified_operator(current, justification),
+            op.session,
+            op.node,
+            op.actor,
             reference,
             approve=approve,
             legal_basis=legal_basis,
@@ -147,9 +140,8 @@ def decide(
 
 @app.command("requests")
 @reports_errors
-def requests(justification: str = typer.Option(None, "--justification", help=justification_option_help())) -> None:
+def requests(justification: str = JUSTIFICATION) -> None:
     """List partners' detail requests awaiting a decision."""
-    current = node()
-    with transaction(current.engine) as session:
-        for q in hitnohit.pending_requests(session, justified_operator(current, justification)):
+    with justified_operation(justification) as op:
+        for q in hitnohit.pending_requests(op.session, op.actor):
             console.print(f"{q.reference} ({q.kind}) from partner #{q.partner_id}: {len(q.matched)} matched record(s)")

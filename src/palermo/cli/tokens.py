@@ -6,9 +6,8 @@ import typer
 from rich.table import Table
 
 from palermo.auth import tokens
-from palermo.cli.common import console, node, reports_errors
-from palermo.cli.users import operator
-from palermo.db.engine import transaction
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import operation
 
 app = typer.Typer(help="API tokens: create, revoke, list.", no_args_is_help=True)
 
@@ -22,15 +21,14 @@ def create(
     days: int = typer.Option(None, help="Lifetime in days (default PALERMO_TOKEN_DEFAULT_DAYS)."),
 ) -> None:
     """Create an API token and print it once."""
-    current = node()
-    with transaction(current.engine) as session:
+    with operation() as op:
         new = tokens.create_token(
-            session,
-            operator(current),
+            op.session,
+            op.actor,
             username=user,
             name=name,
             scopes=scope or None,
-            days=days or current.settings.token_default_days,
+            days=days or op.node.settings.token_default_days,
         )
     console.print(f"Token {new.info.id} for {user} (shown once; only its hash is kept):", highlight=False)
     console.print(new.secret, highlight=False, soft_wrap=True)
@@ -40,9 +38,8 @@ def create(
 @reports_errors
 def revoke(token_id: int = typer.Argument(..., help="Id of the token (see `palermo tokens list`).")) -> None:
     """Revoke an API token; it stops working at once."""
-    current = node()
-    with transaction(current.engine) as session:
-        info = tokens.revoke_token(session, operator(current), token_id)
+    with operation() as op:
+        info = tokens.revoke_token(op.session, op.actor, token_id)
     console.print(f"Revoked token {info.id} ({info.name}) of {info.username}")
 
 
@@ -50,9 +47,8 @@ def revoke(token_id: int = typer.Argument(..., help="Id of the token (see `paler
 @reports_errors
 def list_tokens(user: str = typer.Option(None, "--user", help="Only this user's tokens.")) -> None:
     """List API tokens: owner, name, scopes, expiry, last use, revocation."""
-    current = node()
-    with transaction(current.engine) as session:
-        rows = tokens.list_tokens(session, operator(current), username=user, everyone=user is None)
+    with operation() as op:
+        rows = tokens.list_tokens(op.session, op.actor, username=user, everyone=user is None)
     table = Table("id", "user", "name", "prefix", "scopes", "expires", "last used", "revoked")
     for t in rows:
         table.add_row(

@@ -6,16 +6,10 @@ import typer
 from rich.table import Table
 
 from palermo.auth import users
-from palermo.auth.actor import Actor, cli_actor
-from palermo.cli.common import console, node, os_user, reports_errors
-from palermo.db.engine import transaction
-from palermo.node import Node
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import operation
 
 app = typer.Typer(help="User accounts: add, disable, enable, reset, list.", no_args_is_help=True)
-
-
-def operator(current: Node) -> Actor:
-    return cli_actor(os_user(), current.agency_code)
 
 
 def _print_password(username: str, password: str) -> None:
@@ -35,10 +29,9 @@ def add(
     agency: str = typer.Option(None, help="Agency code (default: this node's agency)."),
 ) -> None:
     """Create an account and print its one-time password."""
-    current = node()
-    with transaction(current.engine) as session:
+    with operation() as op:
         new = users.create_user(
-            session, operator(current), username=username, role=role, display_name=display_name, agency_code=agency
+            op.session, op.actor, username=username, role=role, display_name=display_name, agency_code=agency
         )
     _print_password(new.user.username, new.one_time_password)
 
@@ -47,9 +40,8 @@ def add(
 @reports_errors
 def disable(username: str = typer.Argument(..., help="Account to disable.")) -> None:
     """Disable an account: sessions end, tokens stop working."""
-    current = node()
-    with transaction(current.engine) as session:
-        users.set_disabled(session, operator(current), username, disabled=True)
+    with operation() as op:
+        users.set_disabled(op.session, op.actor, username, disabled=True)
     console.print(f"Disabled {username}")
 
 
@@ -57,9 +49,8 @@ def disable(username: str = typer.Argument(..., help="Account to disable.")) -> 
 @reports_errors
 def enable(username: str = typer.Argument(..., help="Account to re-enable.")) -> None:
     """Re-enable a disabled account."""
-    current = node()
-    with transaction(current.engine) as session:
-        users.set_disabled(session, operator(current), username, disabled=False)
+    with operation() as op:
+        users.set_disabled(op.session, op.actor, username, disabled=False)
     console.print(f"Enabled {username}")
 
 
@@ -70,9 +61,8 @@ def reset(
     totp: bool = typer.Option(False, "--totp", help="Also remove the second factor."),
 ) -> None:
     """Give an account a new one-time password (printed once) and clear its lockout."""
-    current = node()
-    with transaction(current.engine) as session:
-        new = users.reset_password(session, operator(current), username, reset_totp=totp)
+    with operation() as op:
+        new = users.reset_password(op.session, op.actor, username, reset_totp=totp)
     _print_password(new.user.username, new.one_time_password)
 
 
@@ -80,9 +70,8 @@ def reset(
 @reports_errors
 def list_users() -> None:
     """List accounts with role, agency and state."""
-    current = node()
-    with transaction(current.engine) as session:
-        rows = users.list_users(session, operator(current))
+    with operation() as op:
+        rows = users.list_users(op.session, op.actor)
     table = Table("username", "name", "role", "agency", "state", "2FA", "last login")
     for u in rows:
         state = "disabled" if u.disabled else ("locked" if u.locked_until else "active")

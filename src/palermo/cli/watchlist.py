@@ -8,9 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from palermo.auth.actor import cli_actor
-from palermo.cli.common import console, node, os_user, reports_errors
-from palermo.db.engine import transaction
+from palermo.cli.common import console, reports_errors
+from palermo.cli.context import operation
 from palermo.screening.runtime import refresh_index
 from palermo.screening.watchlists import list_watchlists, load_watchlist, remove_watchlist, watchlist_stats
 from palermo.taxonomies import taxonomy
@@ -29,19 +28,17 @@ def load(
     file_format: str = typer.Option(None, "--format", help="csv or jsonl (default: from the file name)."),
 ) -> None:
     """Load watchlist entries from a file; idempotent by entry id; bad rows go to FILE.rejects.jsonl."""
-    current = node()
-    actor = cli_actor(os_user(), current.agency_code)
-    with transaction(current.engine) as session:
+    with operation() as op:
         report = load_watchlist(
-            session,
-            actor,
+            op.session,
+            op.actor,
             path,
             name=name,
-            agency_code=current.agency_code,
+            agency_code=op.node.agency_code,
             list_category=category,
             file_format=file_format,
         )
-        refresh_index(session, current.home, report.changed, [])
+        refresh_index(op.session, op.node.home, report.changed, [])
     console.print_json(json.dumps(report.as_dict()))
 
 
@@ -49,9 +46,8 @@ def load(
 @reports_errors
 def list_command() -> None:
     """List watchlists with their category and number of entries."""
-    current = node()
-    with transaction(current.engine) as session:
-        lists = list_watchlists(session, cli_actor(os_user(), current.agency_code))
+    with operation() as op:
+        lists = list_watchlists(op.session, op.actor)
     table = Table("name", "category", "entries", "source")
     for w in lists:
         table.add_row(w.name, w.category, str(w.entries), w.source)
@@ -62,10 +58,9 @@ def list_command() -> None:
 @reports_errors
 def remove(name: str = typer.Argument(..., help="Watchlist to delete with all its entries.")) -> None:
     """Delete a watchlist and its entries, and drop them from the candidate index."""
-    current = node()
-    with transaction(current.engine) as session:
-        removed = remove_watchlist(session, cli_actor(os_user(), current.agency_code), name)
-        refresh_index(session, current.home, [], removed)
+    with operation() as op:
+        removed = remove_watchlist(op.session, op.actor, name)
+        refresh_index(op.session, op.node.home, [], removed)
     console.print(f"removed watchlist {name} ({len(removed)} entries)")
 
 
@@ -73,7 +68,6 @@ def remove(name: str = typer.Argument(..., help="Watchlist to delete with all it
 @reports_errors
 def stats(name: str = typer.Argument(None, help="One watchlist (default: all).")) -> None:
     """Count entries per list and category, expired entries and identifying fields present, as JSON."""
-    current = node()
-    with transaction(current.engine) as session:
-        found = watchlist_stats(session, cli_actor(os_user(), current.agency_code), name)
+    with operation() as op:
+        found = watchlist_stats(op.session, op.actor, name)
     console.print_json(json.dumps(found))
