@@ -8,7 +8,7 @@ from palermo.alerts import AlertSubject, dispose_alert, get_alert, list_alerts, 
 from palermo.db.engine import transaction
 from palermo.errors import InvalidInput
 from palermo.node import Node
-from tests.screening.helpers import actor as operator
+from tests.factories import justified_operator
 
 
 def test_a_network_alert_about_an_identity_is_queued_beside_screening_alerts(node: Node) -> None:
@@ -26,14 +26,14 @@ def test_a_network_alert_about_an_identity_is_queued_beside_screening_alerts(nod
             session, "booth", kind="screening", subject=AlertSubject(), decision="alert", score=1.0, explanation=[]
         )
     with transaction(node.engine) as session:
-        only_network = list_alerts(session, operator(node), kind="network")
-        everything = list_alerts(session, operator(node))
-        shown = get_alert(session, operator(node), network.id)
+        only_network = list_alerts(session, justified_operator(node), kind="network")
+        everything = list_alerts(session, justified_operator(node))
+        shown = get_alert(session, justified_operator(node), network.id)
     assert [(a.kind, a.subject) for a in only_network] == [("network", "identity:42")]
     assert {a.kind for a in everything} == {"network", "screening"}
     assert shown.history[0]["action"] == "opened"
     with transaction(node.engine) as session:
-        closed = dispose_alert(session, operator(node), network.id, "confirmed")
+        closed = dispose_alert(session, justified_operator(node), network.id, "confirmed")
     assert (closed.status, closed.disposition) == ("closed", "confirmed")
 
 

@@ -21,10 +21,3 @@ def app(node: Node) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
-
-
-def bearer(secret: str, justification: str | None = None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {secret}"}
-    if justification:
-        headers["X-Palermo-Justification"] = justification
-    return headers

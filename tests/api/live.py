@@ -11,7 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from palermo.api.server import SERVER_OPTIONS
-from tests.web.browser import free_port
+from tests.factories import free_port
 
 
 @contextmanager

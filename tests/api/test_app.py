@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 
 from palermo.db import migrate
 from palermo.node import Node
-from tests.api.conftest import bearer
-from tests.auth.helpers import make_token, make_user
+from tests.factories import bearer, make_token, make_user
 
 
 def test_healthz_answers_without_credentials(client: TestClient) -> None:

@@ -20,8 +20,7 @@ from palermo.auth.permissions import permission
 from palermo.db.accounts import ROLES
 from palermo.node import Node
 from palermo.web import page_routes
-from tests.api.conftest import bearer
-from tests.auth.helpers import make_token, make_user
+from tests.factories import bearer, make_token, make_user
 
 PUBLIC_ROUTES = {("POST", "/api/v1/auth/login"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics")}
 ABSENT_ID = "999999"

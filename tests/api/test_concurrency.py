@@ -21,9 +21,7 @@ from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.node import Node
 from tests.api.live import live_server
-from tests.api.test_documents_api import passport
-from tests.auth.helpers import PASSWORD, add_persons, make_token, make_user
-from tests.screening.helpers import load, write_list
+from tests.factories import PASSWORD, add_persons, load, make_token, make_user, passport, write_list
 
 CLIENTS = 8
 ROUNDS = 6  # each client sends ROUNDS x 4 requests

@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from palermo.documents import LostStolenRegistry, MrzSpec, break_check_digit, make_mrz
+from palermo.documents import break_check_digit
 from palermo.documents.mrz_formats import MrzFormatName
 from palermo.node import Node
-from tests.api.conftest import bearer
-from tests.auth.helpers import make_token, make_user, recorded_access
+from tests.factories import bearer, load_registry, make_token, make_user, passport, recorded_access
 
 CHECK = "/api/v1/documents/check"
 DAY = "2025-06-01"
-HEADER = "document_number,issuing_state,document_type,status,reported_date,reporting_agency\n"
-
-
-def passport(number: str) -> list[str]:
-    spec = MrzSpec(
-        format=MrzFormatName.TD3,
-        issuing_state="FRA",
-        document_number=number,
-        surname="MARTIN",
-        given_names="CLAIRE",
-        nationality="FRA",
-        birth_date=date(1990, 3, 4),
-        sex="F",
-        expiry_date=date(2030, 3, 4),
-    )
-    return make_mrz(spec)
-
-
-def load_registry(node: Node, tmp_path: Path, rows: str) -> None:
-    csv = tmp_path / f"sltd-{len(rows)}.csv"
-    csv.write_text(HEADER + rows, encoding="utf-8")
-    LostStolenRegistry.open(node.home).load_csv(csv)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pyotp
 from fastapi.testclient import TestClient
 
 from palermo.node import Node
-from tests.auth.helpers import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 
 def log_in(client: TestClient, username: str, password: str = PASSWORD, **extra: str) -> dict[str, str]:

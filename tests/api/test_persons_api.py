@@ -12,8 +12,7 @@ from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonRecord
 from palermo.node import Node
-from tests.api.conftest import bearer
-from tests.auth.helpers import add_persons, make_token, make_user, recorded_access
+from tests.factories import add_persons, bearer, make_token, make_user, recorded_access
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from palermo.node import Node
-from tests.api.conftest import bearer
 from tests.api.live import live_server
-from tests.auth.helpers import make_token, make_user
+from tests.factories import bearer, make_token, make_user
 
 LOGIN = "/api/v1/auth/login"
 

@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 
 from palermo.api.deps import PERMISSION_KEY, PUBLIC
 from palermo.node import Node
-from tests.api.conftest import bearer
-from tests.auth.helpers import make_token, make_user
+from tests.factories import bearer, make_token, make_user
 
 SETTINGS = settings(
     max_examples=15,

@@ -7,9 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from palermo.node import Node
-from tests.api.conftest import bearer
-from tests.auth.helpers import make_token, make_user
-from tests.screening.helpers import load, write_list
+from tests.factories import bearer, load, make_token, make_user, write_list
 
 
 def test_screen_then_dispose_the_alert(client: TestClient, node: Node, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.ingest.helpers import PERSON_HEADER, ensure_source, person_rows, write_csv
+from tests.factories import PERSON_HEADER, ensure_source, person_rows, write_csv
 
 from palermo.audit import verify_log
 from palermo.audit.keys import node_signing_key

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import update
-from tests.ingest.helpers import PERSON_HEADER, person_rows, run, write_csv
+from tests.factories import PERSON_HEADER, person_rows, run, write_csv
 
 from palermo.audit import AuditEvent, ObjectRef, append
 from palermo.audit.report import oversight_report

@@ -15,7 +15,7 @@ from palermo.db.accounts import LoginThrottle, User
 from palermo.db.engine import transaction
 from palermo.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from palermo.node import Node
-from tests.auth.helpers import PASSWORD, make_user, operator
+from tests.factories import PASSWORD, make_user, operator
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 

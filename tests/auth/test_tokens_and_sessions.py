@@ -17,7 +17,7 @@ from palermo.db.accounts import ApiToken, WebSession
 from palermo.db.engine import transaction
 from palermo.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from palermo.node import Node
-from tests.auth.helpers import make_token, make_user, operator
+from tests.factories import make_token, make_user, operator
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 

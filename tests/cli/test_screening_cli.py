@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from palermo.cli.main import app
-from tests.screening.helpers import write_list
+from tests.factories import write_list
 
 runner = CliRunner()
 

@@ -12,7 +12,8 @@ from palermo.db.tables import IngestRun, PersonRecord
 from palermo.errors import InvalidInput
 from palermo.ingest.readers import SNIFF_BYTES
 from palermo.node import Node
-from tests.ingest.helpers import PERSON_HEADER, count_persons, person_rows, rejects, run, write_csv, write_jsonl
+from tests.factories import PERSON_HEADER, person_rows, run, write_csv
+from tests.ingest.helpers import count_persons, rejects, write_jsonl
 
 
 def test_utf8_bom_is_read_as_utf8(node: Node, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from palermo.db.tables import IngestRun, PersonName, PersonRecord
 from palermo.ingest.runs import mark_interrupted_runs, this_process
 from palermo.ingest.sources import get_source
 from palermo.node import Node
-from tests.ingest.helpers import PERSON_HEADER, ensure_source, person_rows, run, write_csv
+from tests.factories import PERSON_HEADER, ensure_source, person_rows, run, write_csv
 
 ROWS = 6_000
 BATCH = 200

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from palermo.db.engine import transaction
 from palermo.db.tables import IngestRun, PersonName, PersonRecord
 from palermo.node import Node
-from tests.ingest.helpers import PERSON_HEADER, count_persons, ensure_source, person_rows, rejects, run, write_csv
+from tests.factories import PERSON_HEADER, ensure_source, person_rows, run, write_csv
+from tests.ingest.helpers import count_persons, rejects
 
 
 def test_rerun_of_the_same_file_changes_nothing(node: Node, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from palermo.db.engine import transaction
 from palermo.db.tables import Address, Contact, IdentityDocument, Relationship, Transaction, TravelEvent
 from palermo.node import Node
-from tests.ingest.helpers import rejects, run, write_csv, write_jsonl
+from tests.factories import run, write_csv
+from tests.ingest.helpers import rejects, write_jsonl
 
 WORLD = {
     "border_points": (

@@ -6,7 +6,7 @@ from hypothesis import assume, given
 
 from palermo.names import compare_prepared, prepare_name, score_prepared
 from palermo.names.fast import clear_caches
-from tests.names.test_properties import SETTINGS, _prepared, names
+from tests.factories import NAME_PROPERTY_SETTINGS, names, preparable
 
 SAMPLES = [
     "Vladimir Vladimirovich Putin",
@@ -62,10 +62,10 @@ def test_threshold_keeps_every_score_at_or_above_it() -> None:
             assert early == exact if exact >= 0.7 else early < 0.7
 
 
-@SETTINGS
+@NAME_PROPERTY_SETTINGS
 @given(names(), names())
 def test_fast_equals_explained_on_generated_names(x: str, y: str) -> None:
-    assume(_prepared(x) and _prepared(y))
+    assume(preparable(x) and preparable(y))
     a, b = prepare_name(x), prepare_name(y)
     exact = compare_prepared(a, b).score
     assert score_prepared(a, b) == exact

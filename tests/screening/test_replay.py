@@ -7,7 +7,7 @@ import pytest
 from palermo.demo import world_manifest
 from palermo.screening.demo_step import replay_world
 from tests.conftest import WorldNode
-from tests.screening.helpers import actor
+from tests.factories import justified_operator
 
 
 @pytest.mark.slow
@@ -16,7 +16,7 @@ def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_on
 ) -> None:
     node = world_node_factory("tiny", 7, "test")
     manifest = world_manifest(node.home, "tiny", 7)  # the world the node ingested, kept in its home
-    report = replay_world(node, manifest.parent, actor(node), days=None)
+    report = replay_world(node, manifest.parent, justified_operator(node), days=None)
     assert report.events > 1000
     quality = report.quality
     assert quality is not None

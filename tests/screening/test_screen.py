@@ -16,15 +16,14 @@ from palermo.node import Node
 from palermo.screening.person_score import birth_date_level
 from palermo.screening.requests import CompanionIn, ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
-from tests.auth.helpers import operator
-from tests.screening.helpers import actor, load, write_list
+from tests.factories import justified_operator, load, load_registry, operator, passport, write_list
 
 AT = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
 
 
 def run(node: Node, **fields: object) -> ScreeningResult:
     with transaction(node.engine) as session:
-        return screen(session, actor(node), ScreeningRequest(at=AT, **fields), home=node.home)  # type: ignore[arg-type]
+        return screen(session, justified_operator(node), ScreeningRequest(at=AT, **fields), home=node.home)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -75,12 +74,14 @@ def test_an_alert_keeps_an_append_only_history_and_feeds_precision(listed: Node)
     alert_id = run(listed, names=["Mohammed Al-Hassan"], birth_date="1980", nationality="SYR").alert_id
     assert alert_id is not None
     with transaction(listed.engine) as session:
-        alerts.assign_alert(session, actor(listed), alert_id, "officer.b")
-        closed = alerts.dispose_alert(session, actor(listed), alert_id, "false_positive", "different person")
+        alerts.assign_alert(session, justified_operator(listed), alert_id, "officer.b")
+        closed = alerts.dispose_alert(
+            session, justified_operator(listed), alert_id, "false_positive", "different person"
+        )
         assert [h["action"] for h in closed.history] == ["opened", "assigned", "closed"]
         with pytest.raises(Conflict):
-            alerts.dispose_alert(session, actor(listed), alert_id, "confirmed")
-        assert alerts.alert_precision(session, actor(listed))["precision"] == 0.0
+            alerts.dispose_alert(session, justified_operator(listed), alert_id, "confirmed")
+        assert alerts.alert_precision(session, justified_operator(listed))["precision"] == 0.0
 
 
 def test_a_shared_phone_is_not_an_indicator_without_earlier_travellers(listed: Node) -> None:
@@ -101,8 +102,6 @@ def test_birth_date_levels_are_symmetric_and_a_date_matches_itself(day: dt.date)
 
 
 def test_a_stolen_passport_gets_one_answer_whether_read_from_the_mrz_or_typed(node: Node, tmp_path: Path) -> None:
-    from tests.api.test_documents_api import load_registry, passport
-
     load_registry(node, tmp_path, "AB1234567,FRA,passport,stolen,2025-01-02,DGPN\n")
     from_mrz = run(node, mrz=passport("AB1234567"))
     typed = run(node, names=["Claire Martin"], document_number="AB1234567", issuing_state="FRA")

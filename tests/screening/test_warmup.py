@@ -15,7 +15,7 @@ from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.node import Node
 from palermo.screening.warmup import warm_screening
-from tests.screening.helpers import load, write_list
+from tests.factories import load, write_list
 
 
 def _counts(node: Node) -> tuple[int, int, int]:

@@ -20,7 +20,7 @@ from palermo.screening.persist import index_folder, load_index
 from palermo.screening.runtime import refresh_index
 from palermo.screening.watchlists import list_watchlists, remove_watchlist, watchlist_stats
 from palermo.taxonomies import taxonomy
-from tests.screening.helpers import ROWS, actor, load, write_list
+from tests.factories import WATCHLIST_ROWS, justified_operator, load, write_list
 
 
 def test_a_csv_loads_once_and_a_rerun_changes_nothing(node: Node, tmp_path: Path) -> None:
@@ -34,7 +34,11 @@ def test_a_csv_loads_once_and_a_rerun_changes_nothing(node: Node, tmp_path: Path
 
 def test_a_changed_row_is_updated_and_bad_rows_go_to_the_rejects_file(node: Node, tmp_path: Path) -> None:
     load(node, write_list(tmp_path))
-    rows = [ROWS[0].replace("1975-03-14", "1975-03"), "S-9,,,,,,,suspect,", "S-8,Anna Nowak,,1975-13-40,POL,F,,,"]
+    rows = [
+        WATCHLIST_ROWS[0].replace("1975-03-14", "1975-03"),
+        "S-9,,,,,,,suspect,",
+        "S-8,Anna Nowak,,1975-13-40,POL,F,,,",
+    ]
     report = load(node, write_list(tmp_path, rows, "second.csv"))
     assert (report.updated, report.rejected) == (1, 2)
     rejects = [json.loads(line) for line in Path(str(report.rejects_path)).read_text().splitlines()]
@@ -72,7 +76,7 @@ def test_followthemoney_person_entities_load_and_other_schemata_are_skipped(node
     report = load(node, path, name="opensanctions", category="suspect")
     assert (report.inserted, report.skipped, report.rejected) == (1, 1, 0)
     with transaction(node.engine) as session:
-        stats = watchlist_stats(session, actor(node), "opensanctions")
+        stats = watchlist_stats(session, justified_operator(node), "opensanctions")
     assert stats["per_category"] == {"suspect": 1}
     assert stats["with_field"]["document_numbers"] == 1
 
@@ -80,12 +84,12 @@ def test_followthemoney_person_entities_load_and_other_schemata_are_skipped(node
 def test_remove_drops_the_list_and_its_entries_from_the_index(node: Node, tmp_path: Path) -> None:
     load(node, write_list(tmp_path))
     with transaction(node.engine) as session:
-        removed = remove_watchlist(session, actor(node), "mixed")
+        removed = remove_watchlist(session, justified_operator(node), "mixed")
         refresh_index(session, node.home, [], removed)
-        assert list_watchlists(session, actor(node)) == []
+        assert list_watchlists(session, justified_operator(node)) == []
     assert len(load_index(index_folder(node.home))) == 0
     with transaction(node.engine) as session, pytest.raises(NotFound):
-        remove_watchlist(session, actor(node), "mixed")
+        remove_watchlist(session, justified_operator(node), "mixed")
 
 
 def test_a_new_list_without_any_category_is_refused(node: Node, tmp_path: Path) -> None:

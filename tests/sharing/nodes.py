@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,14 +23,9 @@ from palermo.node import Node, init_node
 from palermo.settings import Settings
 from palermo.sharing import partners
 from palermo.sharing.keys import node_keys
+from tests.factories import free_port
 
 START_SECONDS = 120  # a bound for a busy machine, not a measurement
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

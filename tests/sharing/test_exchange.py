@@ -22,7 +22,7 @@ from palermo.sharing import groups, hitnohit, partners
 from palermo.sharing.inbox import receive
 from palermo.sharing.outbox import deliver_pending
 from palermo.sharing.outgoing import share_records
-from tests.screening.helpers import actor as booth
+from tests.factories import justified_operator as booth
 from tests.sharing.nodes import (
     Served,
     add_notice,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +10,8 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+
+from tests.factories import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,12 +27,6 @@ MISSING_CHROMIUM = (
     f"page tests need Debian's Chromium at {CHROMIUM}: run `bash scripts/system-deps.sh` "
     "(apt-get install chromium); `playwright install` is not used"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

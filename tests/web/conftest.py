@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from palermo.api import create_app
 from palermo.node import Node
-from tests.auth.helpers import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from palermo.db.engine import transaction
 from palermo.demo.accounts import demo_login
 from palermo.node import Node, open_node
 from palermo.settings import Settings
-from tests.auth.helpers import PASSWORD, make_user
 from tests.conftest import StoreTemplates
+from tests.factories import PASSWORD, make_user
 from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
 
 pytestmark = pytest.mark.xdist_group("browser")

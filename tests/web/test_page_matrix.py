@@ -19,7 +19,7 @@ from palermo.db.accounts import ROLES
 from palermo.node import Node
 from palermo.web import PAGE_ROUTERS, page_routes
 from palermo.web.deps import PagePermission
-from tests.auth.helpers import make_user
+from tests.factories import make_user
 from tests.web.conftest import csrf, sign_in
 
 PUBLIC_PAGES = {

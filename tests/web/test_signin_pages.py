@@ -17,7 +17,7 @@ from palermo.db.engine import transaction
 from palermo.demo.accounts import demo_login
 from palermo.node import Node
 from palermo.web.deps import safe_next
-from tests.auth.helpers import add_persons, make_user
+from tests.factories import add_persons, make_user
 from tests.web.conftest import csrf, sign_in
 
 
