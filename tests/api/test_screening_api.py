@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from palermo.node import Node
@@ -44,3 +47,43 @@ def test_an_invalid_request_is_a_4xx(client: TestClient, node: Node) -> None:
     token = make_token(node, "bo")
     answer = client.post("/api/v1/screenings", json={"birth_date": "1975-13"}, headers=bearer(token, "border_control"))
     assert 400 <= answer.status_code < 500
+
+
+def test_the_screening_answer_is_typed_in_openapi_down_to_each_feature(app: FastAPI) -> None:
+    schema = app.openapi()
+
+    def component(holder: dict[str, Any]) -> dict[str, Any]:
+        ref = holder["$ref"] if "$ref" in holder else holder["items"]["$ref"]
+        found: dict[str, Any] = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        return found
+
+    answer = schema["paths"]["/api/v1/screenings"]["post"]["responses"]["200"]["content"]["application/json"]
+    result = component(answer["schema"])
+    hit = component(result["properties"]["hits"])
+    explained = {"id", "value", "weight", "contribution", "detail"}
+    for feature in (component(hit["properties"]["features"]), component(hit["properties"]["name_features"])):
+        assert explained <= set(feature["required"])
+        assert feature["properties"]["value"]["type"] == "number"
+    indicator = component(result["properties"]["indicators"])
+    assert explained | {"label", "protective"} <= set(indicator["properties"])
+    assert set(component(result["properties"]["reasons"])["required"]) == {"kind", "decision", "detail"}
+    documents = [component(choice) for choice in result["properties"]["document_checks"]["anyOf"] if "$ref" in choice]
+    assert {"registry_hits"} <= set.intersection(*(set(d["properties"]) for d in documents))
+
+
+def test_a_hit_explains_each_feature_with_its_contribution(client: TestClient, node: Node, tmp_path: Path) -> None:
+    load(node, write_list(tmp_path))
+    make_user(node, "bo", "border_officer")
+    body = {"names": ["Sasha Ivanov"], "birth_date": "1975-03-14", "nationality": "RUS"}
+    headers = bearer(make_token(node, "bo"), "border_control")
+    [hit] = client.post("/api/v1/screenings", json=body, headers=headers).json()["hits"]
+    features = {f["id"]: f for f in hit["features"]}
+    assert features["birth_date"] == {
+        "id": "birth_date",
+        "name": "birth_date",  # the key answers used before the shared model; still there for clients
+        "value": 1.0,
+        "weight": features["birth_date"]["weight"],
+        "contribution": features["birth_date"]["weight"],
+        "detail": "same date of birth 1975-03-14",
+    }
+    assert hit["score"] == pytest.approx(min(1.0, sum(f["contribution"] for f in hit["features"])), abs=1e-6)

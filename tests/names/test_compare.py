@@ -86,7 +86,7 @@ def test_features_are_declared_and_explained() -> None:
     assert names == [f.name for f in default_config().features]
     transliteration = next(f for f in result.features if f.name == "transliteration_match")
     assert "Cyrl vs Latn" in transliteration.detail
-    assert result.to_dict()["features"][0]["name"] == "aligned_token_similarity"
+    assert result.model_dump()["features"][0]["name"] == "aligned_token_similarity"
 
 
 def test_mismatched_token_is_named_in_the_detail() -> None:

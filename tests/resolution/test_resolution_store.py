@@ -40,8 +40,8 @@ def test_resolution_end_to_end(world_node: Node, tiny_world: Path) -> None:
     assert len(members) >= 2
     assert view.links
     link = view.links[0]
-    assert {f["name"] for f in link.features} >= {"prior", "surname", "dob", "documents"}
-    assert sum(f["weight"] for f in link.features) == pytest.approx(link.match_weight, abs=0.01)
+    assert {f.name for f in link.features} >= {"prior", "surname", "dob", "documents"}
+    assert sum(f.weight for f in link.features) == pytest.approx(link.match_weight, abs=0.01)
 
     # a second run without retraining keeps every identity id
     batch.resolve(world_node, actor="cli:test")

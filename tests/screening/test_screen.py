@@ -37,9 +37,9 @@ def test_a_transliterated_alias_is_an_alert_with_explained_features(listed: Node
     assert result.decision == "alert"
     [hit] = result.hits
     assert (hit.watchlist, hit.entry_id, hit.category) == ("mixed", "S-1", "suspect")
-    features = {f["name"]: f for f in hit.features}
-    assert features["birth_date"]["value"] == 1.0
-    assert "same date of birth" in features["birth_date"]["detail"]
+    features = {f.name: f for f in hit.features}
+    assert features["birth_date"].value == 1.0
+    assert "same date of birth" in features["birth_date"].detail
     assert result.alert_id is not None
 
 
@@ -55,8 +55,8 @@ def test_a_missing_girl_is_protected_not_arrested(listed: Node) -> None:
     )
     assert result.decision == "protect"
     assert result.hits[0].entry_id == "M-1"
-    assert any(f["name"] == "birth_date" and "swapped" in f["detail"] for f in result.hits[0].features)
-    assert "minor_without_guardian" in {i["id"] for i in result.indicators}
+    assert any(f.name == "birth_date" and "swapped" in f.detail for f in result.hits[0].features)
+    assert "minor_without_guardian" in {i.id for i in result.indicators}
 
 
 def test_a_minor_with_a_parent_of_the_same_surname_raises_no_indicator(listed: Node) -> None:
@@ -107,7 +107,7 @@ def test_a_stolen_passport_gets_one_answer_whether_read_from_the_mrz_or_typed(no
     typed = run(node, names=["Claire Martin"], document_number="AB1234567", issuing_state="FRA")
     assert from_mrz.decision == typed.decision == "alert"
     assert any(
-        r["decision"] == "alert" and "exact registry hit: AB1234567 (FRA) stolen" in r["detail"] for r in typed.reasons
+        r.decision == "alert" and "exact registry hit: AB1234567 (FRA) stolen" in r.detail for r in typed.reasons
     )
     near = run(node, names=["Claire Martin"], document_number="AB1234566", issuing_state="FRA")
     assert near.decision == "refer"  # a near hit on a typed number refers, as it does from an MRZ

@@ -6,12 +6,19 @@ import json
 from dataclasses import asdict
 
 import typer
+from pydantic import BaseModel
 
 from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation
 
 # Splink (and pandas under it) load only when a resolution command runs, so that other commands start fast.
 ENGINES = ("duckdb", "spark")
+
+
+def _jsonable(value: object) -> object:
+    """A link's features (pydantic models inside the view's dataclasses) as JSON; anything else as text."""
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else str(value)
+
 
 resolve_app = typer.Typer(help="Resolve every person record into identities (Splink; DuckDB or Spark).")
 identity_app = typer.Typer(help="Identities: show one, link new records, confirm or reject links and merges.")
@@ -44,7 +51,7 @@ def show(
 
         view = get_identity(op.session, op.actor, identity_id)
     if as_json:
-        console.print_json(json.dumps(asdict(view), default=str, ensure_ascii=False))
+        console.print_json(json.dumps(asdict(view), default=_jsonable, ensure_ascii=False))
         return
     console.print(f"identity {view.id}: {view.size} records" + (" (retired)" if view.retired else ""))
     for record in view.records:
@@ -53,7 +60,7 @@ def show(
     for link in view.links:
         console.print(f"  link {link.left_person_id}-{link.right_person_id} weight {link.match_weight:.1f}")
         for feature in link.features:
-            console.print(f"    {feature['name']}: {feature['weight']:+.2f}  {feature['detail']}")
+            console.print(f"    {feature.id}: {feature.weight:+.2f}  {feature.detail}")
 
 
 @identity_app.command("link")

@@ -28,17 +28,16 @@ def _print(result: ScreeningResult) -> None:
     colour = {"clear": "green", "refer": "yellow", "alert": "red", "protect": "magenta"}[result.decision]
     console.print(f"[bold {colour}]{result.decision.upper()}[/] score {result.score:.3f}  ({result.elapsed_ms} ms)")
     for reason in result.reasons:
-        console.print(f"  {reason['decision']:8} {reason['detail']}", highlight=False)
+        console.print(f"  {reason.decision:8} {reason.detail}", highlight=False)
     for hit in result.hits:
         console.print(f"  hit {hit.watchlist}/{hit.entry_id} {hit.name!r} {hit.score:.3f}", highlight=False)
         for feature in hit.features:
-            if feature["value"]:
+            if feature.value:
                 console.print(
-                    f"      {feature['name']} {feature['value']:.2f} x {feature['weight']:+.2f}: {feature['detail']}",
-                    highlight=False,
+                    f"      {feature.id} {feature.value:.2f} x {feature.weight:+.2f}: {feature.detail}", highlight=False
                 )
     for indicator in result.indicators:
-        console.print(f"  indicator {indicator['id']}: {indicator['detail']}", highlight=False)
+        console.print(f"  indicator {indicator.id}: {indicator.detail}", highlight=False)
 
 
 @reports_errors

@@ -2,7 +2,7 @@
 
 Public API::
 
-    compare_names("Александр Иванов", ["Alexander Ivanov", "Sasha Ivanov"]) -> NameComparison
+    compare_names("Александр Иванов", ["Alexander Ivanov", "Sasha Ivanov"]) -> NameComparison  # an explained Score
     prepare_name("Mohammed bin Salman") -> PreparedName   # once per stored name; then compare_prepared(a, b)
     detect_script("محمد") -> "Arab"
 
@@ -10,7 +10,6 @@ A pure library: no database, no watchlists; screening and entity resolution call
 """
 
 from palermo.names.compare import (
-    FeatureScore,
     NameComparison,
     best_matches,
     compare_names,
@@ -22,7 +21,6 @@ from palermo.names.scripts import detect_script
 from palermo.names.tokens import NameKey, NameToken, PreparedName, prepare_name
 
 __all__ = [
-    "FeatureScore",
     "NameComparison",
     "NameKey",
     "NameMatchingConfig",

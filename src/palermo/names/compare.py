@@ -1,95 +1,68 @@
 """Explainable comparison of person names: ``compare_names`` and its fast path ``compare_prepared``.
 
 The score is declared, not hidden: ``score = round(clamp(sum(weight * value for each feature), 0, 1), 6)`` with the
-features and weights of the config. Each :class:`FeatureScore` says its value, weight and why.
+features and weights of the config. The comparison is a :class:`palermo.explanation.Score`: each feature says its
+value, weight, contribution and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
+from pydantic import computed_field
+
 from palermo.errors import ConfigurationError, InvalidInput
+from palermo.explanation import Feature, Score, clamped_total
 from palermo.names.align import align, order_pair
 from palermo.names.config import NameMatchingConfig, default_config
 from palermo.names.fast import scorer_for
-from palermo.names.features import FEATURES, Feature, Pair
+from palermo.names.features import FEATURES, FeatureFunction, Pair
 from palermo.names.tokens import PreparedName, prepare_name
 from palermo.names.variants import with_variants
 
 
-@dataclass(frozen=True, slots=True)
-class FeatureScore:
-    """One feature's verdict on a pair: its value in [0, 1], its declared weight, and a readable detail."""
+class NameComparison(Score):
+    """The best-scoring pair of names between two sides: its score (``total``), the features that produced it, and
+    the threshold it is judged against."""
 
-    name: str
-    value: float
-    weight: float
-    explain_detail: Callable[[], str]
-
-    @property
-    def detail(self) -> str:
-        """Why the feature has this value, in words (built only when asked for: the hot path never formats it)."""
-        return self.explain_detail()
-
-    @property
-    def contribution(self) -> float:
-        return self.value * self.weight
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": self.value, "weight": self.weight, "detail": self.detail}
-
-
-@dataclass(frozen=True, slots=True)
-class NameComparison:
-    """The best-scoring pair of names between two sides, with the features that produced its score."""
-
-    score: float
     threshold: float
-    features: tuple[FeatureScore, ...]
     name_a: str
     name_b: str
 
     @property
+    def score(self) -> float:
+        return self.total
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def is_match(self) -> bool:
-        return self.score >= self.threshold
+        return self.total >= self.threshold
 
     def explain(self) -> str:
-        lines = [f"{self.name_a!r} vs {self.name_b!r}: {self.score:.3f} (threshold {self.threshold:.2f})"]
-        lines += [f"  {f.name} {f.value:.2f} x {f.weight:+.2f}: {f.detail}" for f in self.features if f.value]
+        lines = [f"{self.name_a!r} vs {self.name_b!r}: {self.total:.3f} (threshold {self.threshold:.2f})"]
+        lines += [f"  {f.id} {f.value:.2f} x {f.weight:+.2f}: {f.detail}" for f in self.features if f.value]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": self.score,
-            "threshold": self.threshold,
-            "is_match": self.is_match,
-            "name_a": self.name_a,
-            "name_b": self.name_b,
-            "features": [f.to_dict() for f in self.features],
-        }
 
-
-def _feature(name: str) -> Feature:
+def _feature(name: str) -> FeatureFunction:
     feature = FEATURES.get(name)
     if feature is None:
         raise ConfigurationError(f"name-matching config declares unknown feature {name!r}; known: {sorted(FEATURES)}")
     return feature
 
 
-def _feature_scores(pair: Pair, config: NameMatchingConfig) -> tuple[FeatureScore, ...]:
-    scores: list[FeatureScore] = []
+def _features(pair: Pair, config: NameMatchingConfig) -> tuple[Feature, ...]:
+    features = []
     for declared in config.features:
         value, detail = _feature(declared.name)(pair)
-        scores.append(FeatureScore(declared.name, value, declared.weight, detail))
-    return tuple(scores)
+        features.append(Feature.weighted(declared.name, value, declared.weight, detail()))
+    return tuple(features)
 
 
-def declared_score(features: Sequence[FeatureScore]) -> float:
+def declared_score(features: Sequence[Feature]) -> float:
     """``clamp(sum(weight * value), 0, 1)``, rounded to 6 decimals so float noise cannot move a verdict."""
-    total = sum(f.contribution for f in features)
-    return round(min(1.0, max(0.0, total)), 6)
+    return clamped_total(features)
 
 
 def compare_prepared(a: PreparedName, b: PreparedName, config: NameMatchingConfig | None = None) -> NameComparison:
@@ -97,8 +70,14 @@ def compare_prepared(a: PreparedName, b: PreparedName, config: NameMatchingConfi
     config = config or default_config()
     short, long = order_pair(a, b)
     pair = Pair(short, long, align(short, long, config.similarity))
-    features = _feature_scores(pair, config)
-    return NameComparison(declared_score(features), config.threshold, features, a.original, b.original)
+    features = _features(pair, config)
+    return NameComparison(
+        total=clamped_total(features),
+        features=features,
+        threshold=config.threshold,
+        name_a=a.original,
+        name_b=b.original,
+    )
 
 
 def score_prepared(
@@ -124,16 +103,17 @@ def compare_names(
     b: str | Sequence[str] | PreparedName | Sequence[PreparedName],
     config: NameMatchingConfig | None = None,
 ) -> NameComparison:
-    """Compare two persons by name. Each side is one name or all its names (aliases); the best pair wins."""
+    """Compare two persons by name. Each side is one name or all its names (aliases); the best pair wins (found by
+    :func:`score_prepared`, the same score, and explained once)."""
     left, right = with_variants(_prepared(a, "a")), with_variants(_prepared(b, "b"))
-    best: NameComparison | None = None
+    best: tuple[float, PreparedName, PreparedName] | None = None
     for x in left:
         for y in right:
-            result = compare_prepared(x, y, config)
-            if best is None or result.score > best.score:
-                best = result
+            score = score_prepared(x, y, config)
+            if best is None or score > best[0]:
+                best = (score, x, y)
     assert best is not None
-    return best
+    return compare_prepared(best[1], best[2], config)
 
 
 def best_matches(

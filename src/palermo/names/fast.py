@@ -3,7 +3,7 @@
 Screening scores a query against many candidates, so this module:
 
 * caches token-pair similarities by the tokens' interned ``uid`` (names share tokens: ``mohammed``, ``ivanov``);
-* aligns and computes the twelve feature values inline, as plain floats (no ``Alignment``, ``FeatureScore`` or
+* aligns and computes the twelve feature values inline, as plain floats (no ``Alignment``, ``Feature`` or
   detail closures);
 * with a ``threshold``, stops after the token-similarity matrix when an upper bound of the score (each reward at
   its highest reachable value, each penalty at its lowest) is already below it.

@@ -27,7 +27,7 @@ class Pair:
 
 Detail = Callable[[], str]
 FeatureResult = tuple[float, Detail]
-Feature = Callable[[Pair], FeatureResult]
+FeatureFunction = Callable[[Pair], FeatureResult]
 
 
 def _keys(tokens: tuple[object, ...]) -> str:
@@ -155,7 +155,7 @@ def single_token_name(pair: Pair) -> FeatureResult:
 
 
 #: Every feature Palermo knows, by name; the config declares which are used and their weights.
-FEATURES: dict[str, Feature] = {
+FEATURES: dict[str, FeatureFunction] = {
     f.__name__: f
     for f in (
         aligned_token_similarity,

@@ -7,9 +7,7 @@ guarded their own operation; ``get_identity`` is the guarded consultation of per
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -20,7 +18,9 @@ from palermo.db.identities import Identity, IdentityLink, IdentityMember
 from palermo.db.persons import PersonRecord
 from palermo.db.reference import Source
 from palermo.errors import NotFound
+from palermo.explanation import Feature
 from palermo.persons.lookup import PersonView, may_see_special, person_view
+from palermo.resolution.link_features import stored_features
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class LinkView:
     match_weight: float
     match_probability: float
     basis: str
-    features: list[dict[str, Any]]
+    features: tuple[Feature, ...]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _links(session: Session, identity_id: int, visible: set[int]) -> list[LinkVi
             link.match_weight,
             link.match_probability,
             link.basis,
-            json.loads(link.features),
+            stored_features(link.features),
         )
         for link in session.scalars(query)
         if link.left_person_id in visible and link.right_person_id in visible

@@ -27,8 +27,9 @@ from palermo.resolution.config import ResolutionConfig, default_config
 from palermo.resolution.engines import ResolutionEngine, open_engine
 from palermo.resolution.features import feature_row
 from palermo.resolution.judgements import constraints
+from palermo.resolution.link_features import features_json
 from palermo.resolution.model_store import require_model
-from palermo.resolution.persist import features_json, start_run
+from palermo.resolution.persist import start_run
 from palermo.resolution.records import load_persons
 
 

@@ -1,7 +1,8 @@
 """Train the Splink model (prior, u by random sampling, m by expectation maximisation) and score pairs.
 
-Every scored pair comes back with its explanation: one :class:`Feature` per comparison (the level reached, its
-match weight, the level's label) plus the prior, so that the features add up to the pair's match weight.
+Every scored pair comes back with its explanation: one :class:`palermo.explanation.Feature` per comparison (the
+level reached, its match weight, the level's label) plus the prior, so that the features add up to the pair's match
+weight.
 """
 
 from __future__ import annotations
@@ -15,23 +16,15 @@ from typing import Any, Literal
 
 from splink import Linker, SettingsCreator, block_on
 
+from palermo.explanation import Feature
 from palermo.logs import get_logger
 from palermo.resolution.comparisons import person_comparisons
 from palermo.resolution.config import BlockingRule, ResolutionConfig, default_config
+from palermo.resolution.link_features import link_feature
 
 log = get_logger(__name__)
 
 LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
-
-
-@dataclass(frozen=True)
-class Feature:
-    """One named piece of evidence of a link: the level reached, its weight (log2 Bayes factor) and why."""
-
-    name: str
-    value: int
-    weight: float
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -119,11 +112,11 @@ def prior_weight(linker: Linker) -> float:
 
 
 def _explain(row: dict[str, Any], labels: dict[str, dict[int, str]], prior: float) -> tuple[Feature, ...]:
-    features = [Feature("prior", 0, round(prior, 4), "chance that two random records are the same person")]
+    features = [link_feature("prior", 0, round(prior, 4), "chance that two random records are the same person")]
     for name, levels in labels.items():
         gamma = int(row[f"gamma_{name}"])
         weight = 0.0 if gamma < 0 else float(row[f"mw_{name}"])
-        features.append(Feature(name, gamma, round(weight, 4), levels.get(gamma, "not compared")))
+        features.append(link_feature(name, gamma, round(weight, 4), levels.get(gamma, "not compared")))
     return tuple(features)
 
 

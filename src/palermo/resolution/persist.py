@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from palermo.db.identities import Identity, IdentityLink, IdentityMember, ResolutionRun
 from palermo.resolution.cluster import Constraints, assign_ids, cluster, ordered
-from palermo.resolution.model import Feature, ScoredPair
+from palermo.resolution.link_features import features_json, link_feature, stored_features
+from palermo.resolution.model import ScoredPair
 
 _BATCH = 5_000
 
@@ -39,14 +39,10 @@ def previous_membership(session: Session) -> dict[int, int]:
     return dict(session.execute(select(IdentityMember.person_id, IdentityMember.identity_id)).all())
 
 
-def features_json(features: Sequence[Feature]) -> str:
-    return json.dumps([asdict(f) for f in features], ensure_ascii=False)
-
-
 def confirmed_pair(left: int, right: int) -> ScoredPair:
     """A link an analyst confirmed, where the model had none above the threshold."""
     detail = "confirmed by an analyst (see match_judgements)"
-    return ScoredPair(left, right, 0.0, 1.0, (Feature("analyst_confirmed", 1, 0.0, detail),))
+    return ScoredPair(left, right, 0.0, 1.0, (link_feature("analyst_confirmed", 1, 0.0, detail),))
 
 
 def _insert(session: Session, table: type, rows: list[dict[str, object]]) -> None:
@@ -156,4 +152,4 @@ def stored_pairs(session: Session) -> list[ScoredPair]:
             IdentityLink.features,
         )
     )
-    return [ScoredPair(a, b, w, p, tuple(Feature(**f) for f in json.loads(features))) for a, b, w, p, features in rows]
+    return [ScoredPair(a, b, w, p, stored_features(features)) for a, b, w, p, features in rows]

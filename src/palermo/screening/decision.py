@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from palermo.documents import DocumentCheckResult
 from palermo.documents.models import RegistryHit
-from palermo.screening.indicators import IndicatorResult
+from palermo.screening.indicators import Indicator
 from palermo.screening.scoring_config import Decision, DecisionConfig
 
 
-@dataclass(frozen=True)
-class Reason:
-    kind: str  # watchlist_hit, document, indicators
+class Reason(BaseModel):
+    """What asked for which decision (the scores behind it are explained in the hits and indicators)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["watchlist_hit", "document", "indicators"]
     decision: Decision
     detail: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "decision": self.decision, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def hit_reasons(hits: list[HitSummary], config: DecisionConfig) -> list[Reason]:
         else:
             continue
         detail = f"{hit.category} {hit.entry_id} on {hit.watchlist}: person score {hit.score:.3f}"
-        reasons.append(Reason("watchlist_hit", wanted, detail))
+        reasons.append(Reason(kind="watchlist_hit", decision=wanted, detail=detail))
     return reasons
 
 
@@ -64,7 +66,7 @@ def document_reasons(document: DocumentCheckResult | None, problems: list[str], 
     """A refer for each failed check in ``problems`` and the reasons of the document's registry hits."""
     if document is None:
         return []
-    reasons = [Reason("document", "refer", f"check {p} failed") for p in problems]
+    reasons = [Reason(kind="document", decision="refer", detail=f"check {p} failed") for p in problems]
     return reasons + registry_reasons(document.registry_hits, config)
 
 
@@ -74,17 +76,21 @@ def registry_reasons(hits: Sequence[RegistryHit], config: DecisionConfig) -> lis
     for hit in hits:
         wanted: Decision = "alert" if hit.match == "exact" and hit.status in config.document_alert_statuses else "refer"
         detail = f"{hit.match} registry hit: {hit.document_number} ({hit.issuing_state}) {hit.status}; {hit.reason}"
-        reasons.append(Reason("document", wanted, detail))
+        reasons.append(Reason(kind="document", decision=wanted, detail=detail))
     return reasons
 
 
-def indicator_reasons(fired: list[IndicatorResult], config: DecisionConfig) -> list[Reason]:
+def indicator_reasons(fired: list[Indicator], config: DecisionConfig) -> list[Reason]:
     total = sum(i.weight for i in fired)
     ids = ", ".join(i.id for i in fired)
     if any(i.protective for i in fired) and total >= config.indicator_protect:
-        return [Reason("indicators", "protect", f"indicators {ids} (weight {total:.2f}), one protective")]
+        return [
+            Reason(
+                kind="indicators", decision="protect", detail=f"indicators {ids} (weight {total:.2f}), one protective"
+            )
+        ]
     if total >= config.indicator_refer:
-        return [Reason("indicators", "refer", f"indicators {ids} (weight {total:.2f})")]
+        return [Reason(kind="indicators", decision="refer", detail=f"indicators {ids} (weight {total:.2f})")]
     return []
 
 

@@ -1,16 +1,16 @@
 """Border risk indicators (``taxonomies/risk_indicators.yaml``) evaluated over the store with indexed queries.
 
-Each indicator is a function of the traveller, the travel context and the store that returns ``None`` or a fired
-:class:`IndicatorResult` with its evidence. Queries use SQLAlchemy Core on the indexed columns of ``travel_events``
-(person/time, phone, booking, payer, destination) and only look at events up to the screening time, so a replay of
-past events sees what an officer would have seen then.
+Each indicator is a function of the traveller, the travel context and the store that returns ``None`` or a detail
+and its evidence, which make a fired :class:`Indicator` (a :class:`palermo.explanation.Feature`). Queries use
+SQLAlchemy Core on the indexed columns of ``travel_events`` (person/time, phone, booking, payer, destination) and
+only look at events up to the screening time, so a replay of past events sees what an officer would have seen then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -22,6 +22,7 @@ from palermo.db.alerts import Alert
 from palermo.db.persons import IdentityDocument
 from palermo.db.travel import TravelEvent
 from palermo.errors import ConfigurationError
+from palermo.explanation import Feature
 from palermo.screening.context import TravelContext, age_at, surname_of
 from palermo.screening.person_score import Traveller
 from palermo.taxonomies import Term, taxonomy
@@ -30,24 +31,28 @@ EV = TravelEvent.__table__
 FLAGGED = ("refer", "alert", "protect")
 
 
-@dataclass(frozen=True)
-class IndicatorResult:
-    id: str
-    label: str
-    weight: float
-    protective: bool
-    detail: str
-    evidence: dict[str, Any] = field(default_factory=dict)
+class Indicator(Feature):
+    """A risk indicator that fired: a feature of the traveller's indicator score (value 1, contribution its weight),
+    with the taxonomy's label, whether it is protective, and the evidence the evaluator found."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "weight": self.weight,
-            "protective": self.protective,
-            "detail": self.detail,
-            "evidence": self.evidence,
-        }
+    label: str
+    protective: bool = Field(description="Whether it points to a possible victim (protect rather than refer)")
+    evidence: dict[str, Any] = Field(default_factory=dict, description="What the evaluator counted, by name")
+
+    @classmethod
+    def fired(cls, term: Term, detail: str, evidence: dict[str, Any]) -> Indicator:
+        weight = float(term.attributes["weight"])
+        protective = bool(term.attributes.get("protective", False))
+        return cls(
+            id=term.id,
+            value=1.0,
+            weight=weight,
+            contribution=weight,
+            detail=detail,
+            label=term.label,
+            protective=protective,
+            evidence=evidence,
+        )
 
 
 class Parameters(BaseModel):
@@ -270,21 +275,11 @@ def indicator_terms() -> tuple[Term, ...]:
     return taxonomy("risk_indicators").terms
 
 
-def evaluate_indicators(inputs: Inputs) -> list[IndicatorResult]:
+def evaluate_indicators(inputs: Inputs) -> list[Indicator]:
     """Every indicator of the taxonomy that fires for this traveller and context."""
     fired = []
     for term, evaluator, parameters in configured_indicators():
         found = evaluator.evaluate(inputs, parameters)
         if found is not None:
-            detail, evidence = found
-            fired.append(
-                IndicatorResult(
-                    term.id,
-                    term.label,
-                    float(term.attributes["weight"]),
-                    bool(term.attributes.get("protective", False)),
-                    detail,
-                    evidence,
-                )
-            )
+            fired.append(Indicator.fired(term, *found))
     return fired

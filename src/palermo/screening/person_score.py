@@ -1,5 +1,6 @@
 """The person score of a traveller against one watchlist entry: the name score, then date of birth, nationality,
-sex and document number, each a named feature with its value, weight and reason (weights: ``screening.yaml``).
+sex and document number, each a :class:`palermo.explanation.Feature` with its value, weight and reason (weights:
+``screening.yaml``).
 
 ``score = clamp(name_score * w_name + sum(value * weight of the other features), 0, 1)``.
 """
@@ -7,8 +8,8 @@ sex and document number, each a named feature with its value, weight and reason 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from palermo.explanation import Feature, Score
 from palermo.screening.candidates import normalise_document
 from palermo.screening.scoring_config import PersonScoreConfig
 
@@ -41,27 +42,6 @@ class EntryFacts:
     handling: str
 
 
-@dataclass(frozen=True)
-class Feature:
-    name: str
-    value: float
-    weight: float
-    detail: str
-
-    @property
-    def contribution(self) -> float:
-        return self.value * self.weight
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "value": self.value, "weight": self.weight, "detail": self.detail}
-
-
-@dataclass(frozen=True)
-class PersonScore:
-    score: float
-    features: list[Feature]
-
-
 def _parts(date: str) -> list[int]:
     return [int(p) for p in date.split("-")]
 
@@ -88,46 +68,45 @@ def _birth_features(traveller: Traveller, entry: EntryFacts, config: PersonScore
     level, detail = birth_date_level(traveller.birth_date, entry.birth_date)
     agreement = 0.0 if level in ("unknown", "conflict") else float(getattr(config.birth_date, level))
     return [
-        Feature("birth_date", agreement, config.birth_date.weight, detail),
-        Feature("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
+        Feature.weighted("birth_date", agreement, config.birth_date.weight, detail),
+        Feature.weighted("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
     ]
 
 
 def _nationality_features(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Feature]:
     if not traveller.nationalities or not entry.nationalities:
         detail = "nationality missing on one side"
-        return [Feature("nationality", 0.0, config.nationality, detail)]
+        return [Feature.weighted("nationality", 0.0, config.nationality, detail)]
     shared = sorted(set(traveller.nationalities) & set(entry.nationalities))
     if shared:
-        return [Feature("nationality", 1.0, config.nationality, f"shared nationality {', '.join(shared)}")]
+        return [Feature.weighted("nationality", 1.0, config.nationality, f"shared nationality {', '.join(shared)}")]
     detail = f"{'/'.join(traveller.nationalities)} vs listed {'/'.join(entry.nationalities)}"
-    return [Feature("nationality_conflict", 1.0, config.nationality_conflict, detail)]
+    return [Feature.weighted("nationality_conflict", 1.0, config.nationality_conflict, detail)]
 
 
 def _sex_feature(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Feature:
     known = traveller.sex in ("M", "F") and entry.sex in ("M", "F")
     conflict = known and traveller.sex != entry.sex
     detail = f"{traveller.sex} vs listed {entry.sex}" if known else "sex missing or unspecified on one side"
-    return Feature("sex_conflict", float(conflict), config.sex_conflict, detail)
+    return Feature.weighted("sex_conflict", float(conflict), config.sex_conflict, detail)
 
 
 def _document_feature(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Feature:
     listed = {normalise_document(n): n for n in entry.document_numbers}
     same = [n for n in traveller.document_numbers if normalise_document(n) in listed]
     detail = f"document number {same[0]} is listed" if same else "no listed document number presented"
-    return Feature("document_number", float(bool(same)), config.document_number, detail)
+    return Feature.weighted("document_number", float(bool(same)), config.document_number, detail)
 
 
 def score_person(
     traveller: Traveller, entry: EntryFacts, name_score: float, name_detail: str, config: PersonScoreConfig
-) -> PersonScore:
+) -> Score:
     """The explained person score of ``traveller`` against ``entry``, given their best name score."""
-    features = [Feature("name", name_score, config.name, name_detail)]
+    features = [Feature.weighted("name", name_score, config.name, name_detail)]
     features += _birth_features(traveller, entry, config)
     features += _nationality_features(traveller, entry, config)
     features += [_sex_feature(traveller, entry, config), _document_feature(traveller, entry, config)]
-    total = sum(f.contribution for f in features)
-    return PersonScore(round(min(1.0, max(0.0, total)), 6), features)
+    return Score.clamped(features)
 
 
 def best_possible(name_score: float, config: PersonScoreConfig, documents: bool = True) -> float:

@@ -184,7 +184,7 @@ def replay(
                 result = screen(session, actor, request, home=node.home, refs=refs)
                 report.events += 1
                 report.decisions[result.decision] += 1
-                report.indicators.update(i["id"] for i in result.indicators)
+                report.indicators.update(i.id for i in result.indicators)
                 report.alerts += int(result.alert_id is not None)
                 report.latency_ms.append(result.elapsed_ms)
                 results.append((crossing, result))

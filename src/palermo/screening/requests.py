@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from palermo.documents.models import DocumentCheckResult, RegistryHit
 from palermo.documents.mrz_dates import check_date_problem
+from palermo.explanation import Feature
+from palermo.screening.decision import Reason
 from palermo.screening.entries import partial_date, sex_code
+from palermo.screening.indicators import Indicator
+from palermo.screening.scoring_config import Decision
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -74,24 +79,32 @@ class ScreeningRequest(BaseModel):
 
 
 class HitOut(BaseModel):
+    """A watchlist entry the traveller may be: its person score explained feature by feature."""
+
     watchlist: str
     entry_id: str = Field(description="The entry's id as loaded")
     category: str
     name: str = Field(description="The listed name that matched best")
     query_name: str
-    score: float
-    features: list[dict[str, Any]]
-    name_features: list[dict[str, Any]]
+    score: float = Field(description="The person score (the total of `features`, clamped to 0-1)")
+    features: tuple[Feature, ...] = Field(description="The person score's features: name, date of birth, ...")
+    name_features: tuple[Feature, ...] = Field(description="The name score's features (the `name` feature's value)")
     reason: str | None
     handling: str
 
 
+class TypedDocumentCheck(BaseModel):
+    """The lost/stolen lookup of a typed document number (there was no MRZ to check)."""
+
+    registry_hits: list[RegistryHit]
+
+
 class ScreeningResult(BaseModel):
-    decision: Literal["clear", "refer", "alert", "protect"]
+    decision: Decision
     score: float
-    reasons: list[dict[str, Any]]
+    reasons: list[Reason]
     hits: list[HitOut]
-    indicators: list[dict[str, Any]]
-    document_checks: dict[str, Any] | None
+    indicators: list[Indicator] = Field(description="The risk indicators that fired")
+    document_checks: DocumentCheckResult | TypedDocumentCheck | None
     alert_id: int | None
     elapsed_ms: float

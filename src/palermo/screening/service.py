@@ -10,7 +10,6 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,15 +21,16 @@ from palermo.db.watchlists import PROTECTIVE_CATEGORIES, Watchlist, WatchlistEnt
 from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
 from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
+from palermo.explanation import Feature
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
 from palermo.screening.candidates import CandidateIndex, ScoredCandidate, normalise_document
 from palermo.screening.context import Companion, TravelContext
-from palermo.screening.indicators import Inputs, evaluate_indicators
+from palermo.screening.indicators import Indicator, Inputs, evaluate_indicators
 from palermo.screening.person_score import EntryFacts, Traveller, best_possible, score_person
-from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult
+from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
 from palermo.screening.runtime import resources_for
-from palermo.screening.scoring_config import ScreeningConfig, default_screening_config
+from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
 from palermo.screening.store import birth_year, entry_names
 from palermo.taxonomies.countries import normalise_country
 
@@ -117,15 +117,20 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
     ]
 
 
-def _name_explanation(candidate: ScoredCandidate) -> tuple[str, list[dict[str, Any]]]:
+def _name_explanation(candidate: ScoredCandidate) -> tuple[str, tuple[Feature, ...]]:
     query, listed = candidate.query_name, candidate.entry_name
     if not query or not listed:
-        return "no listed name compared (document-number candidate)", []
+        return "no listed name compared (document-number candidate)", ()
     pair = candidate.pair or (prepare_name(query), prepare_name(listed))  # as the index prepared them
     comparison = compare_prepared(*pair)
     strongest = sorted((f for f in comparison.features if f.value), key=lambda f: -abs(f.contribution))[:3]
-    detail = f"{query!r} vs {listed!r}: " + "; ".join(f"{f.name} {f.value:.2f}: {f.detail}" for f in strongest)
-    return detail, [f.to_dict() for f in comparison.features]
+    detail = f"{query!r} vs {listed!r}: " + "; ".join(f"{f.id} {f.value:.2f}: {f.detail}" for f in strongest)
+    return detail, comparison.features
+
+
+def _with_name_detail(features: tuple[Feature, ...], detail: str) -> tuple[Feature, ...]:
+    """The person score's features, the ``name`` feature's sentence naming the strongest name features."""
+    return tuple(f.model_copy(update={"detail": detail}) if f.id == "name" else f for f in features)
 
 
 def score_hits(
@@ -146,16 +151,12 @@ def rank_hits(
         candidate = names[facts.entry_id]
         label = f"{candidate.query_name!r} vs {candidate.entry_name!r}"
         person = score_person(traveller, facts, candidate.score, label, cfg)
-        if person.score >= cfg.report_threshold:
-            scored.append((person.score, facts, candidate, person))
+        if person.total >= cfg.report_threshold:
+            scored.append((person.total, facts, candidate, person))
     scored.sort(key=lambda s: (-s[0], s[1].entry_id))
     hits = []
     for score, facts, candidate, person in scored[: cfg.max_hits]:
         detail, name_features = _name_explanation(candidate)
-        features = [f.to_dict() for f in person.features]
-        for feature in features:
-            if feature["name"] == "name":  # the name feature's sentence names the strongest name features
-                feature["detail"] = detail
         hit = HitOut(
             watchlist=facts.watchlist,
             entry_id=facts.source_key,
@@ -163,7 +164,7 @@ def rank_hits(
             name=candidate.entry_name,
             query_name=candidate.query_name,
             score=score,
-            features=features,
+            features=_with_name_detail(person.features, detail),
             name_features=name_features,
             reason=facts.reason,
             handling=facts.handling,
@@ -190,29 +191,31 @@ def _context(request: ScreeningRequest, refs: StoreRefs | None, at: dt.datetime)
     )
 
 
-def _document_json(document: DocumentCheckResult | None, registry_hits: list[RegistryHit]) -> dict[str, Any] | None:
+def _document_checks(
+    document: DocumentCheckResult | None, registry_hits: list[RegistryHit]
+) -> DocumentCheckResult | TypedDocumentCheck | None:
     if document is not None:
-        return document.model_dump(mode="json")
-    return {"registry_hits": [h.model_dump(mode="json") for h in registry_hits]} if registry_hits else None
+        return document
+    return TypedDocumentCheck(registry_hits=registry_hits) if registry_hits else None
 
 
 @dataclass(frozen=True)
 class Assessment:
     """What a screening finds and decides, before the access check is logged and an alert is opened."""
 
-    verdict: str
+    verdict: Decision
     score: float
-    explanation: list[dict[str, Any]]
+    reasons: list[decide.Reason]
     hits: list[tuple[HitOut, int]]
-    indicators: list[dict[str, Any]]
-    document_checks: dict[str, Any] | None
+    indicators: list[Indicator]
+    document_checks: DocumentCheckResult | TypedDocumentCheck | None
 
     def result(self, *, alert_id: int | None, elapsed_ms: float) -> ScreeningResult:
         """The documented answer of this assessment."""
         return ScreeningResult(
             decision=self.verdict,
             score=round(self.score, 6),
-            reasons=self.explanation,
+            reasons=self.reasons,
             hits=[hit for hit, _ in self.hits],
             indicators=self.indicators,
             document_checks=self.document_checks,
@@ -248,10 +251,10 @@ def assess(
     return Assessment(
         verdict=decide.decide(reasons, config.decision),
         score=max([h.score for h, _ in hits] + [min(1.0, sum(i.weight for i in fired))]),
-        explanation=[r.to_dict() for r in reasons],
+        reasons=reasons,
         hits=hits,
-        indicators=[i.to_dict() for i in fired],
-        document_checks=_document_json(document, registry_hits),
+        indicators=fired,
+        document_checks=_document_checks(document, registry_hits),
     )
 
 
@@ -287,8 +290,8 @@ def screen(
             subject=subject,
             decision=verdict,
             score=score,
-            explanation=found.explanation
-            + [{"kind": "hit", **h.model_dump(exclude={"name_features"})} for h, _ in hits],
+            explanation=[r.model_dump(mode="json") for r in found.reasons]
+            + [{"kind": "hit", **h.model_dump(mode="json", exclude={"name_features"})} for h, _ in hits],
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id

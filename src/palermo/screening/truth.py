@@ -80,7 +80,7 @@ def measure(results: list[tuple[Any, ScreeningResult]], truth: Truth, refer: flo
         trafficking += int(movement.trafficking)
         flagged += int(result.decision != "clear")
         flagged_tp += int(result.decision != "clear" and movement.trafficking)
-        for indicator in {i["id"] for i in result.indicators}:
+        for indicator in {i.id for i in result.indicators}:
             fired[indicator] += 1
             fired_tp[indicator] += int(movement.trafficking)
             if not movement.trafficking:

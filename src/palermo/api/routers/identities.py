@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict
 
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
 from palermo.api.routers.persons import PersonOut
+from palermo.explanation import Feature
 from palermo.resolution.identities import get_identity
 
 router = APIRouter(prefix=f"{API_PREFIX}/identities", tags=["identities"])
@@ -22,7 +23,7 @@ class LinkOut(BaseModel):
     match_weight: float
     match_probability: float
     basis: str
-    features: list[dict[str, Any]]
+    features: list[Feature]
 
 
 class IdentityOut(BaseModel):
