@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 import typer
 from rich.table import Table
@@ -24,7 +23,7 @@ def show(
     """Print one person record with names, nationalities, provenance and handling, as JSON."""
     with justified_operation(justification) as op:
         person = lookup.get_person(op.session, op.actor, person_id)
-    console.print_json(json.dumps(asdict(person), default=str, ensure_ascii=False))
+    console.print_json(json.dumps(person.model_dump(), default=str, ensure_ascii=False))
 
 
 @app.command("search")

@@ -6,18 +6,12 @@ import json
 from dataclasses import asdict
 
 import typer
-from pydantic import BaseModel
 
 from palermo.cli.common import console, node, os_user, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation
 
 # Splink (and pandas under it) load only when a resolution command runs, so that other commands start fast.
 ENGINES = ("duckdb", "spark")
-
-
-def _jsonable(value: object) -> object:
-    """A link's features (pydantic models inside the view's dataclasses) as JSON; anything else as text."""
-    return value.model_dump(mode="json") if isinstance(value, BaseModel) else str(value)
 
 
 resolve_app = typer.Typer(help="Resolve every person record into identities (Splink; DuckDB or Spark).")
@@ -51,7 +45,7 @@ def show(
 
         view = get_identity(op.session, op.actor, identity_id)
     if as_json:
-        console.print_json(json.dumps(asdict(view), default=_jsonable, ensure_ascii=False))
+        console.print_json(json.dumps(view.model_dump(), default=str, ensure_ascii=False))
         return
     console.print(f"identity {view.id}: {view.size} records" + (" (retired)" if view.retired else ""))
     for record in view.records:

@@ -5,9 +5,9 @@ Special-category records (victims, minors) are visible only to actors who also h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,8 +25,9 @@ MAX_RESULTS = 200
 MIN_SEARCH_CHARACTERS = 2  # a name search needs this many characters (core, API and page all read it)
 
 
-@dataclass(frozen=True)
-class NameView:
+class NameView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     kind: str
     full_name: str
     given_names: str | None
@@ -34,9 +35,11 @@ class NameView:
     script: str | None
 
 
-@dataclass(frozen=True)
-class PersonView:
-    """One person record with its names, nationalities and every provenance and handling field."""
+class PersonView(BaseModel):
+    """One person record with its names, nationalities and every provenance and handling field (the API's answer
+    too)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     source: str
@@ -55,7 +58,10 @@ def _view(record: PersonRecord, source_name: str) -> PersonView:
         birth_date=record.birth_date,
         birth_place=record.birth_place,
         sex=record.sex,
-        names=tuple(NameView(n.kind, n.full_name, n.given_names, n.surname, n.script) for n in record.names),
+        names=tuple(
+            NameView(kind=n.kind, full_name=n.full_name, given_names=n.given_names, surname=n.surname, script=n.script)
+            for n in record.names
+        ),
         nationalities=tuple(n.country for n in record.nationalities),
         provenance={column: getattr(record, column) for column in PROVENANCE_COLUMNS},
     )

@@ -7,8 +7,7 @@ guarded their own operation; ``get_identity`` is the guarded consultation of per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,8 +22,11 @@ from palermo.persons.lookup import PersonView, may_see_special, person_view
 from palermo.resolution.link_features import stored_features
 
 
-@dataclass(frozen=True)
-class LinkView:
+class LinkView(BaseModel):
+    """A link between two records of an identity, explained feature by feature."""
+
+    model_config = ConfigDict(frozen=True)
+
     left_person_id: int
     right_person_id: int
     match_weight: float
@@ -33,8 +35,11 @@ class LinkView:
     features: tuple[Feature, ...]
 
 
-@dataclass(frozen=True)
-class IdentityView:
+class IdentityView(BaseModel):
+    """An identity with its records and explained links (the API's answer too)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: int
     size: int
     retired: bool
@@ -70,12 +75,12 @@ def _links(session: Session, identity_id: int, visible: set[int]) -> list[LinkVi
     query = select(IdentityLink).where(IdentityLink.identity_id == identity_id).order_by(IdentityLink.id)
     return [
         LinkView(
-            link.left_person_id,
-            link.right_person_id,
-            link.match_weight,
-            link.match_probability,
-            link.basis,
-            stored_features(link.features),
+            left_person_id=link.left_person_id,
+            right_person_id=link.right_person_id,
+            match_weight=link.match_weight,
+            match_probability=link.match_probability,
+            basis=link.basis,
+            features=stored_features(link.features),
         )
         for link in session.scalars(query)
         if link.left_person_id in visible and link.right_person_id in visible

@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 
 from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
 from palermo.persons import lookup
+from palermo.persons.lookup import PersonView
 
 router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 
 
-class NameOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    kind: str
-    full_name: str
-    given_names: str | None
-    surname: str | None
-    script: str | None
+_PERSON_LIST = TypeAdapter(list[PersonView])
 
 
-class PersonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    source: str
-    birth_date: str | None
-    birth_place: str | None
-    sex: str | None
-    names: list[NameOut]
-    nationalities: list[str]
-    provenance: dict[str, Any]
-
-
-_PERSON_LIST = TypeAdapter(list[PersonOut])
-
-
-@router.get("", response_model=list[PersonOut], **permitted("persons.search"))
+@router.get("", response_model=list[PersonView], **permitted("persons.search"))
 def search_persons(
     session: SessionDep,
     actor: ActorDep,
@@ -51,11 +29,12 @@ def search_persons(
     limit: Annotated[int, Query(ge=1, le=lookup.MAX_RESULTS)] = 50,
 ) -> Response:
     """Person records with a name containing NAME. Needs a justification."""
-    found = [PersonOut.model_validate(p) for p in lookup.search_persons(session, actor, name, limit=limit)]
-    return json_answer(found, _PERSON_LIST)
+    return json_answer(lookup.search_persons(session, actor, name, limit=limit), _PERSON_LIST)
 
 
 @router.get("/{person_id}", **permitted("persons.read"))
-def get_person(person_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], session: SessionDep, actor: ActorDep) -> PersonOut:
+def get_person(
+    person_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], session: SessionDep, actor: ActorDep
+) -> PersonView:
     """One person record with names, nationalities, provenance and handling. Needs a justification."""
-    return PersonOut.model_validate(lookup.get_person(session, actor, person_id))
+    return lookup.get_person(session, actor, person_id)
