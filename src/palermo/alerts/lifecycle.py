@@ -62,9 +62,6 @@ class AlertView(BaseModel):
     explanation: list[dict[str, Any]]
     history: list[dict[str, Any]]
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump()
-
 
 def open_alert(
     session: Session,

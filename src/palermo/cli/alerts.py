@@ -49,7 +49,7 @@ def show(alert_id: int = typer.Argument(..., help="Alert id."), justification: s
     """Print one alert with its explanation and history, as JSON."""
     with justified_operation(justification) as op:
         found = core.get_alert(op.session, op.actor, alert_id)
-    console.print_json(json.dumps(found.to_dict(), default=str, ensure_ascii=False))
+    console.print_json(json.dumps(found.model_dump(), default=str, ensure_ascii=False))
 
 
 @app.command("assign")
