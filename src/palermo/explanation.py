@@ -39,10 +39,14 @@ class Feature(BaseModel):
         return cls(id=id, value=value, weight=weight, contribution=value * weight, detail=detail)
 
 
-def clamped_total(features: Iterable[Feature]) -> float:
-    """``clamp(sum of contributions, 0, 1)``, rounded to 6 decimals so float noise cannot move a verdict."""
-    total = sum(f.contribution for f in features)
+def clamped(total: float) -> float:
+    """``clamp(total, 0, 1)``, rounded to 6 decimals so float noise cannot move a verdict."""
     return round(min(1.0, max(0.0, total)), 6)
+
+
+def clamped_total(features: Iterable[Feature]) -> float:
+    """:func:`clamped` sum of the features' contributions."""
+    return clamped(sum(f.contribution for f in features))
 
 
 class Score(BaseModel):

@@ -8,8 +8,9 @@ sex and document number, each a :class:`palermo.explanation.Feature` with its va
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from palermo.explanation import Feature, Score
+from palermo.explanation import Feature, Score, clamped
 from palermo.screening.candidates import normalise_document
 from palermo.screening.scoring_config import PersonScoreConfig
 
@@ -64,49 +65,69 @@ def birth_date_level(a: str | None, b: str | None) -> tuple[str, str]:
     return "conflict", f"{a} vs {b}: different dates of birth"
 
 
-def _birth_features(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Feature]:
+class Term(NamedTuple):
+    """A person-score feature before it becomes a :class:`Feature` (only reported hits are explained)."""
+
+    id: str
+    value: float
+    weight: float
+    detail: str
+
+
+def _birth_terms(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Term]:
     level, detail = birth_date_level(traveller.birth_date, entry.birth_date)
     agreement = 0.0 if level in ("unknown", "conflict") else float(getattr(config.birth_date, level))
     return [
-        Feature.weighted("birth_date", agreement, config.birth_date.weight, detail),
-        Feature.weighted("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
+        Term("birth_date", agreement, config.birth_date.weight, detail),
+        Term("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
     ]
 
 
-def _nationality_features(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Feature]:
+def _nationality_terms(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Term]:
     if not traveller.nationalities or not entry.nationalities:
-        detail = "nationality missing on one side"
-        return [Feature.weighted("nationality", 0.0, config.nationality, detail)]
+        return [Term("nationality", 0.0, config.nationality, "nationality missing on one side")]
     shared = sorted(set(traveller.nationalities) & set(entry.nationalities))
     if shared:
-        return [Feature.weighted("nationality", 1.0, config.nationality, f"shared nationality {', '.join(shared)}")]
+        return [Term("nationality", 1.0, config.nationality, f"shared nationality {', '.join(shared)}")]
     detail = f"{'/'.join(traveller.nationalities)} vs listed {'/'.join(entry.nationalities)}"
-    return [Feature.weighted("nationality_conflict", 1.0, config.nationality_conflict, detail)]
+    return [Term("nationality_conflict", 1.0, config.nationality_conflict, detail)]
 
 
-def _sex_feature(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Feature:
+def _sex_term(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Term:
     known = traveller.sex in ("M", "F") and entry.sex in ("M", "F")
     conflict = known and traveller.sex != entry.sex
     detail = f"{traveller.sex} vs listed {entry.sex}" if known else "sex missing or unspecified on one side"
-    return Feature.weighted("sex_conflict", float(conflict), config.sex_conflict, detail)
+    return Term("sex_conflict", float(conflict), config.sex_conflict, detail)
 
 
-def _document_feature(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Feature:
+def _document_term(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> Term:
     listed = {normalise_document(n): n for n in entry.document_numbers}
     same = [n for n in traveller.document_numbers if normalise_document(n) in listed]
     detail = f"document number {same[0]} is listed" if same else "no listed document number presented"
-    return Feature.weighted("document_number", float(bool(same)), config.document_number, detail)
+    return Term("document_number", float(bool(same)), config.document_number, detail)
 
 
-def score_person(
+def person_terms(
     traveller: Traveller, entry: EntryFacts, name_score: float, name_detail: str, config: PersonScoreConfig
-) -> Score:
-    """The explained person score of ``traveller`` against ``entry``, given their best name score."""
-    features = [Feature.weighted("name", name_score, config.name, name_detail)]
-    features += _birth_features(traveller, entry, config)
-    features += _nationality_features(traveller, entry, config)
-    features += [_sex_feature(traveller, entry, config), _document_feature(traveller, entry, config)]
-    return Score.clamped(features)
+) -> list[Term]:
+    """The terms of the person score of ``traveller`` against ``entry``, given their best name score."""
+    return [
+        Term("name", name_score, config.name, name_detail),
+        *_birth_terms(traveller, entry, config),
+        *_nationality_terms(traveller, entry, config),
+        _sex_term(traveller, entry, config),
+        _document_term(traveller, entry, config),
+    ]
+
+
+def person_total(terms: list[Term]) -> float:
+    """The person score of ``terms``: exactly ``explained(terms).total``, without building the explanation."""
+    return clamped(sum(t.value * t.weight for t in terms))
+
+
+def explained(terms: list[Term]) -> Score:
+    """The person score of ``terms`` with its features."""
+    return Score.clamped(Feature.weighted(*t) for t in terms)
 
 
 def best_possible(name_score: float, config: PersonScoreConfig, documents: bool = True) -> float:

@@ -27,7 +27,7 @@ from palermo.screening import decision as decide
 from palermo.screening.candidates import CandidateIndex, ScoredCandidate, normalise_document
 from palermo.screening.context import Companion, TravelContext
 from palermo.screening.indicators import Indicator, Inputs, evaluate_indicators
-from palermo.screening.person_score import EntryFacts, Traveller, best_possible, score_person
+from palermo.screening.person_score import EntryFacts, Traveller, best_possible, explained, person_terms, person_total
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
 from palermo.screening.runtime import resources_for
 from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
@@ -128,11 +128,6 @@ def _name_explanation(candidate: ScoredCandidate) -> tuple[str, tuple[Feature, .
     return detail, comparison.features
 
 
-def _with_name_detail(features: tuple[Feature, ...], detail: str) -> tuple[Feature, ...]:
-    """The person score's features, the ``name`` feature's sentence naming the strongest name features."""
-    return tuple(f.model_copy(update={"detail": detail}) if f.id == "name" else f for f in features)
-
-
 def score_hits(
     session: Session, index: CandidateIndex, traveller: Traveller, day: dt.date, config: ScreeningConfig
 ) -> list[tuple[HitOut, int]]:
@@ -149,14 +144,15 @@ def rank_hits(
     scored = []
     for facts in entries:
         candidate = names[facts.entry_id]
-        label = f"{candidate.query_name!r} vs {candidate.entry_name!r}"
-        person = score_person(traveller, facts, candidate.score, label, cfg)
-        if person.total >= cfg.report_threshold:
-            scored.append((person.total, facts, candidate, person))
+        terms = person_terms(traveller, facts, candidate.score, "", cfg)
+        total = person_total(terms)
+        if total >= cfg.report_threshold:
+            scored.append((total, facts, candidate, terms))
     scored.sort(key=lambda s: (-s[0], s[1].entry_id))
     hits = []
-    for score, facts, candidate, person in scored[: cfg.max_hits]:
+    for score, facts, candidate, terms in scored[: cfg.max_hits]:  # only reported hits are explained
         detail, name_features = _name_explanation(candidate)
+        person = explained([terms[0]._replace(detail=detail), *terms[1:]])
         hit = HitOut(
             watchlist=facts.watchlist,
             entry_id=facts.source_key,
@@ -164,7 +160,7 @@ def rank_hits(
             name=candidate.entry_name,
             query_name=candidate.query_name,
             score=score,
-            features=_with_name_detail(person.features, detail),
+            features=person.features,
             name_features=name_features,
             reason=facts.reason,
             handling=facts.handling,
