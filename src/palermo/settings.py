@@ -45,8 +45,9 @@ class Settings(BaseSettings):
         20,
         ge=1,
         le=500,
-        description="PostgreSQL connections kept open per process; as many again are opened under peaks. "
-        "Size it to the server's worker threads (40 per uvicorn worker); SQLite needs no pool setting.",
+        description="Store connections kept open per process (PostgreSQL and SQLite); as many again are opened "
+        "under peaks, and the server lets as many requests at once use the store (the rest queue without holding "
+        "anything). Size it to about half the server's worker threads (40 per uvicorn worker).",
     )
     node_id: str | None = Field(
         None,

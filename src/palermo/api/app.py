@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI, Response
 
 from palermo import __version__
-from palermo.api.deps import API_PREFIX, public
+from palermo.api.deps import API_PREFIX, SessionGate, public
 from palermo.api.errors import install_error_handlers
 from palermo.api.input_guard import refuse_nul_characters
 from palermo.api.metrics import HttpMetrics, install_metrics
@@ -28,6 +28,7 @@ from palermo.api.routers import (
     users,
 )
 from palermo.api.warm import warm_up_lifespan
+from palermo.db.engine import connections_at_most
 from palermo.node import Node, open_node
 from palermo.settings import get_settings
 from palermo.sharing.config import sharing_config
@@ -65,6 +66,7 @@ def create_app(node: Node | None = None) -> FastAPI:
     )
     app.state.node = node
     app.state.warm_up = warm
+    app.state.session_gate = SessionGate(connections_at_most(node.engine))
     metrics = HttpMetrics()
     install_error_handlers(app)
     install_metrics(app, metrics)

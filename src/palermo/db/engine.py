@@ -34,6 +34,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from palermo.errors import ConfigurationError
 
@@ -150,12 +151,26 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "postgresql":
-        kwargs = {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True, **kwargs}
+        kwargs = {"pool_pre_ping": True, **kwargs}
+    if parsed.database not in (None, "", ":memory:"):  # a file or a server: pool_size kept open, as many again
+        kwargs = {"pool_size": pool_size, "max_overflow": pool_size, **kwargs}
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _WriterTurn().listen(engine)
     return engine
+
+
+def connections_at_most(engine: Engine) -> int | None:
+    """How many connections ``engine``'s pool opens at most (``None``: no limit).
+
+    A caller that holds a connection while it waits for something else (a worker thread) must not let more holders
+    in than this, or waiters for a connection can hold up the holders for good (see palermo.api.deps.get_session).
+    """
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        return pool.size() + pool._max_overflow  # the limit it was built with (no public accessor)
+    return None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

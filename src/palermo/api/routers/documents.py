@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from palermo.api.answers import json_answer
-from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, ActorDep, NodeDep, SessionDep, committed, permitted
 from palermo.documents import DocumentCheckResult, LostStolenRegistry
 from palermo.documents.registry_cache import RegistryCache
 from palermo.documents.service import DocumentCheckRequest, check_for
@@ -29,4 +29,4 @@ RegistryDep = Annotated[LostStolenRegistry, Depends(get_registry)]
 @router.post("/check", response_model=DocumentCheckResult, **permitted("documents.check"))
 def check(body: DocumentCheckRequest, session: SessionDep, actor: ActorDep, registry: RegistryDep) -> Response:
     """Read the MRZ, run every document check and look the document up in the lost/stolen registry."""
-    return json_answer(check_for(session, actor, body, registry))
+    return committed(session, json_answer(check_for(session, actor, body, registry)))

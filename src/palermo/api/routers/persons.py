@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import TypeAdapter
 
 from palermo.api.answers import json_answer
-from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, committed, permitted
 from palermo.persons import lookup
 from palermo.persons.lookup import PersonView
 
@@ -29,7 +29,7 @@ def search_persons(
     limit: Annotated[int, Query(ge=1, le=lookup.MAX_RESULTS)] = 50,
 ) -> Response:
     """Person records with a name containing NAME. Needs a justification."""
-    return json_answer(lookup.search_persons(session, actor, name, limit=limit), _PERSON_LIST)
+    return committed(session, json_answer(lookup.search_persons(session, actor, name, limit=limit), _PERSON_LIST))
 
 
 @router.get("/{person_id}", **permitted("persons.read"))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from palermo.alerts import lifecycle as core_alerts
 from palermo.alerts.lifecycle import AlertView
 from palermo.api.answers import json_answer
-from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, committed, permitted
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
 from palermo.screening.watchlists import WatchlistSummary, list_watchlists
@@ -33,7 +33,7 @@ class DispositionIn(BaseModel):
 @router.post("/screenings", response_model=ScreeningResult, **permitted("screening.run"))
 def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> Response:
     """Screen one traveller (MRZ and/or identity, travel context): decision, score, hits, indicators, documents."""
-    return json_answer(screen(session, actor, request, home=node.home))
+    return committed(session, json_answer(screen(session, actor, request, home=node.home)))
 
 
 @router.get("/alerts", **permitted("alerts.read"))
