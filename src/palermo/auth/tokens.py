@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
@@ -127,12 +127,16 @@ def create_token(
     return NewToken(_info(row, owner.username), secret)
 
 
+# Built once: every bearer request resolves its token, and building the statement cost as much as running it.
+_BY_HASH = (
+    select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = None) -> tuple[User, ApiToken]:
     """The owner of a live token (its last use stamped), or :class:`NotAuthenticated`."""
     now = now or utcnow()
-    found = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == sha256(secret))
-    ).first()
+    found = session.execute(_BY_HASH, {"token_hash": sha256(secret)}).first()
     if found is None:
         raise NotAuthenticated("unknown API token")
     row, user = found

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -173,8 +174,18 @@ def connections_at_most(engine: Engine) -> int | None:
     return None
 
 
+_FACTORIES: weakref.WeakKeyDictionary[Engine, sessionmaker[Session]] = weakref.WeakKeyDictionary()
+_FACTORIES_LOCK = threading.Lock()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """``engine``'s session maker, made once: a sessionmaker builds a Session subclass of its own, and with it an
+    event dispatch, which cost every request more than its queries when made per request."""
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        with _FACTORIES_LOCK:
+            factory = _FACTORIES.setdefault(engine, sessionmaker(engine, expire_on_commit=False))
+    return factory
 
 
 @contextmanager
