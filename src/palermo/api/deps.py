@@ -8,6 +8,7 @@ justification) by the core operation the handler calls.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
@@ -59,15 +60,19 @@ class SessionGate:
 
     def __init__(self, limit: int | None) -> None:
         self.limit = limit
-        self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        # one per event loop: the server's, the warm-up's knocks, a test client's
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _semaphore(self) -> asyncio.Semaphore | None:
         if self.limit is None:
             return None
-        loop = asyncio.get_running_loop()  # one per event loop (a test client runs its own)
-        if loop not in self._semaphores:
-            self._semaphores = {loop: asyncio.Semaphore(self.limit)}
-        return self._semaphores[loop]
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
+        return semaphore
 
     @asynccontextmanager
     async def entered(self) -> AsyncIterator[None]:
