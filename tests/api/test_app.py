@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+import httpx
 from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from palermo.api import create_app
 from palermo.db import migrate
 from palermo.node import Node
 from tests.factories import bearer, make_token, make_user
@@ -124,3 +128,21 @@ def test_the_warm_up_knocks_on_the_booth_routes_unseen_and_unlogged(app: FastAPI
         assert "palermo_http_requests_total{" not in client.get("/metrics").text
     with transaction(node.engine) as session:
         assert log_size(session) == before
+
+
+def test_the_warm_up_knocks_through_the_servers_own_socket_unseen(node: Node) -> None:
+    """Once a readiness probe has shown the server its address, the knocks go through the socket, uncounted."""
+    from palermo.screening.warmup import REHEARSALS
+    from tests.api.live import live_server
+
+    app = create_app(node)
+    with live_server(app) as (host, port):
+        base = f"http://{host}:{port}"
+        deadline = time.monotonic() + 120
+        while httpx.get(f"{base}/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the server did not warm up within 2 minutes"
+            time.sleep(0.05)
+        assert app.state.warm_up.knocked_via == "socket"
+        assert app.state.warm_up.knocks == [401, 401, 401] * REHEARSALS
+        counted = [line for line in httpx.get(f"{base}/metrics").text.splitlines() if line.startswith("palermo_http")]
+        assert not [line for line in counted if 'status="401"' in line]

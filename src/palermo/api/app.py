@@ -69,7 +69,7 @@ def create_app(node: Node | None = None) -> FastAPI:
     app.state.session_gate = SessionGate(connections_at_most(node.engine))
     metrics = HttpMetrics()
     install_error_handlers(app)
-    install_metrics(app, metrics)
+    install_metrics(app, metrics, warm_up_key=warm.key)
     inbox_limit = sharing_config().exchange.max_bundle_bytes + BUNDLE_ENVELOPE_BYTES
     app.add_middleware(RequestGuard, limit=node.settings.max_request_bytes, inbox_limit=inbox_limit)
     for router in (*DOMAIN_ROUTERS, health.router):

@@ -9,7 +9,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNMATCHED = "<unmatched>"
-WARM_UP_SCOPE_KEY = "palermo.warm_up"  # the start-up warm-up's own requests (palermo.api.warm): not counted
+# The start-up warm-up's own requests (palermo.api.warm) are not counted: in-process they carry this scope key,
+# through the socket this header with the warm-up's key.
+WARM_UP_SCOPE_KEY = "palermo.warm_up"
+WARM_UP_HEADER = "X-Palermo-Warm-Up"
 
 
 class HttpMetrics:
@@ -44,12 +47,21 @@ def route_template(scope: Scope) -> str:
 class MetricsMiddleware:
     """Pure ASGI middleware: counts and times every HTTP request once its response has started."""
 
-    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics, warm_up_key: str | None = None) -> None:
         self.app = app
         self.metrics = metrics
+        self._warm_up = (WARM_UP_HEADER.lower().encode(), warm_up_key.encode()) if warm_up_key else None
+
+    def _counted(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope.get(WARM_UP_SCOPE_KEY):
+            return False
+        if self._warm_up is None:
+            return True
+        name, key = self._warm_up
+        return not any(header == name and value == key for header, value in scope.get("headers", ()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get(WARM_UP_SCOPE_KEY):
+        if not self._counted(scope):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -68,5 +80,5 @@ class MetricsMiddleware:
             self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
-def install_metrics(app: FastAPI, metrics: HttpMetrics) -> None:
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+def install_metrics(app: FastAPI, metrics: HttpMetrics, *, warm_up_key: str | None = None) -> None:
+    app.add_middleware(MetricsMiddleware, metrics=metrics, warm_up_key=warm_up_key)
