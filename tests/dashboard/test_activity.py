@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,10 @@ from palermo.db.engine import transaction
 from palermo.db.travel import TravelEvent
 from palermo.errors import InvalidInput, PermissionDenied
 from palermo.node import Node
+from palermo.screening.requests import CompanionIn, ScreeningRequest
+from palermo.screening.service import screen
 from tests.conftest import WorldNode
+from tests.factories import justified_operator, load, write_list
 
 
 @pytest.fixture
@@ -59,12 +63,15 @@ def test_a_short_window_counts_only_its_days(world: Node) -> None:
 
 
 def test_alerts_are_counted_per_day_border_point_and_indicator(world: Node) -> None:
-    add_alert(world, [{"name": "watchlist_name", "value": 0.9, "weight": 1.0}, {"name": "dob", "weight": 0}])
-    add_alert(world, [{"name": "watchlist_name", "value": 0.7, "weight": 1.0}, {"name": "route_risk", "value": 1}])
+    hit = {"kind": "hit", "name": "Sasha Ivanov", "watchlist": "mixed", "entry_id": "S-1", "score": 0.9}
+    watchlist = {"kind": "watchlist_hit", "decision": "alert", "detail": "mixed S-1"}
+    route = {"kind": "indicator", "id": "route_risk", "value": 1.0, "weight": 0.2, "contribution": 0.2, "detail": "d"}
+    add_alert(world, [watchlist, hit])
+    add_alert(world, [watchlist, {"kind": "indicators", "decision": "refer", "detail": "route"}, hit, route])
     with transaction(world.engine) as session:
         summary = activity_summary(session, operator(world))
     assert sum(c.count for c in summary.alerts_per_day) == 2
-    assert [(c.label, c.count) for c in summary.alerts_per_indicator] == [("watchlist_name", 2), ("route_risk", 1)]
+    assert [(c.label, c.count) for c in summary.alerts_per_indicator] == [("watchlist_hit", 2), ("route_risk", 1)]
     assert [p.alerts for p in summary.points_by_alerts] == [2]
     assert summary.totals["open alerts"] == 2
 
@@ -81,3 +88,19 @@ def test_window_bounds_and_permission_are_checked(node: Node) -> None:
     nobody = Actor(name="user:x", kind="user", role=None)
     with transaction(node.engine) as session, pytest.raises(PermissionDenied, match=r"dashboard\.read"):
         activity_summary(session, nobody)
+
+
+def test_no_listed_person_is_named_among_what_raised_alerts(world: Node, tmp_path: Path) -> None:
+    """A hit's entry in a stored alert carries the listed person's name; the dashboard counts reasons, never names."""
+    load(world, write_list(tmp_path))
+    request = ScreeningRequest(
+        names=["Olena Shevchenko"], birth_date="2009-05-07", companions=[CompanionIn(name="Ivan Petrenko")]
+    )
+    with transaction(world.engine) as session:
+        result = screen(session, justified_operator(world), request, home=world.home)
+    assert result.decision == "protect"
+    with transaction(world.engine) as session:
+        labels = {c.label for c in activity_summary(session, operator(world)).alerts_per_indicator}
+    assert {"watchlist_hit", "minor_without_guardian"} <= labels
+    listed = {"Olena", "Shevchenko", "Ivanov", "Hassan"}
+    assert not [label for label in labels if any(name in label for name in listed)]

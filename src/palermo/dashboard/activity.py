@@ -122,17 +122,24 @@ def _alerts_per_point(session: Session, start: dt.datetime | None) -> dict[int, 
     return {int(point): int(count) for point, count in session.execute(query)}
 
 
-def _feature_names(explanation: Any) -> set[str]:
-    """Names of the features that contributed to an alert (weight or value not zero)."""
-    names = set()
-    for feature in explanation if isinstance(explanation, list) else ():
-        if not isinstance(feature, dict):
+# What raised an alert, as the screening stores it (palermo.screening.service): each fired risk indicator by its id,
+# and a watchlist hit or a document problem by its reason. Never an entry of kind "hit": its name is the listed
+# person's, and no figure of the dashboard names a person.
+_COUNTED_REASONS = {"watchlist_hit": "watchlist_hit", "document": "document_problem"}
+
+
+def _raised_by(explanation: Any) -> set[str]:
+    """What raised an alert: its fired indicators' ids, and 'watchlist_hit' or 'document_problem' from its reasons."""
+    labels = set()
+    for entry in explanation if isinstance(explanation, list) else ():
+        if not isinstance(entry, dict):
             continue
-        name = feature.get("indicator") or feature.get("name")
-        contributes = any(feature.get(key) not in (None, 0, 0.0, False) for key in ("value", "weight", "score"))
-        if isinstance(name, str) and (contributes or not any(k in feature for k in ("value", "weight", "score"))):
-            names.add(name)
-    return names
+        kind = entry.get("kind")
+        if kind == "indicator" and isinstance(entry.get("id"), str):
+            labels.add(entry["id"])
+        elif kind in _COUNTED_REASONS:
+            labels.add(_COUNTED_REASONS[kind])
+    return labels
 
 
 def _alerts_per_indicator(session: Session, start: dt.datetime | None) -> list[Count]:
@@ -140,7 +147,7 @@ def _alerts_per_indicator(session: Session, start: dt.datetime | None) -> list[C
         return []
     counts: Counter[str] = Counter()
     for explanation in session.scalars(select(Alert.explanation).where(Alert.created_at >= start)):
-        counts.update(_feature_names(explanation))
+        counts.update(_raised_by(explanation))
     return [Count(name, count) for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 

@@ -287,7 +287,8 @@ def screen(
             decision=verdict,
             score=score,
             explanation=[r.model_dump(mode="json") for r in found.reasons]
-            + [{"kind": "hit", **h.model_dump(mode="json", exclude={"name_features"})} for h, _ in hits],
+            + [{"kind": "hit", **h.model_dump(mode="json", exclude={"name_features"})} for h, _ in hits]
+            + [{"kind": "indicator", **i.model_dump(mode="json")} for i in found.indicators],
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id
