@@ -68,6 +68,14 @@ def test_search_by_name_substring_any_case(client: TestClient, analyst: str) -> 
     assert sorted(p["names"][0]["full_name"] for p in found.json()) == ["Anna Kowalska", "Jan Kowalski"]
 
 
+def test_a_search_answers_each_record_exactly_as_reading_it_does(client: TestClient, analyst: str) -> None:
+    headers = bearer(analyst, "criminal_investigation")
+    found = client.get("/api/v1/persons", params={"name": "an"}, headers=headers).json()
+    assert len(found) >= 2
+    for person in found:
+        assert client.get(f"/api/v1/persons/{person['id']}", headers=headers).json() == person
+
+
 def test_special_category_records_are_hidden_from_roles_without_victims_read(
     client: TestClient, node: Node, analyst: str
 ) -> None:
