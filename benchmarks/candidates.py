@@ -30,7 +30,7 @@ from rigour.text.translit import ascii_text
 
 from common import machine, write_result  # benchmarks/common.py (scripts run from this folder)
 from palermo.names import default_config, prepare_name, score_prepared
-from palermo.screening import CandidateIndex, IndexEntry, load_index, save_index
+from palermo.screening.candidate_index import CandidateIndex, IndexEntry, load_index, save_index
 from palermo.taxonomies import taxonomy
 
 LOCALES = ["ru_RU", "uk_UA", "el_GR", "ar_AA", "he_IL", "zh_CN", "ko_KR", "en_US", "fr_FR", "de_DE", "es_ES", "tr_TR"]

@@ -30,8 +30,8 @@ from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
 from palermo.documents import LostStolenRegistry
 from palermo.node import init_node
+from palermo.screening.candidate_index.node_cache import refresh_index, resources_for
 from palermo.screening.requests import ScreeningRequest
-from palermo.screening.runtime import refresh_index, resources_for
 from palermo.screening.service import screen
 from palermo.screening.watchlists import load_watchlist
 from palermo.settings import Settings

@@ -35,7 +35,7 @@ from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
 from palermo.ingest.sources import SourceSpec, add_source, get_source
 from palermo.names import prepare_name
 from palermo.node import Node
-from palermo.screening.runtime import forget, refresh_index
+from palermo.screening.candidate_index.node_cache import forget, refresh_index
 from palermo.screening.watchlists import LoadReport, load_watchlist
 from palermo.sharing.partners import _service_account
 

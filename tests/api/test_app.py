@@ -36,12 +36,12 @@ def test_readyz_is_503_until_screening_is_warm(app: FastAPI) -> None:
 
 
 def test_warm_up_loads_the_candidate_index_and_name_data(app: FastAPI, node: Node) -> None:
-    from palermo.screening import runtime
+    from palermo.screening.candidate_index import node_cache
 
-    runtime.forget(node.home)
+    node_cache.forget(node.home)
     with TestClient(app, base_url="https://testserver"):
         assert app.state.warm_up.wait(timeout=120)
-    assert node.home in runtime._cache
+    assert node.home in node_cache._cache
 
 
 def test_readyz_is_503_when_the_store_is_behind(client: TestClient, node: Node) -> None:

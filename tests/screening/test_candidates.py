@@ -6,7 +6,14 @@ import pytest
 
 from palermo.errors import InvalidInput, NotFound
 from palermo.logs import configure
-from palermo.screening import CandidateIndex, IndexConfig, IndexEntry, default_index_config, load_index, save_index
+from palermo.screening.candidate_index import (
+    CandidateIndex,
+    IndexConfig,
+    IndexEntry,
+    default_index_config,
+    load_index,
+    save_index,
+)
 
 LISTED = [
     IndexEntry(1, ["Олена Шевченко", "Olena Shevchenko"], 1980, ["AB 123456"]),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from palermo.db.reference import Agency, Source
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.node import Node
-from palermo.screening import build_from_store, index_folder, load_index, save_index
+from palermo.screening.candidate_index import build_from_store, index_folder, load_index, save_index
 
 TODAY = dt.date(2026, 6, 1)
 

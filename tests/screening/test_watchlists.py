@@ -15,9 +15,9 @@ from palermo.db.engine import transaction
 from palermo.db.watchlists import PROTECTIVE_CATEGORIES
 from palermo.errors import InvalidInput, NotFound
 from palermo.node import Node
+from palermo.screening.candidate_index.files import index_folder, load_index
+from palermo.screening.candidate_index.node_cache import refresh_index
 from palermo.screening.entries import build_entry, partial_date
-from palermo.screening.persist import index_folder, load_index
-from palermo.screening.runtime import refresh_index
 from palermo.screening.watchlists import list_watchlists, remove_watchlist, watchlist_stats
 from palermo.taxonomies import taxonomy
 from tests.factories import WATCHLIST_ROWS, justified_operator, load, write_list

@@ -12,11 +12,11 @@ import typer
 from palermo.cli.common import console, node, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, justified_operator
 from palermo.errors import InvalidInput
-from palermo.screening.replay import read_crossings
-from palermo.screening.replay import replay as run_replay
+from palermo.screening.measurement.replay import read_crossings
+from palermo.screening.measurement.replay import replay as run_replay
+from palermo.screening.measurement.truth import load_truth
 from palermo.screening.requests import CompanionIn, ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen as run_screen
-from palermo.screening.truth import load_truth
 
 
 def _companion(text: str) -> CompanionIn:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import operation
-from palermo.screening.runtime import refresh_index
+from palermo.screening.candidate_index.node_cache import refresh_index
 from palermo.screening.watchlists import list_watchlists, load_watchlist, remove_watchlist, watchlist_stats
 from palermo.taxonomies import taxonomy
 

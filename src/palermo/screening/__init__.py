@@ -1,58 +1,14 @@
-"""Screening: finding the watchlist entries that a person may be (candidate retrieval, then name scoring).
+"""Screening: one traveller at the booth, answered with an explained decision.
 
-Public API::
+The booth path, at the top of the package: ``service`` (``screen``) reads the document, finds the watchlist
+candidates, scores them (``person_score``), evaluates the risk ``indicators`` over the travel ``context`` and takes
+the ``decision``; ``requests`` declares what goes in and out; ``scoring_config`` reads ``screening.yaml``;
+``warmup`` loads it all before the first traveller. Watchlists reach the store through ``watchlists``
+(``entries``, ``ftm``).
 
-    index = CandidateIndex.build([IndexEntry(1, ["Олена Шевченко", "Olena Shevchenko"], 1980, ["AB123"])])
-    index = build_from_store(session)                 # current (not expired) WatchlistEntry rows
-    index.candidates(["Olena Shevchenko"]) -> [entry ids]; index.search([...]) -> [ScoredCandidate]
-    index.add(entry); index.remove(entry_id)
-    save_index(index, index_folder(node.home)); load_index(index_folder(node.home))
+Subpackages:
+
+* ``candidate_index``: from a query person to the few watchlist entries worth scoring (built from the store,
+  saved in the node home, kept current per process);
+* ``measurement``: replaying recorded crossings and measuring the answers against a synthetic world's truth.
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from palermo.screening.candidates import CandidateIndex, IndexEntry, ScoredCandidate, normalise_document
-    from palermo.screening.config import IndexConfig, default_index_config
-    from palermo.screening.persist import index_folder, load_index, save_index
-    from palermo.screening.store import build_from_store, current_entries
-
-# Imported on first use (PEP 562): ``import palermo.screening.alerts`` must not load the name-matching stack.
-_EXPORTS = {
-    "CandidateIndex": "candidates",
-    "IndexEntry": "candidates",
-    "ScoredCandidate": "candidates",
-    "normalise_document": "candidates",
-    "IndexConfig": "config",
-    "default_index_config": "config",
-    "index_folder": "persist",
-    "load_index": "persist",
-    "save_index": "persist",
-    "build_from_store": "store",
-    "current_entries": "store",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
-
-
-__all__ = [
-    "CandidateIndex",
-    "IndexConfig",
-    "IndexEntry",
-    "ScoredCandidate",
-    "build_from_store",
-    "current_entries",
-    "default_index_config",
-    "index_folder",
-    "load_index",
-    "normalise_document",
-    "save_index",
-]

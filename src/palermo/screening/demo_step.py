@@ -9,9 +9,9 @@ from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
 from palermo.documents import LostStolenRegistry
 from palermo.node import Node
-from palermo.screening.replay import Crossing, ReplayReport, read_crossings, replay
-from palermo.screening.runtime import refresh_index
-from palermo.screening.truth import load_truth
+from palermo.screening.candidate_index.node_cache import refresh_index
+from palermo.screening.measurement.replay import Crossing, ReplayReport, read_crossings, replay
+from palermo.screening.measurement.truth import load_truth
 from palermo.screening.watchlists import load_watchlist
 
 BORDER_SOURCES = ("border_ita", "border_grc", "border_bgr")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from palermo.explanation import Feature, Score, clamped
-from palermo.screening.candidates import normalise_document
+from palermo.screening.candidate_index.index import normalise_document
 from palermo.screening.scoring_config import PersonScoreConfig
 
 

@@ -24,14 +24,14 @@ from palermo.errors import InvalidInput
 from palermo.explanation import Feature
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
-from palermo.screening.candidates import CandidateIndex, ScoredCandidate, normalise_document
+from palermo.screening.candidate_index.from_store import birth_year, entry_names
+from palermo.screening.candidate_index.index import CandidateIndex, ScoredCandidate, normalise_document
+from palermo.screening.candidate_index.node_cache import resources_for
 from palermo.screening.context import Companion, TravelContext
 from palermo.screening.indicators import Indicator, Inputs, evaluate_indicators
 from palermo.screening.person_score import EntryFacts, Traveller, best_possible, explained, person_terms, person_total
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
-from palermo.screening.runtime import resources_for
 from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
-from palermo.screening.store import birth_year, entry_names
 from palermo.taxonomies.countries import normalise_country
 
 

@@ -35,10 +35,10 @@ from palermo.errors import NotAuthenticated
 from palermo.logs import get_logger
 from palermo.names.symbols import warm as warm_symbols
 from palermo.node import Node
-from palermo.screening.candidates import ScoredCandidate
+from palermo.screening.candidate_index.index import ScoredCandidate
+from palermo.screening.candidate_index.node_cache import resources_for
 from palermo.screening.person_score import EntryFacts
 from palermo.screening.requests import ScreeningRequest
-from palermo.screening.runtime import resources_for
 from palermo.screening.scoring_config import default_screening_config
 from palermo.screening.service import Assessment, assess, entry_facts, rank_hits, screen, traveller_of
 from palermo.taxonomies import taxonomy

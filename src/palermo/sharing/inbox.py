@@ -183,7 +183,7 @@ def _import_items(session: Session, node: Node, opened: OpenedBundle, report: Im
         except PalermoError as exc:
             report.refused.append(f"item {position}: {exc.message}")
     if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
-        from palermo.screening.runtime import refresh_index
+        from palermo.screening.candidate_index.node_cache import refresh_index
 
         refresh_index(session, node.home, notices, [])
 

@@ -18,10 +18,10 @@ import numpy as np
 
 from palermo.errors import NotFound
 from palermo.logs import get_logger
-from palermo.screening.arrays import Column, Postings, Ragged
-from palermo.screening.candidates import CandidateIndex, NameStore
-from palermo.screening.config import IndexConfig
-from palermo.screening.vocabulary import Vocabulary
+from palermo.screening.candidate_index.columns import Column, Postings, Ragged
+from palermo.screening.candidate_index.index import CandidateIndex, NameStore
+from palermo.screening.candidate_index.parameters import IndexConfig
+from palermo.screening.candidate_index.vocabulary import Vocabulary
 
 log = get_logger(__name__)
 FORMAT = 1

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from palermo.db.watchlists import WatchlistEntry
-from palermo.screening.candidates import CandidateIndex, IndexEntry
-from palermo.screening.config import IndexConfig
+from palermo.screening.candidate_index.index import CandidateIndex, IndexEntry
+from palermo.screening.candidate_index.parameters import IndexConfig
 
 BATCH = 5000
 

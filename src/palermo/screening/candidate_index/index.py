@@ -26,9 +26,9 @@ from palermo.names import NameMatchingConfig, PreparedName, default_config, prep
 from palermo.names.fast import FastScorer, scorer_for
 from palermo.names.tokens import NameToken, intern_token
 from palermo.names.variants import with_variants
-from palermo.screening.arrays import Column, Postings, Ragged
-from palermo.screening.config import IndexConfig, default_index_config
-from palermo.screening.vocabulary import Vocabulary
+from palermo.screening.candidate_index.columns import Column, Postings, Ragged
+from palermo.screening.candidate_index.parameters import IndexConfig, default_index_config
+from palermo.screening.candidate_index.vocabulary import Vocabulary
 
 log = get_logger(__name__)
 NO_YEAR = 0

@@ -1,4 +1,4 @@
-"""Candidate-index parameters, declared in ``config.yaml`` beside this module (never bare numbers in the logic)."""
+"""Candidate-index parameters, declared in ``parameters.yaml`` beside this module (never bare numbers in the logic)."""
 
 from __future__ import annotations
 
@@ -27,5 +27,5 @@ class IndexConfig(BaseModel):
 
 @cache
 def default_index_config() -> IndexConfig:
-    """The shipped parameters (``palermo/screening/config.yaml``)."""
-    return load_packaged_yaml(__package__, "config.yaml", IndexConfig)
+    """The shipped parameters (``palermo/screening/candidate_index/parameters.yaml``)."""
+    return load_packaged_yaml(__package__, "parameters.yaml", IndexConfig)

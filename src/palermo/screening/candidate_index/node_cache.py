@@ -1,6 +1,6 @@
 """What screening holds in memory per node: the candidate index and the lost/stolen registry, kept current.
 
-The index lives in ``home/index`` (``persist.py``). A watchlist load or removal updates it in place
+The index lives in ``home/index`` (``files.py``). A watchlist load or removal updates it in place
 (:func:`refresh_index`: remove changed entries, add their current versions, save), and every process reloads it
 when the saved files are newer than its copy (:func:`resources_for`), so the CLI, the API and the replay agree.
 """
@@ -19,9 +19,9 @@ from palermo.db.watchlists import WatchlistEntry
 from palermo.documents import LostStolenRegistry
 from palermo.errors import NotFound
 from palermo.logs import get_logger
-from palermo.screening.candidates import CandidateIndex
-from palermo.screening.persist import ARRAYS, index_folder, load_index, save_index
-from palermo.screening.store import build_from_store, index_entry
+from palermo.screening.candidate_index.files import ARRAYS, index_folder, load_index, save_index
+from palermo.screening.candidate_index.from_store import build_from_store, index_entry
+from palermo.screening.candidate_index.index import CandidateIndex
 
 log = get_logger(__name__)
 

@@ -28,10 +28,10 @@ from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.errors import InvalidInput, NotFound
 from palermo.node import Node
 from palermo.screening.context import Companion
+from palermo.screening.measurement.truth import Truth, measure
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.scoring_config import default_screening_config
 from palermo.screening.service import StoreRefs, screen
-from palermo.screening.truth import Truth, measure
 
 BATCH = 200
 COMPANION_HOURS = 6
