@@ -1,9 +1,10 @@
 import pytest
 
+from palermo.config_files import validate_parameters
 from palermo.errors import ConfigurationError
 from palermo.names import default_config
 from palermo.names.calibrate import LabelledPair, calibrate, evaluate, fit_weights, metrics
-from palermo.names.config import dump_config, load_config, parse_config
+from palermo.names.config import NameMatchingConfig, dump_config, load_config
 from palermo.names.features import FEATURES
 from palermo.taxonomies import taxonomy
 
@@ -24,7 +25,7 @@ def test_penalty_with_positive_weight_is_refused() -> None:
     raw = default_config().model_dump(mode="json")
     raw["features"][-1]["weight"] = 0.5
     with pytest.raises(ConfigurationError, match="is a penalty"):
-        parse_config(raw, "test")
+        validate_parameters(raw, NameMatchingConfig, "test")
 
 
 def test_identity_weights_must_reach_one() -> None:
@@ -33,7 +34,7 @@ def test_identity_weights_must_reach_one() -> None:
         if feature["kind"] == "reward":
             feature["weight"] = 0.1
     with pytest.raises(ConfigurationError, match="must sum to >= 1"):
-        parse_config(raw, "test")
+        validate_parameters(raw, NameMatchingConfig, "test")
 
 
 def test_missing_config_file_is_a_configuration_error(tmp_path) -> None:

@@ -6,15 +6,13 @@ Numbers live in ``config.yaml`` beside this module (written by :mod:`palermo.nam
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from palermo.config_files import parse_yaml
-from palermo.errors import ConfigurationError
+from palermo.config_files import load_packaged_yaml, load_yaml_file
 
 
 class FeatureWeight(BaseModel):
@@ -74,27 +72,17 @@ class NameMatchingConfig(BaseModel):
         return self.model_copy(update={"features": features, "threshold": threshold or self.threshold})
 
 
-def parse_config(raw: dict[str, Any], where: str) -> NameMatchingConfig:
-    try:
-        return NameMatchingConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigurationError(f"invalid name-matching config in {where}: {exc}") from exc
-
-
 def load_config(path: Path | None = None) -> NameMatchingConfig:
     """Load a config file, or the shipped default when ``path`` is ``None``."""
     if path is None:
         return default_config()
-    if not path.is_file():
-        raise ConfigurationError(f"name-matching config {path} does not exist")
-    return parse_config(parse_yaml(path.read_text(encoding="utf-8")), str(path))
+    return load_yaml_file(path, NameMatchingConfig)
 
 
 @cache
 def default_config() -> NameMatchingConfig:
     """The shipped configuration (``palermo/names/config.yaml``), cached for the process."""
-    text = (resources.files(__package__) / "config.yaml").read_text(encoding="utf-8")
-    return parse_config(parse_yaml(text), "palermo/names/config.yaml")
+    return load_packaged_yaml(__package__, "config.yaml", NameMatchingConfig)
 
 
 def dump_config(config: NameMatchingConfig) -> str:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.config_files import parse_yaml
-from palermo.errors import ConfigurationError
+from palermo.config_files import load_packaged_yaml, load_yaml_file
 
 Decision = Literal["clear", "refer", "alert", "protect"]
 
@@ -62,16 +59,9 @@ class ScreeningConfig(BaseModel):
 
 def load_screening_config(path: Path | None = None) -> ScreeningConfig:
     """The config at ``path``, or the shipped ``palermo/screening/screening.yaml``."""
-    where = str(path) if path else "palermo/screening/screening.yaml"
-    try:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else (resources.files(__package__) / "screening.yaml").read_text(encoding="utf-8")
-        )
-        return ScreeningConfig.model_validate(parse_yaml(text))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ConfigurationError(f"invalid screening config in {where}: {exc}") from exc
+    if path is None:
+        return load_packaged_yaml(__package__, "screening.yaml", ScreeningConfig)
+    return load_yaml_file(path, ScreeningConfig)
 
 
 @cache
