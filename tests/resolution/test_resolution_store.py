@@ -11,10 +11,10 @@ from palermo.auth.actor import cli_actor
 from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
 from palermo.db.identities import IdentityLink, IdentityMember, MatchJudgement
+from palermo.demo.steps.resolution import resolve_world
 from palermo.errors import PermissionDenied
 from palermo.node import Node
 from palermo.resolution import batch, incremental, judgements
-from palermo.resolution.demo_step import resolve_world
 from palermo.resolution.identities import get_identity, identity_of, records_of
 from palermo.resolution.model_store import latest_model
 

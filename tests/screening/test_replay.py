@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from palermo.demo import world_manifest
-from palermo.screening.demo_step import replay_world
+from palermo.demo.steps.screening import replay_world
 from tests.conftest import WorldNode
 from tests.factories import justified_operator
 

@@ -17,7 +17,13 @@ from typing import Any
 from palermo.auth.actor import cli_actor
 from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
-from palermo.demo import steps
+from palermo.demo.report import (
+    audit_section,
+    documents_section,
+    ingest_section,
+    resolution_section,
+    screening_section,
+)
 from palermo.demo.sections import Section
 from palermo.errors import Conflict, InvalidInput, NotFound
 from palermo.ingest.pipeline import IngestOptions, IngestSummary, ingest_file
@@ -134,9 +140,9 @@ def run_demo(
     manifest = world_manifest(node.home, scale, seed)
     report.world = manifest.parent
     report.ingests = ingest_world(node, manifest, actor, progress)
-    report.sections.append(steps.ingest_section(report.ingests))
+    report.sections.append(ingest_section(report.ingests))
     demo_actor = cli_actor(actor, node.agency_code, Justification("legal_basis", "border_control"))
-    for step in (steps.documents_section, steps.screening_section, steps.resolution_section):
+    for step in (documents_section, screening_section, resolution_section):
         report.sections.append(step(node, manifest.parent, demo_actor))
-    report.sections.append(steps.audit_section(node, demo_actor))
+    report.sections.append(audit_section(node, demo_actor))
     return report

@@ -1,4 +1,5 @@
-"""Demo steps beyond ingest: each calls the core as a user could, and returns a :class:`Section` to print."""
+"""The demo report's sections: ingest, then one per step of ``palermo.demo.steps`` (each calls the core as a user
+could), then accountability; each returns a :class:`Section` to print."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from palermo.audit.report import oversight_report
 from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
 from palermo.demo.sections import Section
-from palermo.documents.demo_step import check_world_documents
+from palermo.demo.steps.documents import check_world_documents
+from palermo.demo.steps.resolution import resolve_world
+from palermo.demo.steps.screening import replay_world
 from palermo.ingest.pipeline import IngestSummary
 from palermo.node import Node
-from palermo.resolution.demo_step import resolve_world
-from palermo.screening.demo_step import replay_world
 
 
 def ingest_section(summaries: list[IngestSummary]) -> Section:

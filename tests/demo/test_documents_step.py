@@ -8,7 +8,7 @@ import pytest
 
 from palermo.auth.actor import cli_actor
 from palermo.auth.justification import Justification
-from palermo.documents.demo_step import CATEGORIES, LOOKALIKE_NOTE, DocumentReport, check_world_documents
+from palermo.demo.steps.documents import CATEGORIES, LOOKALIKE_NOTE, DocumentReport, check_world_documents
 from tests.conftest import StoreTemplates, WorldNode
 from tests.factories import recorded_access
 
