@@ -17,11 +17,11 @@ from palermo.api.middleware import RequestGuard
 from palermo.api.routers import (
     auth,
     documents,
-    exchange,
     health,
     identities,
     persons,
     screening,
+    sharing,
     sources,
     system,
     tokens,
@@ -45,7 +45,7 @@ DOMAIN_ROUTERS = (
     screening.router,
     identities.router,
     system.router,
-    exchange.router,
+    sharing.router,
 )
 
 

@@ -17,8 +17,8 @@ from palermo import __version__
 
 #: command name -> (module under palermo.cli, attribute): a Typer app (a group) or a function (one command)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("node_commands", "init"),
-    "db": ("node_commands", "db_app"),
+    "init": ("node_setup", "init"),
+    "db": ("node_setup", "db_app"),
     "ingest": ("ingest", "ingest"),
     "sources": ("ingest", "sources_app"),
     "schema": ("ingest", "schema"),
@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("users", "app"),
     "tokens": ("tokens", "app"),
     "persons": ("persons", "app"),
-    "node": ("sharing_node", "app"),
+    "node": ("node_identity", "app"),
     "partners": ("partners", "app"),
     "groups": ("partners", "groups_app"),
     "share": ("share", "app"),

@@ -1,4 +1,4 @@
-"""The exchange inbox: partner nodes push signed, encrypted bundles here.
+"""The sharing API: the exchange inbox, where partner nodes push signed, encrypted bundles.
 
 Two locks: the partner's service-account token (permission ``exchange.deliver``, held only by the
 ``partner_node`` role) and, inside the core, the bundle's Ed25519 signature checked against the partner registry.
