@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, Table, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from palermo.audit.access_log import note_results
 from palermo.auth.access import guard
@@ -51,17 +51,22 @@ class PersonView(BaseModel):
     provenance: dict[str, Any]
 
 
-def _view(record: PersonRecord, source_name: str) -> PersonView:
+def _name_view(name: Any) -> NameView:
+    """A name from a mapped ``PersonName`` or a row of its table."""
+    return NameView(
+        kind=name.kind, full_name=name.full_name, given_names=name.given_names, surname=name.surname, script=name.script
+    )
+
+
+def person_view(record: PersonRecord, source_name: str) -> PersonView:
+    """The view of a loaded record (names and nationalities loaded) from ``source_name``."""
     return PersonView(
         id=record.id,
         source=source_name,
         birth_date=record.birth_date,
         birth_place=record.birth_place,
         sex=record.sex,
-        names=tuple(
-            NameView(kind=n.kind, full_name=n.full_name, given_names=n.given_names, surname=n.surname, script=n.script)
-            for n in record.names
-        ),
+        names=tuple(_name_view(n) for n in record.names),
         nationalities=tuple(n.country for n in record.nationalities),
         provenance={column: getattr(record, column) for column in PROVENANCE_COLUMNS},
     )
@@ -77,7 +82,6 @@ _RECORD_COLUMNS = (
     _records.c.sex,
     *(_records.c[column] for column in PROVENANCE_COLUMNS),
 )
-_NAME_COLUMNS = (_names.c.kind, _names.c.full_name, _names.c.given_names, _names.c.surname, _names.c.script)
 
 
 def _views(session: Session, records: Select[Any]) -> list[PersonView]:
@@ -92,12 +96,10 @@ def _views(session: Session, records: Select[Any]) -> list[PersonView]:
     nationalities: dict[int, list[str]] = {}
     if ids:
         name_rows = session.execute(
-            select(_names.c.person_id, *_NAME_COLUMNS)
-            .where(_names.c.person_id.in_(ids))
-            .order_by(_names.c.person_id, _names.c.position)
+            select(_names).where(_names.c.person_id.in_(ids)).order_by(_names.c.person_id, _names.c.position)
         )
-        for person_id, *fields in name_rows:
-            names.setdefault(person_id, []).append(NameView(**dict(zip(_NAME_FIELDS, fields, strict=True))))
+        for n in name_rows:
+            names.setdefault(n.person_id, []).append(_name_view(n))
         country_rows = session.execute(
             select(_nationalities.c.person_id, _nationalities.c.country)
             .where(_nationalities.c.person_id.in_(ids))
@@ -120,35 +122,24 @@ def _views(session: Session, records: Select[Any]) -> list[PersonView]:
     ]
 
 
-_NAME_FIELDS = tuple(column.name for column in _NAME_COLUMNS)
-
-
-def person_view(record: PersonRecord, source_name: str) -> PersonView:
-    """The view of a loaded record (names and nationalities loaded) from ``source_name``."""
-    return _view(record, source_name)
-
-
 def may_see_special(actor: Actor) -> bool:
     """Whether ``actor`` may see special-category records (victims, minors)."""
-    return _may_see_special(actor)
-
-
-def _may_see_special(actor: Actor) -> bool:
     return SPECIAL_CATEGORY_PERMISSION in effective_permissions(actor)
+
+
+def _records_of(actor: Actor) -> Select[Any]:
+    """Records with their source's name, as :func:`_views` reads them; special-category ones only if ``actor`` may."""
+    query = select(*_RECORD_COLUMNS, Source.name.label("source_name")).join(Source, Source.id == _records.c.source_id)
+    return query if may_see_special(actor) else query.where(_records.c.sensitivity == "ordinary")
 
 
 def get_person(session: Session, actor: Actor, person_id: int) -> PersonView:
     """The person record ``person_id``; :class:`NotFound` also when it is special-category and not for this actor."""
     guard(session, actor, "persons.read", subject=f"person_records:{person_id}")
-    row = session.execute(
-        select(PersonRecord, Source.name)
-        .join(Source, Source.id == PersonRecord.source_id)
-        .where(PersonRecord.id == person_id)
-        .options(selectinload(PersonRecord.names), selectinload(PersonRecord.nationalities))
-    ).first()
-    if row is None or (row[0].sensitivity != "ordinary" and not _may_see_special(actor)):
+    found = _views(session, _records_of(actor).where(_records.c.id == person_id))
+    if not found:
         raise NotFound(f"no person record with id {person_id}")
-    return _view(row[0], row[1])
+    return found[0]
 
 
 def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50) -> list[PersonView]:
@@ -162,15 +153,6 @@ def search_persons(session: Session, actor: Actor, name: str, *, limit: int = 50
         raise InvalidInput(f"limit must be 1 to {MAX_RESULTS}", field="limit")
     access = guard(session, actor, "persons.search", subject=f"name~{needle}")
     matching = select(_names.c.person_id).where(func.lower(_names.c.full_name).contains(needle, autoescape=True))
-    query = (
-        select(*_RECORD_COLUMNS, Source.name.label("source_name"))
-        .join(Source, Source.id == _records.c.source_id)
-        .where(_records.c.id.in_(matching))
-        .order_by(_records.c.id)
-        .limit(limit)
-    )
-    if not _may_see_special(actor):
-        query = query.where(_records.c.sensitivity == "ordinary")
-    found = _views(session, query)
+    found = _views(session, _records_of(actor).where(_records.c.id.in_(matching)).order_by(_records.c.id).limit(limit))
     note_results(session, access, len(found))
     return found
