@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -65,23 +65,15 @@ class SessionGate:
             weakref.WeakKeyDictionary()
         )
 
-    def _semaphore(self) -> asyncio.Semaphore | None:
+    def entered(self) -> AbstractAsyncContextManager[Any]:
+        """A turn for one request's session, on the running event loop."""
         if self.limit is None:
-            return None
+            return nullcontext()
         loop = asyncio.get_running_loop()
         semaphore = self._semaphores.get(loop)
         if semaphore is None:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
         return semaphore
-
-    @asynccontextmanager
-    async def entered(self) -> AsyncIterator[None]:
-        semaphore = self._semaphore()
-        if semaphore is None:
-            yield
-            return
-        async with semaphore:
-            yield
 
 
 async def get_session(request: Request, node: NodeDep) -> AsyncIterator[Session]:

@@ -182,8 +182,8 @@ class WarmUp:
 
         try:
             warm_screening(self._node)
-            settle_heap()
             self.knocks = self._knock(REHEARSALS)
+            settle_heap()  # last: what the knocks' first-call work built is frozen too
         except Exception as exc:  # a failed warm-up must not stop the node: screening then warms on first use
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("api.warm_up_failed", error=self.error)

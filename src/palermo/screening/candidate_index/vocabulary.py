@@ -72,23 +72,25 @@ class Vocabulary:
         return similar
 
 
-def _lookup_keys(token: NameToken) -> list[str]:
+def _token_keys(token: NameToken) -> list[str]:
+    """The keys a token is both stored and looked up under: its key, native form, symbols, skeleton, phonetic."""
     keys = [f"k:{token.key}", f"n:{token.native}", *(f"y:{s}" for s in token.symbols)]
     if token.skeleton:
         keys.append(f"s:{token.skeleton}")
     if token.phonetic:
         keys.append(f"p:{token.phonetic}")
+    return keys
+
+
+def _lookup_keys(token: NameToken) -> list[str]:
+    keys = _token_keys(token)
     if token.is_initial:
         keys.append(f"i:{token.key}")
     return keys
 
 
 def _query_keys(token: NameToken) -> list[str]:
-    keys = [f"k:{token.key}", f"n:{token.native}", *(f"y:{s}" for s in token.symbols)]
-    if token.skeleton:
-        keys.append(f"s:{token.skeleton}")
-    if token.phonetic:
-        keys.append(f"p:{token.phonetic}")
+    keys = _token_keys(token)
     if not token.is_initial and token.key:
         keys.append(f"i:{token.key[0]}")  # stored initials of this name
     return keys
