@@ -30,6 +30,12 @@ from palermo.settings import Settings
 from palermo.synth.world import generate_world
 from tests.postgres import create_database, running_cluster
 
+# Accounts in tests need what a password hash does, not what it costs: Argon2id with the least memory and passes
+# (development allows it, production refuses it). Set before anything hashes, inherited by the CLI and servers the
+# tests start; the default profile costs ~0.13 s a hash, and a test user takes three.
+for _name, _value in (("MEMORY_KIB", "8"), ("PASSES", "1"), ("LANES", "1")):
+    os.environ.setdefault(f"PALERMO_PASSWORD_HASH_{_name}", _value)
+
 BACKENDS = ("sqlite", "postgresql")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _counter = itertools.count()

@@ -17,6 +17,10 @@ from palermo.errors import ConfigurationError
 
 INSECURE_SECRETS = frozenset({"", "changethis", "secret", "development", "palermo"})
 MIN_SECRET_LENGTH = 32
+# OWASP's password-storage minimum for Argon2id: at least 7 MiB, and memory × passes at least that of its
+# m=7 MiB t=5 option (its other options, 19 MiB × 2 and 46 MiB × 1, clear the same bar).
+MIN_PASSWORD_HASH_MEMORY_KIB = 7168
+MIN_PASSWORD_HASH_WORK = 7168 * 5
 
 
 class Settings(BaseSettings):
@@ -79,6 +83,14 @@ class Settings(BaseSettings):
         le=86_400,
         description="First lockout after too many failed logins; each further failure doubles it (capped at a day).",
     )
+    password_hash_memory_kib: int = Field(
+        65_536,
+        ge=8,
+        le=4_194_304,
+        description="Memory of one Argon2id password hash, in KiB (default: RFC 9106's low-memory profile, 64 MiB).",
+    )
+    password_hash_passes: int = Field(3, ge=1, le=64, description="Argon2id passes over that memory (time cost).")
+    password_hash_lanes: int = Field(4, ge=1, le=64, description="Argon2id lanes (parallelism).")
     session_idle_minutes: int = Field(
         30, ge=1, le=1440, description="A web session ends after this many minutes without a request."
     )
@@ -137,6 +149,15 @@ class Settings(BaseSettings):
                 "PALERMO_SECRET_KEY is unset or insecure; outside development it must be at least "
                 f"{MIN_SECRET_LENGTH} random characters, e.g. from `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'`"
+            )
+        if self.env != "development" and (
+            self.password_hash_memory_kib < MIN_PASSWORD_HASH_MEMORY_KIB
+            or self.password_hash_memory_kib * self.password_hash_passes < MIN_PASSWORD_HASH_WORK
+        ):
+            raise ValueError(
+                "PALERMO_PASSWORD_HASH_MEMORY_KIB × PALERMO_PASSWORD_HASH_PASSES is below OWASP's minimum for "
+                f"Argon2id (at least {MIN_PASSWORD_HASH_MEMORY_KIB} KiB, and memory × passes at least "
+                f"{MIN_PASSWORD_HASH_WORK}); outside development password hashes must not be that cheap"
             )
         return self
 

@@ -62,6 +62,22 @@ def test_metrics_count_requests_by_route_template_and_status(client: TestClient)
     assert "palermo_http_request_duration_seconds_bucket" in text
 
 
+def test_every_answer_says_how_long_the_server_took(client: TestClient, node: Node) -> None:
+    make_user(node, "bo", "border_officer")
+    headers = bearer(make_token(node, "bo"), "border_control")
+    answers = [
+        client.get("/healthz"),
+        client.get("/no/such/page"),
+        client.get("/api/v1/persons/12"),
+        client.post("/api/v1/screenings", json={"names": ["Anna Kowalska"], "birth_date": "1980"}, headers=headers),
+    ]
+    for answer in answers:
+        name, _, duration = answer.headers["server-timing"].partition(";dur=")
+        assert name == "app"
+        assert 0 < float(duration) < 120_000, answer.headers["server-timing"]
+    assert answers[-1].status_code == 200
+
+
 def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
     assert client.get("/api/v1/nothing").json()["error"] == "not_found"
     answer = client.delete("/healthz")

@@ -7,9 +7,10 @@ import threading
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from palermo.auth import login, users
+from palermo.auth import login, passwords, users
 from palermo.auth.actor import user_actor
 from palermo.db.accounts import LoginThrottle, User
 from palermo.db.engine import transaction
@@ -54,6 +55,19 @@ def test_passwords_are_stored_as_argon2id_hashes(node: Node) -> None:
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
     assert not row.must_change_password
+
+
+def test_a_hash_made_with_other_parameters_still_verifies_and_is_redone_at_login(node: Node) -> None:
+    make_user(node, "alice", "analyst")
+    stronger = PasswordHasher(time_cost=2, memory_cost=7168 * 3, parallelism=2).hash(PASSWORD)
+    with transaction(node.engine) as session:
+        session.execute(update(User).where(User.username == "alice").values(password_hash=stronger))
+    assert passwords.needs_rehash(stronger)
+    assert attempt(node, "alice", PASSWORD).username == "alice"
+    rehashed = stored(node, "alice").password_hash
+    assert rehashed != stronger
+    assert not passwords.needs_rehash(rehashed)
+    assert attempt(node, "alice", PASSWORD).username == "alice"
 
 
 def test_new_users_must_change_their_one_time_password(node: Node) -> None:

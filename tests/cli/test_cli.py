@@ -46,6 +46,22 @@ def test_insecure_secret_is_refused_in_production(env: dict[str, str]) -> None:
     assert "PALERMO_SECRET_KEY is unset or insecure" in result.output
 
 
+@pytest.mark.parametrize(("memory_kib", "passes"), [("8", "1"), ("7168", "4"), ("4096", "20")])
+def test_cheap_password_hashes_are_refused_in_production(env: dict[str, str], memory_kib: str, passes: str) -> None:
+    production = {
+        **env,
+        "PALERMO_ENV": "production",
+        "PALERMO_SECRET_KEY": "k" * 40,
+        "PALERMO_PASSWORD_HASH_MEMORY_KIB": memory_kib,
+        "PALERMO_PASSWORD_HASH_PASSES": passes,
+    }
+    result = runner.invoke(app, ["sources", "list"], env=production)
+    assert result.exit_code == 78
+    assert "below OWASP's minimum for Argon2id" in result.output
+    owasp = {**production, "PALERMO_PASSWORD_HASH_MEMORY_KIB": "19456", "PALERMO_PASSWORD_HASH_PASSES": "2"}
+    assert "OWASP" not in runner.invoke(app, ["sources", "list"], env=owasp).output
+
+
 def test_ingest_prints_a_json_summary(env: dict[str, str], tmp_path: Path) -> None:
     runner.invoke(app, ["init"], env=env)
     data = tmp_path / "orgs.csv"

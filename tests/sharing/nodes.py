@@ -23,6 +23,7 @@ from palermo.node import Node, init_node
 from palermo.settings import Settings
 from palermo.sharing import partners
 from palermo.sharing.keys import node_keys
+from tests.conftest import StoreTemplates
 from tests.factories import free_port
 
 START_SECONDS = 120  # a bound for a busy machine, not a measurement
@@ -61,8 +62,15 @@ class Served:
             self.server = self.thread = None
 
 
-def make_node(tmp_path: Path, agency: str, database_url: str | None = None) -> Node:
-    settings = Settings(home=tmp_path / agency, database_url=database_url, agency=agency)
+def sqlite_store(templates: StoreTemplates, folder: Path) -> str:
+    """A SQLite store at the latest schema in ``folder`` (a copy of the worker's migrated template)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return templates.copy("sqlite", None, templates.migrated("sqlite", None), folder)
+
+
+def make_node(tmp_path: Path, agency: str, store_url: str) -> Node:
+    """A node of ``agency`` on ``store_url`` (a store at the latest schema), with its sharing keys."""
+    settings = Settings(home=tmp_path / agency, database_url=store_url, agency=agency)
     created = init_node(settings)
     node_keys(created.home)
     return created

@@ -22,6 +22,7 @@ from palermo.sharing import groups, hitnohit, partners
 from palermo.sharing.inbox import receive
 from palermo.sharing.outbox import deliver_pending
 from palermo.sharing.outgoing import share_records
+from tests.conftest import StoreTemplates
 from tests.factories import justified_operator as booth
 from tests.sharing.nodes import (
     Served,
@@ -32,17 +33,18 @@ from tests.sharing.nodes import (
     make_node,
     operator,
     received_names,
+    sqlite_store,
 )
 
 LATER = dt.timedelta(hours=2)
 
 
 @pytest.fixture
-def trio(tmp_path: Path, database_url: str) -> Iterator[tuple[Served, Served, Served]]:
+def trio(tmp_path: Path, store_url: str, templates: StoreTemplates) -> Iterator[tuple[Served, Served, Served]]:
     """Nodes A (on the backend under test), B and C (SQLite), served, B partnered with A and with C."""
-    a = Served(make_node(tmp_path, "agency-a", database_url), "AUT")
-    b = Served(make_node(tmp_path, "agency-b"), "ROU")
-    c = Served(make_node(tmp_path, "agency-c"), "ITA")
+    a = Served(make_node(tmp_path, "agency-a", store_url), "AUT")
+    b = Served(make_node(tmp_path, "agency-b", sqlite_store(templates, tmp_path / "store-b")), "ROU")
+    c = Served(make_node(tmp_path, "agency-c", sqlite_store(templates, tmp_path / "store-c")), "ITA")
     for served in (a, b, c):
         served.start()
     connect(a, b)
