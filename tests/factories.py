@@ -152,17 +152,24 @@ def load(node: Node, path: Path, name: str = "mixed", category: str | None = "su
 REGISTRY_HEADER = "document_number,issuing_state,document_type,status,reported_date,reporting_agency\n"
 
 
-def passport(number: str) -> list[str]:
-    """The MRZ of a genuine French passport numbered ``number``."""
+def passport(
+    number: str,
+    surname: str = "MARTIN",
+    given_names: str = "CLAIRE",
+    state: str = "FRA",
+    born: date = date(1990, 3, 4),
+    sex: str = "F",
+) -> list[str]:
+    """The MRZ of a genuine passport numbered ``number`` (by default French, of Claire Martin)."""
     spec = MrzSpec(
         format=MrzFormatName.TD3,
-        issuing_state="FRA",
+        issuing_state=state,
         document_number=number,
-        surname="MARTIN",
-        given_names="CLAIRE",
-        nationality="FRA",
-        birth_date=date(1990, 3, 4),
-        sex="F",
+        surname=surname,
+        given_names=given_names,
+        nationality=state,
+        birth_date=born,
+        sex=sex,
         expiry_date=date(2030, 3, 4),
     )
     return make_mrz(spec)

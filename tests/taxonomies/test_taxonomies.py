@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from palermo.db import base
 from palermo.errors import InvalidInput, NotFound
+from palermo.screening.scoring_config import Decision
 from palermo.taxonomies import available, taxonomy
 from palermo.taxonomies.countries import icao_special_codes, normalise_country
 
@@ -30,6 +33,12 @@ def test_taxonomy_loads_with_unique_ids_and_a_source(name: str) -> None:
 )
 def test_store_constraints_match_the_taxonomy(name: str, constrained: tuple[str, ...]) -> None:
     assert taxonomy(name).ids == constrained
+
+
+def test_the_console_words_every_screening_decision_and_no_other() -> None:
+    decisions = taxonomy("screening_decisions")
+    assert decisions.ids == get_args(Decision)
+    assert all(term.attributes["headline"] and term.attributes["steps"] for term in decisions.terms)
 
 
 def test_unknown_term_names_the_allowed_ones() -> None:

@@ -11,6 +11,7 @@ under pytest-xdist they run on one worker (``xdist_group``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from palermo.demo.accounts import demo_login
 from palermo.node import Node, open_node
 from palermo.settings import Settings
 from tests.conftest import StoreTemplates
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, load, make_user, passport, write_list
 from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -50,6 +51,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, templates: StoreTemplates) -
     node = open_node(Settings(home=folder / "home", database_url=url, agency="test-agency"))
     for username, role in (("ana", "analyst"), ("olga", "oversight"), ("root", "admin"), ("bo", "border_officer")):
         make_user(node, username, role)
+    load(node, write_list(folder))  # a suspect, a wanted man and a missing girl (tests/factories.py)
     yield node
     node.engine.dispose()
 
@@ -211,6 +213,66 @@ def test_refusals_and_missing_pages_are_clear(context: tuple[BrowserContext, lis
     assert answer is not None
     assert answer.status == 404
     shot(page, "11-not-found")
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until ``selector`` has the focus, as a keyboard user would (fails after ``limit`` presses)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+WIDER = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll'))
+  .slice(0, 5).map(e => e.outerHTML.slice(0, 100))"""
+
+
+def fits(page: Page) -> None:
+    """Nothing makes the page scroll sideways (the layout fits the viewport's width)."""
+    try:
+        page.wait_for_function("() => document.documentElement.scrollWidth <= innerWidth", timeout=EXPECT_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"the page scrolls sideways; wider than the viewport: {page.evaluate(WIDER)}") from None
+
+
+def test_an_officer_screens_a_listed_traveller_from_the_mrz_with_the_keyboard_only(
+    context: tuple[BrowserContext, list[str]],
+) -> None:
+    page = context[0].new_page()
+    sign_in(page, "bo")
+    tab_to(page, "a[href='/web/screening']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Screen a traveller")).to_be_visible()
+    shot(page, "13-screening-console")
+    line1, line2 = passport("751234567", "IVANOV", "ALEKSANDR", "RUS", dt.date(1975, 3, 14), "M")
+    misread = line2.replace("7503142", "75O3142")  # the scanner read a zero of the birth date as the letter O
+    tab_to(page, "#mrz")
+    page.keyboard.type(f"{line1}\n{misread}")
+    page.keyboard.press("Tab")
+    expect(page.locator("#ocr")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#ocr")).to_be_checked()
+    tab_to(page, "#screen-button")
+    assert_visible_focus(page)
+    page.keyboard.press("Enter")
+    decision = page.locator("#decision-h")
+    expect(decision).to_contain_text("Alert")
+    expect(decision).to_be_focused()  # the answer is where the keyboard is
+    hit = page.locator("#hits article").first
+    expect(hit).to_contain_text("IVANOV")
+    expect(hit.get_by_role("table", name="Why it matched")).to_contain_text("birth date")
+    expect(hit.get_by_role("table", name="Why it matched")).to_contain_text("nationality")
+    expect(page.locator("#document")).to_contain_text("OCR corrections made")
+    shot(page, "14-screening-alert")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "15-screening-alert-390px.png"))  # what a phone shows first
+    fits(page)
+    tab_to(page, "#alert-link")
+    assert_visible_focus(page)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/web/alerts/\d+"))
 
 
 FOCUS = """() => {

@@ -45,6 +45,9 @@ class ScreeningRequest(BaseModel):
     mrz: list[Annotated[str, Field(max_length=60)]] | None = Field(
         None, max_length=3, description="MRZ lines as read (TD1: 3 lines, TD2/TD3: 2)"
     )
+    ocr: bool = Field(
+        False, description="Correct confirmed OCR confusions in the MRZ (0/O, 1/I, 8/B ...) and report each correction"
+    )
     names: list[Short] = Field(default_factory=list, max_length=10, description="Names as typed, any script")
     birth_date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     nationality: str | None = Field(None, max_length=3, description="ISO 3166 / ICAO code")

@@ -46,7 +46,7 @@ class StoreRefs:
 
 
 def _mrz_document(request: ScreeningRequest, registry: LostStolenRegistry, day: dt.date) -> DocumentCheckResult | None:
-    return check_document(request.mrz, registry=registry, at=day) if request.mrz else None
+    return check_document(request.mrz, registry=registry, at=day, ocr=request.ocr) if request.mrz else None
 
 
 def traveller_of(request: ScreeningRequest, document: DocumentCheckResult | None) -> Traveller:

@@ -10,10 +10,17 @@ from palermo.logs import get_logger
 from palermo.web.deps import WEB_PREFIX
 from palermo.web.errors import install_page_errors
 from palermo.web.render import STATIC, vendor_missing
-from palermo.web.views import admin, dashboard, oversight, persons, signin
+from palermo.web.views import admin, dashboard, oversight, persons, screening, signin
 
 log = get_logger(__name__)
-PAGE_ROUTERS = (signin.router, dashboard.router, persons.router, oversight.router, admin.router)
+PAGE_ROUTERS = (
+    signin.router,
+    dashboard.router,
+    screening.router,
+    persons.router,
+    oversight.router,
+    admin.router,
+)
 
 
 def page_routes() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from palermo import __version__
-from palermo.taxonomies import taxonomy
+from palermo.taxonomies import Term, taxonomy
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -22,6 +22,7 @@ VENDOR = STATIC / "vendor"
 # (label, path, permission) of the navigation; a link shows only to those who hold its permission.
 NAVIGATION = (
     ("Dashboard", "/web/", "dashboard.read"),
+    ("Screening", "/web/screening", "screening.run"),
     ("Persons", "/web/persons", "persons.search"),
     ("Oversight", "/web/oversight", "audit.read"),
     ("Users", "/web/admin/users", "users.read"),
@@ -39,6 +40,11 @@ def label_of(taxonomy_name: str, term_id: str | None) -> str:
     return term.label if term else term_id
 
 
+def term_of(taxonomy_name: str, term_id: str) -> Term:
+    """A taxonomy term with its attributes (refused when unknown)."""
+    return taxonomy(taxonomy_name).require(term_id)
+
+
 def when(value: dt.datetime | dt.date | None) -> str:
     if value is None:
         return "—"
@@ -50,7 +56,7 @@ def when(value: dt.datetime | dt.date | None) -> str:
 @cache
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=str(TEMPLATES))
-    found.env.globals.update(navigation=NAVIGATION, version=__version__, label_of=label_of)
+    found.env.globals.update(navigation=NAVIGATION, version=__version__, label_of=label_of, term_of=term_of)
     found.env.filters["when"] = when
     return found
 
