@@ -14,7 +14,8 @@ from palermo.node import Node
 
 @pytest.fixture
 def app(node: Node) -> FastAPI:
-    return create_app(node)
+    """The node's app without its start-up warm-up (tests/api/test_app.py tests the warm-up)."""
+    return create_app(node, warm_up=False)
 
 
 @pytest.fixture

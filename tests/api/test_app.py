@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -13,6 +14,12 @@ from palermo.api import create_app
 from palermo.db import migrate
 from palermo.node import Node
 from tests.factories import bearer, make_token, make_user
+
+
+@pytest.fixture
+def app(node: Node) -> FastAPI:
+    """The app as ``palermo serve`` runs it: warming up at start (the other tests' apps skip the warm-up)."""
+    return create_app(node)
 
 
 def test_healthz_answers_without_credentials(client: TestClient) -> None:
@@ -35,6 +42,12 @@ def test_readyz_is_503_until_screening_is_warm(app: FastAPI) -> None:
     assert not_started.get("/healthz").status_code == 200  # alive, just not ready
 
 
+def test_an_app_started_without_warm_up_is_ready_at_once(node: Node) -> None:
+    with TestClient(create_app(node, warm_up=False), base_url="https://testserver") as cold:
+        assert cold.get("/readyz").status_code == 200
+        assert cold.app.state.warm_up.knocks == []  # type: ignore[attr-defined]
+
+
 def test_warm_up_loads_the_candidate_index_and_name_data(app: FastAPI, node: Node) -> None:
     from palermo.screening.candidate_index import node_cache
 
@@ -44,7 +57,8 @@ def test_warm_up_loads_the_candidate_index_and_name_data(app: FastAPI, node: Nod
     assert node.home in node_cache._cache
 
 
-def test_readyz_is_503_when_the_store_is_behind(client: TestClient, node: Node) -> None:
+def test_readyz_is_503_when_the_store_is_behind(client: TestClient, node: Node, app: FastAPI) -> None:
+    assert app.state.warm_up.wait(timeout=120)  # the store falls behind under a running server, not mid-warm-up
     command.downgrade(migrate.alembic_config(node.engine), "0001")
     answer = client.get("/readyz")
     assert answer.status_code == 503

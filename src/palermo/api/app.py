@@ -49,10 +49,14 @@ DOMAIN_ROUTERS = (
 )
 
 
-def create_app(node: Node | None = None) -> FastAPI:
-    """The app for ``node`` (default: the node of this process's settings, opened now)."""
+def create_app(node: Node | None = None, *, warm_up: bool = True) -> FastAPI:
+    """The app for ``node`` (default: the node of this process's settings, opened now).
+
+    ``warm_up``: warm screening before ``/readyz`` reports ready (``palermo.api.warm``). Without it the app is
+    ready at once and its first screening loads what it needs: for tests and tools that serve no booth.
+    """
     node = node or open_node(get_settings())
-    warm, lifespan = warm_up_lifespan(node)
+    warm, lifespan = warm_up_lifespan(node, enabled=warm_up)
     app = FastAPI(
         lifespan=lifespan,
         title="Palermo",

@@ -177,6 +177,10 @@ class WarmUp:
                 self._loop = loop
                 self._thread.start()
 
+    def skip(self) -> None:
+        """Ready without warming: the first screening loads what it needs."""
+        self._done.set()
+
     def _run(self) -> None:
         from palermo.screening.warmup import REHEARSALS, warm_screening  # the screening stack loads in this thread
 
@@ -226,13 +230,19 @@ class WarmUp:
             raise NotReady("the node is warming up (loading name data and the candidate index); retry shortly")
 
 
-def warm_up_lifespan(node: Node) -> tuple[WarmUp, Callable[[FastAPI], AbstractAsyncContextManager[None]]]:
-    """The app's warm-up and the lifespan that starts it when the server starts."""
+def warm_up_lifespan(
+    node: Node, *, enabled: bool = True
+) -> tuple[WarmUp, Callable[[FastAPI], AbstractAsyncContextManager[None]]]:
+    """The app's warm-up and the lifespan that starts it when the server starts (or, not ``enabled``, says it is
+    done without warming anything)."""
     warm = WarmUp(node)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warm.start(app, asyncio.get_running_loop())
+        if enabled:
+            warm.start(app, asyncio.get_running_loop())
+        else:
+            warm.skip()
         yield
 
     return warm, lifespan
