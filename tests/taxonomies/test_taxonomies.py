@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import get_args
 
 import pytest
@@ -19,6 +20,8 @@ def test_taxonomy_loads_with_unique_ids_and_a_source(name: str) -> None:
     assert loaded.name == name
     assert loaded.source.strip()
     assert len(loaded.ids) == len(set(loaded.ids)) > 0
+    # an unquoted comma in a YAML flow mapping splits a description into a stray key ("not verifiable).")
+    assert [k for t in loaded.terms for k in t.attributes if not re.fullmatch(r"[a-z][a-z0-9_]*", k)] == []
 
 
 @pytest.mark.parametrize(
