@@ -143,7 +143,7 @@ def load(node: Node, path: Path, name: str = "mixed", category: str | None = "su
         report = load_watchlist(
             session, justified_operator(node), path, name=name, agency_code=node.agency_code, list_category=category
         )
-        refresh_index(session, node.home, report.changed, [])
+        refresh_index(session, node.home, report.changed, report.removed)
     return report
 
 

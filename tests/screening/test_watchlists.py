@@ -124,3 +124,10 @@ def test_the_store_accepts_exactly_the_watchlist_categories_of_the_taxonomy(engi
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(insert, {"name": "smugglers", "category": "smuggler"})
     assert {"missing_person", "potential_victim"} == PROTECTIVE_CATEGORIES
+
+
+def test_a_csv_cell_may_give_several_birth_dates_most_precise_first() -> None:
+    spec = build_entry({"id": "e1", "name": "Ana Petrović", "birth_date": "1981; 1980-05-17 ;1980"})
+    assert (spec.birth_date, spec.other_birth_dates) == ("1980-05-17", ["1981"])
+    with pytest.raises(InvalidInput, match="'1980-13' is not a calendar date"):
+        build_entry({"id": "e2", "name": "Ana Petrović", "birth_date": "1980;1980-13"})

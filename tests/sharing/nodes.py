@@ -156,8 +156,9 @@ def add_notice(node: Node, key: str, name: str, category: str, **handling: Any) 
             source_id=_source(session, node).id,
             watchlist_id=watchlist.id,
             category=category,
-            names=[{"kind": "primary", "full_name": name, "position": 0}],
+            names=[{"name": name, "kind": "primary"}],  # as `palermo watchlist load` stores them
             birth_date="2009-03-01",
+            other_birth_dates=["2008-03-01"],
             nationalities=["ROU"],
             sex="F",
             document_numbers=["RO1234567"],

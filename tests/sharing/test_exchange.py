@@ -292,6 +292,7 @@ def test_a_missing_girl_notice_lands_in_the_partners_watchlist(trio: tuple[Serve
             "Bianca Stoica",
         )
         assert entry.document_numbers == ["RO1234567"]
+        assert (entry.birth_date, entry.other_birth_dates) == ("2009-03-01", ["2008-03-01"])  # every listed date
     with transaction(b.node.engine) as session:  # screened at once: the candidate index followed the import
         result = screen(session, booth(b.node), ScreeningRequest(names=["Bianca Stoica"]), home=b.node.home)
     assert [(h.watchlist, h.category) for h in result.hits] == [("partners-missing_person", "missing_person")]

@@ -38,7 +38,7 @@ def load(
             list_category=category,
             file_format=file_format,
         )
-        refresh_index(op.session, op.node.home, report.changed, [])
+        refresh_index(op.session, op.node.home, report.changed, report.removed)
     console.print_json(json.dumps(report.as_dict()))
 
 

@@ -42,6 +42,8 @@ class WatchlistEntry(ProvenanceMixin, Base):
     category: Mapped[str] = mapped_column(String(32))
     names: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     birth_date: Mapped[str | None] = mapped_column(String(10))
+    #: further listed dates of birth (lists often give several); ``birth_date`` is the most precise one
+    other_birth_dates: Mapped[list[str] | None] = mapped_column(JSON)
     nationalities: Mapped[list[str]] = mapped_column(JSON, default=list)
     sex: Mapped[str | None] = mapped_column(String(1))
     document_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -30,6 +30,8 @@ class EntrySpec:
     category: str | None = None
     reason: str | None = None
     expires_on: dt.date | None = None
+    other_birth_dates: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()  # what was left out or trimmed to load it (not stored)
 
     def stored_names(self) -> list[dict[str, Any]]:
         """``WatchlistEntry.names``: the first name is primary, the rest aliases."""
@@ -57,6 +59,19 @@ def partial_date(value: Any, what: str = "birth_date") -> str | None:
     except ValueError:
         raise InvalidInput(f"{what} {text!r} is not a calendar date") from None
     return text
+
+
+def birth_dates(value: Any) -> list[str]:
+    """Every date of birth of a cell (``;``-separated) or list, most precise first (in their given order among
+    equals), each checked; duplicates and dates a more precise one already says (``1980`` beside ``1980-05-17``)
+    dropped."""
+    given = dict.fromkeys(d for v in split_list(value) if (d := partial_date(v)) is not None)
+    dates = sorted(given, key=len, reverse=True)
+    kept: list[str] = []
+    for date in dates:
+        if not any(k.startswith(date) for k in kept):
+            kept.append(date)
+    return kept
 
 
 def sex_code(value: Any) -> str | None:
@@ -102,10 +117,12 @@ def build_entry(row: dict[str, Any]) -> EntrySpec:
     expires = partial_date(row.get("expires_on"), "expires_on")
     if expires is not None and len(expires) != 10:
         raise InvalidInput(f"expires_on {expires!r} must be a full date YYYY-MM-DD")
+    dates = birth_dates(row.get("birth_date"))
     return EntrySpec(
         source_key=key,
         names=names,
-        birth_date=partial_date(row.get("birth_date")),
+        birth_date=dates[0] if dates else None,
+        other_birth_dates=dates[1:],
         nationalities=countries(split_list(row.get("nationality") or row.get("nationalities"))),
         sex=sex_code(row.get("sex")),
         document_numbers=list(dict.fromkeys(split_list(row.get("document_numbers")))),

@@ -41,6 +41,7 @@ class EntryFacts:
     document_numbers: list[str]
     reason: str | None
     handling: str
+    other_birth_dates: tuple[str, ...] = ()  # further listed dates of birth; ``birth_date`` is the most precise
 
 
 def _parts(date: str) -> list[int]:
@@ -74,8 +75,21 @@ class Term(NamedTuple):
     detail: str
 
 
+#: how much each agreement level supports a match: the best one over an entry's listed dates counts
+_LEVEL_RANK = {"exact": 5, "compatible": 4, "day_month_swapped": 3, "year_off_by_one": 2, "conflict": 1, "unknown": 0}
+
+
+def _birth_level(traveller: Traveller, entry: EntryFacts) -> tuple[str, str]:
+    """The best agreement of the traveller's date of birth with any of the entry's listed dates."""
+    listed = [entry.birth_date, *entry.other_birth_dates] if entry.birth_date else list(entry.other_birth_dates)
+    if len(listed) <= 1:
+        return birth_date_level(traveller.birth_date, listed[0] if listed else None)
+    level, detail = max((birth_date_level(traveller.birth_date, d) for d in listed), key=lambda ld: _LEVEL_RANK[ld[0]])
+    return level, f"{detail} (listed dates of birth: {', '.join(listed)})"
+
+
 def _birth_terms(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Term]:
-    level, detail = birth_date_level(traveller.birth_date, entry.birth_date)
+    level, detail = _birth_level(traveller, entry)
     agreement = 0.0 if level in ("unknown", "conflict") else float(getattr(config.birth_date, level))
     return [
         Term("birth_date", agreement, config.birth_date.weight, detail),

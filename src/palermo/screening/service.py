@@ -107,6 +107,7 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
             category=e.category,
             names=entry_names(e.names),
             birth_date=e.birth_date,
+            other_birth_dates=tuple(e.other_birth_dates or ()),
             nationalities=list(e.nationalities or []),
             sex=e.sex,
             document_numbers=list(e.document_numbers or []),

@@ -3,6 +3,9 @@
 A list's entries come from one source (``watchlist:<name>``), so the provenance columns say where each came from and
 loading is idempotent by (source, entry id): a re-run of the same file changes nothing, a changed row is updated.
 Rows that cannot be read go to ``FILE.rejects.jsonl`` (line, field, reason, row), like ingest; the good ones load.
+Entries loaded with something left out (a trimmed FtM entity, an unknown country code) are listed with the reason
+in ``FILE.warnings.jsonl``. Delta lines (``{"op": "ADD" | "MOD" | "DEL", "entity": ...}``) are applied in order:
+``DEL`` removes the entry.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from palermo.errors import InvalidInput, NotFound, PalermoError
 from palermo.ingest import readers
 from palermo.ingest.rejects import RejectsWriter
 from palermo.ingest.sources import SourceSpec, add_source, get_source
+from palermo.screening import ftm
 from palermo.screening.entries import EntrySpec, build_entry, category
-from palermo.screening.ftm import ftm_entry, is_ftm, is_person
 
 CSV_COLUMNS = frozenset(
     {
@@ -57,14 +60,38 @@ class LoadReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
     rejected: int = 0
     skipped: int = 0
+    warnings: int = 0
     rejects_path: str | None = None
+    warnings_path: str | None = None
     changed: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        keys = ("watchlist", "path", "read", "inserted", "updated", "unchanged", "rejected", "skipped", "rejects_path")
+        keys = (
+            "watchlist",
+            "path",
+            "read",
+            "inserted",
+            "updated",
+            "unchanged",
+            "deleted",
+            "rejected",
+            "skipped",
+            "warnings",
+            "rejects_path",
+            "warnings_path",
+        )
         return {k: getattr(self, k) for k in keys}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A delta line's ``DEL``: the entry with this id leaves the list."""
+
+    source_key: str
 
 
 class WatchlistSummary(BaseModel):
@@ -83,7 +110,10 @@ def source_name(watchlist: str) -> str:
     return f"watchlist:{watchlist}"
 
 
-def _rows(path: Path, file_format: str | None) -> Iterator[readers.RawRow | readers.BadLine]:
+def _rows(
+    path: Path, file_format: str | None
+) -> tuple[Iterator[readers.RawRow | readers.BadLine], dict[str, list[str]]]:
+    """The file's rows, and (JSON lines) the numbers of its separate identification entities by holder id."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     # OpenSanctions names its FollowTheMoney exports *.ftm.json / *.json: JSON lines too
@@ -91,30 +121,53 @@ def _rows(path: Path, file_format: str | None) -> Iterator[readers.RawRow | read
     state = readers.ReadState(total_bytes=path.stat().st_size)
     encoding = readers.detect_encoding(path, "auto")
     if detected == "jsonl":
-        return readers.read_jsonl(path, encoding, state)
+        return readers.read_jsonl(path, encoding, state), ftm.holder_documents(path, encoding)
     if detected == "parquet":
         raise InvalidInput(f"{path}: watchlists load from CSV or JSON Lines (documented columns or FollowTheMoney)")
     header, rows = next(readers.read_csv(path, encoding, state))
     readers.check_columns(path, header, set(CSV_COLUMNS), {"id", "name"}, ignore_unknown=False)
-    return rows
+    return rows, {}
 
 
 def read_entries(
-    path: Path, rejects: RejectsWriter, report: LoadReport, file_format: str | None = None
-) -> Iterator[EntrySpec]:
-    """The good entries of a file; bad rows go to ``rejects``; non-person FtM entities are counted as skipped."""
-    for row in _rows(path, file_format):
+    path: Path,
+    rejects: RejectsWriter,
+    report: LoadReport,
+    file_format: str | None = None,
+    warnings: RejectsWriter | None = None,
+) -> Iterator[tuple[EntrySpec | Removal, bool]]:
+    """The good entries of a file (each with whether it came as a delta line); bad rows go to ``rejects``, entries
+    loaded with something left out to ``warnings``; non-person FtM entities are counted as skipped."""
+    rows, documents = _rows(path, file_format)
+    for row in rows:
         report.read += 1
         if isinstance(row, readers.BadLine):
             rejects.write(row.line, row.reason, row.raw, row.field)
             continue
-        if is_ftm(row.fields) and not is_person(row.fields):
-            report.skipped += 1
-            continue
         try:
-            yield ftm_entry(row.fields) if is_ftm(row.fields) else build_entry(row.fields)
+            unwrapped = ftm.delta(row.fields)
+            op, fields = unwrapped or ("ADD", row.fields)
+            if ftm.is_ftm(fields) and not ftm.is_person(fields):
+                report.skipped += 1
+                continue
+            if op == "DEL":
+                key = str(fields.get("id") or "").strip()
+                if not key:
+                    raise InvalidInput("a DEL line needs the entity's id")
+                yield Removal(key), True
+                continue
+            if ftm.is_ftm(fields):
+                spec = ftm.ftm_entry(fields, documents.get(str(fields.get("id"))))
+            else:
+                spec = build_entry(fields)
         except (PalermoError, TypeError, ValueError) as exc:
             rejects.write(row.line, getattr(exc, "message", str(exc)), row.fields)
+            continue
+        for warning in spec.warnings:
+            if warnings is not None:
+                warnings.write(row.line, warning, spec.source_key)
+        report.warnings += bool(spec.warnings)
+        yield spec, unwrapped is not None
 
 
 def _watchlist(session: Session, name: str, wanted: str | None) -> Watchlist | None:
@@ -143,7 +196,9 @@ def _digest(values: dict[str, Any]) -> str:
 
 
 def _values(spec: EntrySpec, list_category: str) -> dict[str, Any]:
-    return {
+    # other_birth_dates only when there are some: the digest of an entry with one date stays what it was
+    more = {"other_birth_dates": spec.other_birth_dates} if spec.other_birth_dates else {}
+    return more | {
         "category": spec.category or list_category,
         "names": spec.stored_names(),
         "birth_date": spec.birth_date,
@@ -168,8 +223,21 @@ class _Writer:
         self.existing = {key: (entry_id, digest) for key, entry_id, digest in rows}
         self.seen: set[str] = set()
 
-    def write(self, spec: EntrySpec, line_rejects: RejectsWriter) -> None:
-        if spec.source_key in self.seen:
+    def remove(self, key: str) -> None:
+        known = self.existing.pop(key, None)
+        if known is None:
+            self.report.skipped += 1  # a delta removes what a list never held (another schema's entity, say)
+            return
+        row = self.session.get(WatchlistEntry, known[0])
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+        self.report.deleted += 1
+        self.report.removed.append(known[0])
+
+    def write(self, spec: EntrySpec, line_rejects: RejectsWriter, *, repeatable: bool = False) -> None:
+        """Insert or update ``spec``; an id seen before in the file is rejected unless it came as a delta line."""
+        if spec.source_key in self.seen and not repeatable:
             line_rejects.write(0, f"entry id {spec.source_key!r} appears more than once in the file", spec.source_key)
             return
         self.seen.add(spec.source_key)
@@ -182,9 +250,10 @@ class _Writer:
         if known is not None:
             row = self.session.get(WatchlistEntry, known[0])
             assert row is not None
-            for key, value in values.items():
+            for key, value in ({"other_birth_dates": None} | values).items():
                 setattr(row, key, value)
             row.row_hash = digest
+            self.existing[spec.source_key] = (row.id, digest)
             self.report.updated += 1
             self.report.changed.append(row.id)
             return
@@ -205,6 +274,7 @@ class _Writer:
         )
         self.session.add(row)
         self.session.flush()
+        self.existing[spec.source_key] = (row.id, digest)
         self.report.inserted += 1
         self.report.changed.append(row.id)
 
@@ -233,18 +303,27 @@ def load_watchlist(
     report = LoadReport(watchlist=name, path=str(path))
     watchlist = _watchlist(session, name, wanted)
     rejects_path = path.with_name(path.name + ".rejects.jsonl")
-    with RejectsWriter(rejects_path) as rejects:
+    warnings_path = path.with_name(path.name + ".warnings.jsonl")
+    with RejectsWriter(rejects_path) as rejects, RejectsWriter(warnings_path) as warnings:
         writer: _Writer | None = None
-        for spec in read_entries(path, rejects, report, file_format):
+        for item, repeatable in read_entries(path, rejects, report, file_format, warnings):
             if writer is None:
-                watchlist = watchlist or _create(session, name, wanted or spec.category, description, path)
+                if watchlist is None:
+                    if isinstance(item, Removal):
+                        report.skipped += 1  # nothing to remove from a list that does not exist yet
+                        continue
+                    watchlist = _create(session, name, wanted or item.category, description, path)
                 source_id = _source_id(session, name, agency_code, watchlist.category in PROTECTIVE_CATEGORIES)
                 source = session.get(Source, source_id)
                 assert source is not None
                 writer = _Writer(session, watchlist, source, report)
-            writer.write(spec, rejects)
+            if isinstance(item, Removal):
+                writer.remove(item.source_key)
+            else:
+                writer.write(item, rejects, repeatable=repeatable)
         report.rejected = rejects.count
     report.rejects_path = str(rejects_path) if report.rejected else None
+    report.warnings_path = str(warnings_path) if report.warnings else None
     return report
 
 

@@ -16,6 +16,7 @@ from palermo.db.persons import IdentityDocument, PersonRecord
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import InvalidInput
 from palermo.names.scripts import detect_script
+from palermo.screening.entries import birth_dates
 from palermo.taxonomies.countries import normalise_country
 
 GENDERS = {"M": "male", "F": "female", "X": "other"}
@@ -68,8 +69,15 @@ def person_entity(record: PersonRecord, documents: list[IdentityDocument], *, ei
 def notice_entity(entry: WatchlistEntry, *, eid: str) -> dict[str, Any]:
     proxy = _model().make_entity("Person")
     proxy.id = eid
-    _add_names(proxy, [(n["kind"], n["full_name"], n.get("given_names"), n.get("surname")) for n in entry.names])
-    proxy.add("birthDate", entry.birth_date)
+    # loaded lists store {"name", "kind"}, notices received from partners {"full_name", "kind", ...}
+    names: list[tuple[str, str, str | None, str | None]] = [
+        (str(n.get("kind", "alias")), str(full), n.get("given_names"), n.get("surname"))
+        for n in entry.names
+        if (full := n.get("full_name") or n.get("name"))
+    ]
+    _add_names(proxy, names)
+    for date in [entry.birth_date, *(entry.other_birth_dates or [])]:
+        proxy.add("birthDate", date)
     proxy.add("gender", GENDERS.get(entry.sex or ""))
     for nationality in entry.nationalities:
         proxy.add("nationality", _country_alpha2(nationality))
@@ -91,6 +99,7 @@ class PersonValues:
     nationalities: list[str]
     document_numbers: list[str]
     notes: str | None
+    other_birth_dates: list[str]  # an entity may give several; ``birth_date`` is the most precise
 
 
 def _name(kind: str, full: str, given: str | None = None, surname: str | None = None) -> dict[str, Any]:
@@ -109,10 +118,15 @@ def person_values(data: dict[str, Any]) -> PersonValues:
     names = [_name("primary", proxy.get("name")[0], first, last)]
     names += [_name("alias", alias) for alias in [*proxy.get("name")[1:], *proxy.get("alias")]]
     names += [_name("maiden", previous) for previous in proxy.get("previousName")]
+    try:
+        dates = birth_dates([d[:10] for d in proxy.get("birthDate")])  # a time, if any, does not count
+    except InvalidInput as exc:
+        raise InvalidInput(f"entity {proxy.id}: {exc.message}") from None
     return PersonValues(
         entity_id=proxy.id,
         names=names,
-        birth_date=proxy.first("birthDate"),
+        birth_date=dates[0] if dates else None,
+        other_birth_dates=dates[1:],
         sex=SEXES.get(proxy.first("gender") or ""),
         nationalities=[normalise_country(c) for c in proxy.get("nationality")],
         document_numbers=[*proxy.get("passportNumber"), *proxy.get("idNumber")],

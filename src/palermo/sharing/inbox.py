@@ -129,6 +129,7 @@ def _store_notice(session: Session, item: Item, provenance: dict[str, Any], sour
             category=item.category,
             names=[{**n, "position": i} for i, n in enumerate(values.names)],
             birth_date=values.birth_date,
+            other_birth_dates=values.other_birth_dates or None,
             nationalities=values.nationalities,
             sex=values.sex,
             document_numbers=values.document_numbers,

@@ -22,11 +22,17 @@ def _table() -> dict[str, str]:
         table[country.alpha_2] = country.alpha_3
     for term in taxonomy("countries").terms:
         table[term.id] = str(term.attributes.get("iso3", term.id))
+    # Former countries (ISO 3166-3: SUHH, YUCS, CSHH ...) as their old alpha-3 (SUN, YUG, CSK): lists and records
+    # of people born before 1992 carry them. Their alpha-2 codes are left out, some are reused (BY, GE, CS).
+    for former in pycountry.historic_countries:
+        table.setdefault(former.alpha_4, former.alpha_3)
+        table.setdefault(former.alpha_3, former.alpha_3)
     return table
 
 
 def normalise_country(code: str) -> str:
-    """Alpha-2, alpha-3 or ICAO code (any case, padded ``D<<`` too) to the stored three-letter form."""
+    """Alpha-2, alpha-3 or ICAO code (any case, padded ``D<<`` too), or a former country's ISO 3166-3 code, to the
+    stored three-letter form."""
     key = code.strip().upper().rstrip("<")
     try:
         return _table()[key]

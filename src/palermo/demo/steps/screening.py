@@ -26,7 +26,7 @@ def load_world_lists(node: Node, world_dir: Path, actor: Actor) -> None:
             report = load_watchlist(
                 session, actor, path, name=path.stem, agency_code=node.agency_code, list_category=category
             )
-            refresh_index(session, node.home, report.changed, [])
+            refresh_index(session, node.home, report.changed, report.removed)
     registry = world_dir / "lost_stolen" / "documents.csv"
     if registry.is_file():
         LostStolenRegistry.open(node.home).load_csv(registry)
