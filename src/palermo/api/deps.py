@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from palermo.audit import group_commit
 from palermo.auth import sessions, tokens
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor, token_actor, user_actor
@@ -106,14 +107,14 @@ def committed(session: Session, answer: T) -> T:
     For the busiest routes (a booth's screening, document check, person search): committing here rather than in
     :func:`get_session` saves the request a hop to a worker thread, a queue hand-off and a switch of the GIL.
     """
-    session.commit()
+    group_commit.commit(session)
     return answer
 
 
 def _end(session: Session, *, commit: bool) -> None:
     try:
         if commit:
-            session.commit()
+            group_commit.commit(session)
         else:
             session.rollback()
     finally:

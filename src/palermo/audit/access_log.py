@@ -47,12 +47,15 @@ def access_event(record: AccessRecord, result_count: int | None = None) -> Audit
     )
 
 
-def _flush_pending(session: Session) -> None:
+def take_pending(session: Session) -> list[AuditEvent]:
+    """The entries ``session`` would append at commit, taken from it (its commit then appends none)."""
     pending: list[list[Any]] = session.info.pop(_PENDING, [])
-    for record, count in pending:
-        audit_event = access_event(record, count)
-        if audit_event is not None:
-            append(session, audit_event)
+    return [e for e in (access_event(record, count) for record, count in pending) if e is not None]
+
+
+def _flush_pending(session: Session) -> None:
+    for audit_event in take_pending(session):
+        append(session, audit_event)
 
 
 def _forget_pending(session: Session, *_args: Any) -> None:

@@ -4,7 +4,8 @@
 RETURNING``: on PostgreSQL the update locks the counter row until the caller's transaction ends, so appends
 serialise and sequence numbers are dense and committed in order; on SQLite the update starts the write transaction,
 which serialises writers the same way. A rolled-back transaction gives its number back. Appending never touches the
-tree: roots are computed when a tree head is signed.
+tree: roots are computed when a tree head is signed. :func:`append_many` appends several entries with one counter
+update and one insert (:mod:`palermo.audit.group_commit` commits many requests' entries that way).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Integer, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from palermo.audit.entries import AuditEvent, build_record, event_record, record_leaf_hash
@@ -23,27 +24,27 @@ from palermo.errors import StoreError
 STREAM_BATCH = 5000
 _state = cast(Table, AuditLogState.__table__)
 _entries = cast(Table, AuditEntry.__table__)
+# Built once: building a statement and its cache key cost every append more than running it.
+_TAKE_SEQS = (
+    update(_state)
+    .where(_state.c.id == 1)
+    .values(next_seq=_state.c.next_seq + bindparam("count", type_=Integer))
+    .returning(_state.c.next_seq)
+)
+_INSERT_ENTRIES = insert(_entries)
 
 
-def _take_seq(session: Session) -> int:
-    statement = (
-        update(_state).where(_state.c.id == 1).values(next_seq=_state.c.next_seq + 1).returning(_state.c.next_seq)
-    )
-    taken = session.execute(statement).scalar_one_or_none()
+def _take_seqs(session: Session, count: int) -> int:
+    """Take ``count`` consecutive sequence numbers; returns the first."""
+    taken = session.execute(_TAKE_SEQS, {"count": count}).scalar_one_or_none()
     if taken is None:
         raise StoreError("the audit log counter row is missing; the store was not migrated with `palermo db upgrade`")
-    return int(taken) - 1
+    return int(taken) - count
 
 
-def append(session: Session, event: AuditEvent, *, at: dt.datetime | None = None) -> AuditEntry:
-    """Log ``event`` in the caller's transaction (it commits or rolls back with the change it describes).
-
-    Returns the entry as written (not attached to the session).
-    """
-    seq = _take_seq(session)
-    logged_at = at.astimezone(dt.UTC) if at is not None else dt.datetime.now(dt.UTC)
+def _values(event: AuditEvent, seq: int, logged_at: dt.datetime) -> dict[str, Any]:
     record = event_record(event, seq, logged_at)
-    values = {
+    return {
         "seq": seq,
         "logged_at": logged_at,
         "actor": event.actor,
@@ -56,8 +57,28 @@ def append(session: Session, event: AuditEvent, *, at: dt.datetime | None = None
         "details": event.details,
         "leaf_hash": record_leaf_hash(record),
     }
-    session.execute(insert(_entries), values)  # one statement, not the unit of work: every request appends
+
+
+def append(session: Session, event: AuditEvent, *, at: dt.datetime | None = None) -> AuditEntry:
+    """Log ``event`` in the caller's transaction (it commits or rolls back with the change it describes).
+
+    Returns the entry as written (not attached to the session).
+    """
+    seq = _take_seqs(session, 1)
+    logged_at = at.astimezone(dt.UTC) if at is not None else dt.datetime.now(dt.UTC)
+    values = _values(event, seq, logged_at)
+    session.execute(_INSERT_ENTRIES, values)  # one statement, not the unit of work: every request appends
     return AuditEntry(**values)
+
+
+def append_many(session: Session, events: list[AuditEvent]) -> None:
+    """Log ``events`` in the caller's transaction, in this order, with one counter update and one insert."""
+    if not events:
+        return
+    first = _take_seqs(session, len(events))
+    logged_at = dt.datetime.now(dt.UTC)
+    rows = [_values(event, first + n, logged_at) for n, event in enumerate(events)]
+    session.execute(_INSERT_ENTRIES, rows)
 
 
 def log_size(session: Session) -> int:

@@ -42,7 +42,7 @@ from palermo.errors import ConfigurationError
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "palermo_write"  # execution option: a transaction that takes the write lock at once
-_WRITING = "palermo_sqlite_writing"
+_WRITING = "palermo_writing"  # the transaction has written (or holds the write lock)
 _TURN = "palermo_sqlite_turn"
 _ON_COMMIT = "palermo_on_commit"
 _NOT_WRITES = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "EXPLAIN")
@@ -133,6 +133,22 @@ class _WriterTurn:
         event.listen(engine.pool, "checkin", self.checkin)
 
 
+def _track_writes(engine: Engine) -> None:
+    """Note in each connection's info whether its transaction has written (SQLite's writer turn does it there)."""
+
+    def begin(connection: Any) -> None:
+        connection.info[_WRITING] = False
+
+    def before_execute(
+        connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+    ) -> None:
+        if not connection.info.get(_WRITING) and _is_write(statement, context):
+            connection.info[_WRITING] = True
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "before_cursor_execute", before_execute)
+
+
 def _is_write(statement: str, context: Any) -> bool:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         return True
@@ -159,6 +175,8 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _WriterTurn().listen(engine)
+    else:
+        _track_writes(engine)
     return engine
 
 
@@ -215,6 +233,17 @@ def _forget_on_commit(session: Session, *_args: Any) -> None:
 # which cost every request more than the hooks themselves.
 event.listen(Session, "before_commit", _run_on_commit)
 event.listen(Session, "after_rollback", _forget_on_commit)
+
+
+def writes_nothing(session: Session) -> bool:
+    """Whether committing ``session`` now would write nothing: no statement of its transaction has written, no
+    ORM change waits to be flushed and no :func:`on_commit` work is queued (what commit-time hooks then add, such
+    as audit entries, is all the commit would carry)."""
+    if session.info.get(_ON_COMMIT) or session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    return not session.connection().info.get(_WRITING, True)
 
 
 def on_commit(session: Session, work: Callable[[Session], None]) -> None:
