@@ -27,9 +27,11 @@ from palermo.audit.keys import node_signing_key
 from palermo.db.engine import transaction
 from palermo.demo.accounts import demo_login
 from palermo.node import Node, open_node
+from palermo.screening.requests import ScreeningRequest
+from palermo.screening.service import screen
 from palermo.settings import Settings
 from tests.conftest import StoreTemplates
-from tests.factories import PASSWORD, load, make_user, passport, write_list
+from tests.factories import PASSWORD, justified_operator, load, make_user, passport, write_list
 from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -272,7 +274,49 @@ def test_an_officer_screens_a_listed_traveller_from_the_mrz_with_the_keyboard_on
     tab_to(page, "#alert-link")
     assert_visible_focus(page)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/web/alerts/\d+"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Alert #\d+"))).to_be_visible()
+    expect(page.locator("#hits")).to_contain_text("IVANOV")  # opened for the screening's justification
+    page.goto(re.sub(r"\?.*", "", page.url))
+    expect(page.locator("#justification")).to_be_focused()  # without one, it asks why, ready to type
+
+
+def test_an_officer_finds_a_protect_alert_closes_it_and_sees_the_history(
+    context: tuple[BrowserContext, list[str]], world: Node
+) -> None:
+    request = ScreeningRequest(names=["Olena Shevchenko"], document_number="FA123456", border_point="KBP")
+    with transaction(world.engine) as session:
+        screen(session, justified_operator(world), request, home=world.home)
+    page = context[0].new_page()
+    sign_in(page, "bo")
+    page.get_by_role("link", name="Alerts").click()
+    page.get_by_label("Decision").select_option("protect")
+    page.get_by_label("Justification").fill("victim_protection")
+    page.get_by_role("button", name="Show alerts").click()
+    expect(page.locator("#queue-h")).to_have_text("Alerts 1–1 of 1")
+    expect(page.locator("#precision")).to_contain_text("Measured precision")
+    shot(page, "16-alert-queue")
+    page.locator("#queue tbody a").first.click()
+    expect(page.locator(".decision")).to_contain_text("What to do for a possible victim")
+    expect(page.locator("#hits")).to_contain_text("Olena Shevchenko")
+    shot(page, "17-alert-protect")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#history")).to_contain_text("to bo")
+    page.get_by_label("Referred to victim support").check()
+    page.get_by_label("Comment").fill("met alone with an interpreter; NGO shelter informed")
+    page.get_by_role("button", name="Close the alert").click()
+    expect(page.get_by_role("status")).to_have_text("The alert is closed.")
+    history = page.locator("#history tbody tr")
+    expect(history).to_have_count(3)
+    expect(history.nth(2)).to_contain_text("Closed: Referred to victim support")
+    expect(history.nth(2)).to_contain_text("NGO shelter informed")
+    expect(page.locator("#work")).to_have_count(0)  # a closed alert stays closed
+    shot(page, "18-alert-closed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "19-alert-closed-390px.png"))
+    fits(page)
+    page.goto("/web/alerts?justification=border_control")
+    page.screenshot(path=str(ARTIFACTS / "20-alert-queue-390px.png"))
+    fits(page)
 
 
 FOCUS = """() => {

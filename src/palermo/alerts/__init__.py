@@ -16,12 +16,16 @@ from palermo.alerts.lifecycle import (
     list_alerts,
     open_alert,
 )
+from palermo.alerts.queue import AlertFilters, AlertQueuePage, alert_queue
 
 __all__ = [
     "STATUSES",
+    "AlertFilters",
+    "AlertQueuePage",
     "AlertSubject",
     "AlertView",
     "alert_precision",
+    "alert_queue",
     "assign_alert",
     "dispose_alert",
     "get_alert",

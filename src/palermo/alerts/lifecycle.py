@@ -31,17 +31,20 @@ class AlertSubject:
     """What an alert is about: store records where they exist, and a reference for anything else.
 
     ``ref`` names a subject that has no column of its own, as ``type:id`` (``identity:42``,
-    ``partner_notice:ro-igpr/77``).
+    ``partner_notice:ro-igpr/77``). ``border_point`` is the code of the crossing point where it was raised.
     """
 
     person_id: int | None = None
     travel_event_id: int | None = None
     watchlist_entry_id: int | None = None
     ref: str | None = None
+    border_point: str | None = None
 
     def __post_init__(self) -> None:
         if self.ref is not None and (":" not in self.ref or len(self.ref) > 200):
             raise InvalidInput(f"an alert subject reference is 'type:id' of at most 200 characters, got {self.ref!r}")
+        if self.border_point is not None and len(self.border_point) > 16:
+            raise InvalidInput(f"a border point code has at most 16 characters, got {self.border_point!r}")
 
 
 class AlertView(BaseModel):
@@ -53,6 +56,10 @@ class AlertView(BaseModel):
     created_at: str
     kind: str = Field(description="What raised it (alert_kinds.yaml)")
     subject: str | None = Field(None, description="A subject without a record column, as type:id")
+    person_id: int | None = Field(None, description="The person record it is about, if any")
+    travel_event_id: int | None = Field(None, description="The recorded crossing it is about, if any")
+    watchlist_entry_id: int | None = Field(None, description="The store id of the best watchlist hit, if any")
+    border_point: str | None = Field(None, description="Code of the border point where it was raised")
     decision: str | None
     status: str
     score: float
@@ -86,6 +93,7 @@ def open_alert(
         person_id=subject.person_id,
         watchlist_entry_id=subject.watchlist_entry_id,
         subject=subject.ref,
+        border_point=subject.border_point,
         sensitivity=sensitivity,
     )
     session.add(alert)
@@ -109,12 +117,16 @@ def _history(session: Session, alert_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _view(session: Session, alert: Alert, with_history: bool) -> AlertView:
+def view_of(session: Session, alert: Alert, with_history: bool) -> AlertView:
     return AlertView(
         id=alert.id,
         created_at=str(alert.created_at),
         kind=alert.kind,
         subject=alert.subject,
+        person_id=alert.person_id,
+        travel_event_id=alert.travel_event_id,
+        watchlist_entry_id=alert.watchlist_entry_id,
+        border_point=alert.border_point,
         decision=alert.decision,
         status=alert.status,
         score=alert.score,
@@ -145,12 +157,12 @@ def list_alerts(
     query = query.where(Alert.status == status) if status else query
     query = query.where(Alert.decision == decision) if decision else query
     query = query.where(Alert.kind == kind) if kind else query
-    return [_view(session, a, with_history=False) for a in session.scalars(query)]
+    return [view_of(session, a, with_history=False) for a in session.scalars(query)]
 
 
 def get_alert(session: Session, actor: Actor, alert_id: int) -> AlertView:
     guard(session, actor, "alerts.read", subject=f"alert:{alert_id}")
-    return _view(session, _get(session, alert_id), with_history=True)
+    return view_of(session, _get(session, alert_id), with_history=True)
 
 
 def assign_alert(session: Session, actor: Actor, alert_id: int, assignee: str) -> AlertView:
@@ -163,7 +175,7 @@ def assign_alert(session: Session, actor: Actor, alert_id: int, assignee: str) -
     alert.assignee, alert.status = assignee, "assigned"
     session.add(AlertEvent(alert_id=alert_id, actor=actor.name, action="assigned", comment=f"to {assignee}"))
     session.flush()
-    return _view(session, alert, with_history=True)
+    return view_of(session, alert, with_history=True)
 
 
 def dispose_alert(
@@ -182,7 +194,7 @@ def dispose_alert(
         AlertEvent(alert_id=alert_id, actor=actor.name, action="closed", disposition=disposition, comment=comment)
     )
     session.flush()
-    return _view(session, alert, with_history=True)
+    return view_of(session, alert, with_history=True)
 
 
 def alert_precision(session: Session, actor: Actor) -> dict[str, Any]:

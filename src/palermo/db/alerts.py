@@ -22,6 +22,7 @@ class Alert(Base):
         Index("ix_alerts_status_created", "status", "created_at"),
         Index("ix_alerts_travel_event", "travel_event_id"),
         Index("ix_alerts_kind_status", "kind", "status"),
+        Index("ix_alerts_border_point_created", "border_point", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +37,8 @@ class Alert(Base):
     watchlist_entry_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist_entries.id", ondelete="SET NULL"))
     #: a subject without a column of its own, as ``type:id`` (``identity:42``); see palermo.alerts.AlertSubject
     subject: Mapped[str | None] = mapped_column(String(200))
+    #: the code of the border point where it was raised (a screening's), for queues per crossing point
+    border_point: Mapped[str | None] = mapped_column(String(16))
     assignee: Mapped[str | None] = mapped_column(String(200))
     disposition: Mapped[str | None] = mapped_column(String(32))
     handling: Mapped[str] = mapped_column(String(2), default="H0")

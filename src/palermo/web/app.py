@@ -10,13 +10,14 @@ from palermo.logs import get_logger
 from palermo.web.deps import WEB_PREFIX
 from palermo.web.errors import install_page_errors
 from palermo.web.render import STATIC, vendor_missing
-from palermo.web.views import admin, dashboard, oversight, persons, screening, signin
+from palermo.web.views import admin, alerts, dashboard, oversight, persons, screening, signin
 
 log = get_logger(__name__)
 PAGE_ROUTERS = (
     signin.router,
     dashboard.router,
     screening.router,
+    alerts.router,
     persons.router,
     oversight.router,
     admin.router,

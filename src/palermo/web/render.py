@@ -23,6 +23,7 @@ VENDOR = STATIC / "vendor"
 NAVIGATION = (
     ("Dashboard", "/web/", "dashboard.read"),
     ("Screening", "/web/screening", "screening.run"),
+    ("Alerts", "/web/alerts", "alerts.read"),
     ("Persons", "/web/persons", "persons.search"),
     ("Oversight", "/web/oversight", "audit.read"),
     ("Users", "/web/admin/users", "users.read"),
