@@ -41,3 +41,20 @@ def test_screen_needs_a_name_or_a_document(tmp_path: Path) -> None:
     result = runner.invoke(app, ["screen", "--birth-date", "1975"], env=env)
     assert result.exit_code != 0
     assert "needs a name" in result.output
+
+
+def test_screen_at_a_recorded_time_judges_the_traveller_as_of_then(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home"), "PALERMO_JUSTIFICATION": "border_control"}
+    runner.invoke(app, ["init"], env=env)
+    minor = ["screen", "--name", "Ana Lupu", "--birth-date", "2010-06-01", "--json"]
+
+    def indicators(at: str) -> set[str]:
+        result = runner.invoke(app, [*minor, "--at", at], env=env)
+        assert result.exit_code == 0, result.output
+        return {i["id"] for i in json.loads(result.output)["indicators"]}
+
+    assert "minor_without_guardian" in indicators("2026-05-01T14:30")  # 15 years old then, alone
+    assert "minor_without_guardian" not in indicators("2030-01-01")  # 19 by then
+    wrong = runner.invoke(app, [*minor, "--at", "yesterday"], env=env)
+    assert wrong.exit_code != 0
+    assert "--at 'yesterday' is not an ISO 8601 date or time" in wrong.output

@@ -46,8 +46,12 @@ MATCHES = [
     # nicknames and given-name equivalents
     ("Bill Gates", "William Gates"),
     ("Bob Marley", "Robert Marley"),
-    # titles
+    # titles, in the scripts lists write them
     ("Dr. Rami Makhlouf", "Rami Makhlouf"),
+    ("Президент Владимир Путин", "Vladimir Putin"),
+    ("Генерал Иван Петров", "Ivan Petrov"),
+    ("الرئيس بشار الأسد", "Bashar al-Assad"),
+    ("Κύριος Γιώργος Παπαδόπουλος", "Giorgos Papadopoulos"),
 ]
 
 NON_MATCHES = [
@@ -124,3 +128,20 @@ def test_names_without_letters_are_rejected(bad: str) -> None:
 def test_empty_alias_list_is_rejected() -> None:
     with pytest.raises(InvalidInput, match="has no names"):
         compare_names([], "John Smith")
+
+
+@pytest.mark.parametrize(
+    ("titled", "plain"),
+    [
+        ("Президент Владимир Путин", "Владимир Путин"),
+        ("الشيخ محمد بن راشد", "محمد بن راشد"),
+        ("Генерал Иван Петров", "Иван Петров"),
+    ],
+)
+def test_a_leading_title_in_any_script_says_nothing_about_the_person(titled: str, plain: str) -> None:
+    assert [t.key for t in prepare_name(titled).tokens] == [t.key for t in prepare_name(plain).tokens]
+
+
+def test_a_title_spelling_that_is_also_a_name_stays(  # "Pan" is a Chinese surname; Latin "pan" is no title here
+) -> None:
+    assert [t.key for t in prepare_name("Pan Wei").tokens] == ["pan", "wei"]

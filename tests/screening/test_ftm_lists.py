@@ -152,3 +152,22 @@ def test_name_parts_make_the_name_when_an_entity_has_none(node: Node, tmp_path: 
     )
     load(node, write_lines(tmp_path / "parts.ftm.json", [parts]), name="os", category="suspect")
     assert [n["name"] for n in entries(node)["os-parts"].names] == ["Nikita Ivan Aleksandrovich Zakharov"]
+
+
+def test_weak_aliases_match_only_exactly(node: Node, tmp_path: Path) -> None:
+    listed = person("os-weak", name=["Abdullah Al-Qasimi"], weakAlias=["Abu", "Tony"], birthDate=["1971"])
+    load(node, write_lines(tmp_path / "weak.ftm.json", [listed]), name="os", category="suspect")
+    assert [(n["name"], n["kind"]) for n in entries(node)["os-weak"].names] == [
+        ("Abdullah Al-Qasimi", "primary"),
+        ("Abu", "weak"),
+        ("Tony", "weak"),
+    ]
+    assert hits(node, names=["Abo"], birth_date="1971") == []  # one letter off a weak alias: nothing
+    assert hits(node, names=["Tonny"]) == []
+    [exact] = hits(node, names=["ABU"], birth_date="1971")
+    assert (exact["entry_id"], exact["name"], exact["query_name"]) == ("os-weak", "Abu", "ABU")
+    name = next(f for f in exact["features"] if f["id"] == "name")
+    assert name["value"] == 0.8
+    assert "weak alias 'Abu'" in name["detail"]
+    [full] = hits(node, names=["Abdullah Al Qasimi"], birth_date="1971")
+    assert full["score"] > exact["score"]  # the listed name itself outweighs the weak alias

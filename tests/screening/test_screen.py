@@ -111,3 +111,26 @@ def test_a_stolen_passport_gets_one_answer_whether_read_from_the_mrz_or_typed(no
     )
     near = run(node, names=["Claire Martin"], document_number="AB1234566", issuing_state="FRA")
     assert near.decision == "refer"  # a near hit on a typed number refers, as it does from an MRZ
+
+
+def test_a_date_of_birth_in_the_same_year_supports_a_little_and_is_no_conflict(tmp_path: Path, node: Node) -> None:
+    assert birth_date_level("1952-02-10", "1952-05-01")[0] == "same_year"
+    assert birth_date_level("1952-02-10", "1953-05-01")[0] == "conflict"
+    write_list(tmp_path, ["P-1,Vladimir Putin,,1952-05-01,RUS,M,,suspect,sanctioned"], name="putin.csv")
+    load(node, tmp_path / "putin.csv")
+    [hit] = run(node, names=["Vladimir Putin"], birth_date="1952-02-10").hits
+    features = {f.name: f for f in hit.features}
+    assert 0 < features["birth_date"].value < 1
+    assert features["birth_date_conflict"].value == 0
+    assert "same year" in features["birth_date"].detail
+
+
+def test_between_namesakes_the_one_whose_other_facts_agree_ranks_first(tmp_path: Path, node: Node) -> None:
+    rows = [
+        "N-1,Ahmed Hassan,,,,M,,suspect,listed first",
+        "N-2,Ahmed Hassan,,1980-04-02,SDN,M,,suspect,listed second",
+    ]
+    load(node, write_list(tmp_path, rows, name="namesakes.csv"))
+    hits = run(node, names=["Ahmed Hassan"], birth_date="1980-04-02", nationality="SDN").hits
+    assert [h.score for h in hits] == [1.0, 1.0]  # the same exact name: both at the cap
+    assert [h.entry_id for h in hits] == ["N-2", "N-1"]  # date of birth and nationality agree with N-2

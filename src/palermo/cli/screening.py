@@ -40,6 +40,16 @@ def _print(result: ScreeningResult) -> None:
         console.print(f"  indicator {indicator.id}: {indicator.detail}", highlight=False)
 
 
+def _crossing_time(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"--at {text!r} is not an ISO 8601 date or time (e.g. 2026-05-01T14:30)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 @reports_errors
 def screen(
     mrz: str = typer.Option(None, "--mrz", help="MRZ lines; `-` reads them from standard input."),
@@ -56,6 +66,13 @@ def screen(
     payer: str = typer.Option(None, "--payer", help="Who paid the ticket."),
     phone: str = typer.Option(None, "--phone", help="Contact phone (E.164)."),
     destination: str = typer.Option(None, "--destination", help="Declared address at destination."),
+    at: str = typer.Option(
+        None,
+        "--at",
+        help="Time of the crossing, ISO 8601 (`2026-05-01` or `2026-05-01T14:30`, UTC unless a zone "
+        "is given; default now): for trying window indicators on recorded data.",
+    ),
+    ocr: bool = typer.Option(False, "--ocr", help="Correct confirmed OCR confusions in --mrz and report them."),
     as_json: bool = typer.Option(False, "--json", help="Print the documented JSON result."),
     justification: str = JUSTIFICATION,
 ) -> None:
@@ -66,6 +83,8 @@ def screen(
         lines = [line.strip() for line in text.splitlines() if line.strip()]
     try:
         request = ScreeningRequest(
+            at=_crossing_time(at),
+            ocr=ocr,
             mrz=lines,
             names=name,
             birth_date=birth_date,

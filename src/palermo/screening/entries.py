@@ -31,11 +31,14 @@ class EntrySpec:
     reason: str | None = None
     expires_on: dt.date | None = None
     other_birth_dates: list[str] = field(default_factory=list)
+    #: short, common aliases (FtM ``weakAlias``: "Abu", "Tony") that identify only when a name equals one exactly
+    weak_aliases: list[str] = field(default_factory=list)
     warnings: tuple[str, ...] = ()  # what was left out or trimmed to load it (not stored)
 
     def stored_names(self) -> list[dict[str, Any]]:
         """``WatchlistEntry.names``: the first name is primary, the rest aliases."""
-        return [{"name": n, "kind": "primary" if i == 0 else "alias"} for i, n in enumerate(self.names)]
+        named = [{"name": n, "kind": "primary" if i == 0 else "alias"} for i, n in enumerate(self.names)]
+        return named + [{"name": n, "kind": "weak"} for n in self.weak_aliases]
 
 
 def split_list(value: Any) -> list[str]:
@@ -118,9 +121,13 @@ def build_entry(row: dict[str, Any]) -> EntrySpec:
     if expires is not None and len(expires) != 10:
         raise InvalidInput(f"expires_on {expires!r} must be a full date YYYY-MM-DD")
     dates = birth_dates(row.get("birth_date"))
+    weak = [n for n in dict.fromkeys(split_list(row.get("weak_aliases"))) if n not in names]
+    if len(weak) > MAX_NAMES or any(len(n) > MAX_NAME_LENGTH for n in weak):
+        raise InvalidInput(f"at most {MAX_NAMES} weak aliases of at most {MAX_NAME_LENGTH} characters each")
     return EntrySpec(
         source_key=key,
         names=names,
+        weak_aliases=weak,
         birth_date=dates[0] if dates else None,
         other_birth_dates=dates[1:],
         nationalities=countries(split_list(row.get("nationality") or row.get("nationalities"))),

@@ -25,7 +25,7 @@ from palermo.screening.entries import MAX_NAME_LENGTH, MAX_NAMES, EntrySpec, bui
 from palermo.taxonomies.countries import normalise_country
 
 PERSON_SCHEMATA = frozenset({"Person"})
-NAME_PROPERTIES = ("name", "alias", "weakAlias", "previousName")
+NAME_PROPERTIES = ("name", "alias", "previousName")
 DOCUMENT_PROPERTIES = ("passportNumber", "idNumber")
 NESTED_DOCUMENTS = ("identification", "passport", "identificationHolder")
 DOCUMENT_SCHEMATA = frozenset({"Passport", "Identification"})
@@ -101,19 +101,23 @@ def _countries(values: list[str], warnings: list[str]) -> list[str]:
     return known
 
 
+def _within_limits(names: list[str], what: str, warnings: list[str]) -> list[str]:
+    long = [n for n in names if len(n) > MAX_NAME_LENGTH]
+    if long:
+        warnings.append(f"{len(long)} {what}(s) longer than {MAX_NAME_LENGTH} characters left out")
+        names = [n for n in names if len(n) <= MAX_NAME_LENGTH]
+    if len(names) > MAX_NAMES:
+        warnings.append(f"{len(names)} {what}s: the first {MAX_NAMES} kept")
+        names = names[:MAX_NAMES]
+    return names
+
+
 def _names(props: dict[str, Any], warnings: list[str]) -> list[str]:
     names = list(dict.fromkeys(n for prop in NAME_PROPERTIES for n in _strings(props, prop)))
     if not names:
         parts = [part for prop in NAME_PARTS for part in _strings(props, prop)[:1]]
         names = [" ".join(parts)] if parts else []
-    long = [n for n in names if len(n) > MAX_NAME_LENGTH]
-    if long:
-        warnings.append(f"{len(long)} name(s) longer than {MAX_NAME_LENGTH} characters left out")
-        names = [n for n in names if len(n) <= MAX_NAME_LENGTH]
-    if len(names) > MAX_NAMES:
-        warnings.append(f"{len(names)} names: the first {MAX_NAMES} kept")
-        names = names[:MAX_NAMES]
-    return names
+    return _within_limits(names, "name", warnings)
 
 
 def _category(topics: list[str]) -> str | None:
@@ -138,6 +142,7 @@ def ftm_entry(entity: dict[str, Any], documents: list[str] | None = None) -> Ent
         "id": entity.get("id"),
         "name": names[0] if names else None,
         "aliases": names[1:],
+        "weak_aliases": _within_limits(_strings(props, "weakAlias"), "weak alias", warnings),
         "birth_date": [v[:10] for v in _strings(props, "birthDate")],  # every date; a time, if any, does not count
         "nationality": nationalities,
         "sex": next(iter(_strings(props, "gender")), None),

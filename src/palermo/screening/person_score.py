@@ -49,8 +49,8 @@ def _parts(date: str) -> list[int]:
 
 
 def birth_date_level(a: str | None, b: str | None) -> tuple[str, str]:
-    """How two partial ISO dates of birth agree: exact, compatible, day_month_swapped, year_off_by_one, conflict,
-    or unknown; with a readable detail."""
+    """How two partial ISO dates of birth agree: exact, compatible, day_month_swapped, year_off_by_one, same_year,
+    conflict, or unknown; with a readable detail."""
     if not a or not b:
         return "unknown", "date of birth missing on one side"
     pa, pb = _parts(a), _parts(b)
@@ -63,6 +63,8 @@ def birth_date_level(a: str | None, b: str | None) -> tuple[str, str]:
         return "day_month_swapped", f"{a} vs {b}: day and month swapped"
     if abs(pa[0] - pb[0]) == 1 and pa[1:common] == pb[1:common]:
         return "year_off_by_one", f"{a} vs {b}: year off by one"
+    if pa[0] == pb[0]:
+        return "same_year", f"{a} vs {b}: same year, another day or month"
     return "conflict", f"{a} vs {b}: different dates of birth"
 
 
@@ -76,7 +78,15 @@ class Term(NamedTuple):
 
 
 #: how much each agreement level supports a match: the best one over an entry's listed dates counts
-_LEVEL_RANK = {"exact": 5, "compatible": 4, "day_month_swapped": 3, "year_off_by_one": 2, "conflict": 1, "unknown": 0}
+_LEVEL_RANK = {
+    "exact": 6,
+    "compatible": 5,
+    "day_month_swapped": 4,
+    "year_off_by_one": 3,
+    "same_year": 2,
+    "conflict": 1,
+    "unknown": 0,
+}
 
 
 def _birth_level(traveller: Traveller, entry: EntryFacts) -> tuple[str, str]:
@@ -136,7 +146,13 @@ def person_terms(
 
 def person_total(terms: list[Term]) -> float:
     """The person score of ``terms``: exactly ``explained(terms).total``, without building the explanation."""
-    return clamped(sum(t.value * t.weight for t in terms))
+    return clamped(support(terms))
+
+
+def support(terms: list[Term]) -> float:
+    """The sum of ``terms`` before clamping: between two entries whose person scores both reach 1.0 (the same exact
+    name), the one whose date of birth, nationality or document also agrees ranks first."""
+    return sum(t.value * t.weight for t in terms)
 
 
 def explained(terms: list[Term]) -> Score:

@@ -21,6 +21,7 @@ class BirthDateWeights(BaseModel):
     compatible: float = Field(ge=0, le=1)
     day_month_swapped: float = Field(ge=0, le=1)
     year_off_by_one: float = Field(ge=0, le=1)
+    same_year: float = Field(ge=0, le=1)
 
 
 class PersonScoreConfig(BaseModel):
@@ -33,6 +34,7 @@ class PersonScoreConfig(BaseModel):
     nationality_conflict: float = Field(le=0)
     sex_conflict: float = Field(le=0)
     document_number: float = Field(ge=0)
+    weak_alias: float = Field(ge=0, le=1)
     report_threshold: float = Field(ge=0, le=1)
     max_hits: int = Field(ge=1)
 

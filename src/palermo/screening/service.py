@@ -29,7 +29,15 @@ from palermo.screening.candidate_index.index import CandidateIndex, ScoredCandid
 from palermo.screening.candidate_index.node_cache import resources_for
 from palermo.screening.context import Companion, TravelContext
 from palermo.screening.indicators import Indicator, Inputs, evaluate_indicators
-from palermo.screening.person_score import EntryFacts, Traveller, best_possible, explained, person_terms, person_total
+from palermo.screening.person_score import (
+    EntryFacts,
+    Traveller,
+    best_possible,
+    explained,
+    person_terms,
+    person_total,
+    support,
+)
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
 from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
 from palermo.taxonomies.countries import normalise_country
@@ -82,6 +90,9 @@ def _candidate_scores(
     floor = max(0.0, config.person_score.report_threshold - best_possible(0.0, config.person_score, documents=False))
     found = index.search(traveller.names, birth_year(traveller.birth_date), traveller.document_numbers, threshold=floor)
     scores = {c.entry_id: c for c in found if c.query_name}
+    for entry_id, query, alias in index.weak_alias_hits(traveller.names):
+        if entry_id not in scores or scores[entry_id].score < config.person_score.weak_alias:
+            scores[entry_id] = ScoredCandidate(entry_id, config.person_score.weak_alias, query, alias, weak=True)
     for number in traveller.document_numbers:
         for entry_id in index.documents.get(normalise_document(number), set()) - index.removed:
             scores.setdefault(
@@ -122,6 +133,8 @@ def _name_explanation(candidate: ScoredCandidate) -> tuple[str, tuple[Feature, .
     query, listed = candidate.query_name, candidate.entry_name
     if not query or not listed:
         return "no listed name compared (document-number candidate)", ()
+    if candidate.weak:
+        return f"{query!r} is the listed weak alias {listed!r} (weak aliases count only when a name equals one)", ()
     pair = candidate.pair or (prepare_name(query), prepare_name(listed))  # as the index prepared them
     comparison = compare_prepared(*pair)
     strongest = sorted((f for f in comparison.features if f.value), key=lambda f: -abs(f.contribution))[:3]
@@ -149,7 +162,8 @@ def rank_hits(
         total = person_total(terms)
         if total >= cfg.report_threshold:
             scored.append((total, facts, candidate, terms))
-    scored.sort(key=lambda s: (-s[0], s[1].entry_id))
+    # equal scores (1.0 for the same exact name) are ordered by what else agrees, then by entry
+    scored.sort(key=lambda s: (-s[0], -support(s[3]), s[1].entry_id))
     hits = []
     for score, facts, candidate, terms in scored[: cfg.max_hits]:  # only reported hits are explained
         detail, name_features = _name_explanation(candidate)

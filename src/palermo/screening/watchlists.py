@@ -39,6 +39,7 @@ CSV_COLUMNS = frozenset(
         "id",
         "name",
         "aliases",
+        "weak_aliases",
         "birth_date",
         "nationality",
         "sex",

@@ -59,6 +59,7 @@ def save_index(index: CandidateIndex, folder: Path) -> None:
         "vocabulary": compact.vocabulary.contents(),
         "scripts": compact.scripts,
         "documents": {number: sorted(held) for number, held in compact.documents.items() if held},
+        "weak": {key: listed for key, listed in compact.weak.items() if listed},
         "alive_entries": compact.alive_entries,
     }
     np.savez(folder / ARRAYS, **arrays)
@@ -82,6 +83,7 @@ def load_index(folder: Path, config: IndexConfig | None = None) -> CandidateInde
     index.names = NameStore(arrays["names_buffer"].tobytes(), arrays["names_offsets"])
     index.scripts = objects["scripts"]
     index.documents = {number: set(held) for number, held in objects["documents"].items()}
+    index.weak = objects.get("weak", {})  # indexes saved before weak aliases have none
     index.alive_entries = objects["alive_entries"]
     log.info("candidate_index_loaded", folder=str(folder), entries=index.alive_entries)
     return index
@@ -99,5 +101,6 @@ def _without_dead_rows(index: CandidateIndex) -> CandidateIndex:
         entry_id = int(index.row_entry.data[row])
         fresh.add_row(entry_id, int(index.row_year.data[row]), prepared)
     fresh.documents = {n: held - index.removed for n, held in index.documents.items()}
+    fresh.weak = {k: {e: a for e, a in listed.items() if e not in index.removed} for k, listed in index.weak.items()}
     fresh.alive_entries = index.alive_entries
     return fresh

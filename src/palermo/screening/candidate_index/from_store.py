@@ -16,12 +16,13 @@ from palermo.screening.candidate_index.parameters import IndexConfig
 BATCH = 5000
 
 
-def entry_names(names: list[dict[str, Any]]) -> list[str]:
-    """The name strings of a ``WatchlistEntry.names`` list (``name`` or ``full_name`` of each item)."""
+def entry_names(names: list[dict[str, Any]], *, weak: bool = False) -> list[str]:
+    """The name strings of a ``WatchlistEntry.names`` list (``name`` or ``full_name`` of each item): the names
+    matched as names, or with ``weak`` the weak aliases (kind ``weak``, matched only exactly)."""
     found = []
     for item in names or []:
         text = item.get("name") or item.get("full_name")
-        if isinstance(text, str) and text.strip():
+        if isinstance(text, str) and text.strip() and (item.get("kind") == "weak") == weak:
             found.append(text)
     return found
 
@@ -34,7 +35,13 @@ def birth_year(birth_date: str | None) -> int | None:
 
 
 def index_entry(row: WatchlistEntry) -> IndexEntry:
-    return IndexEntry(row.id, entry_names(row.names), birth_year(row.birth_date), list(row.document_numbers or []))
+    return IndexEntry(
+        row.id,
+        entry_names(row.names),
+        birth_year(row.birth_date),
+        list(row.document_numbers or []),
+        weak_names=entry_names(row.names, weak=True),
+    )
 
 
 def current_entries(session: Session, today: dt.date | None = None) -> Iterator[IndexEntry]:

@@ -42,6 +42,7 @@ class IndexEntry:
     names: list[str]
     birth_year: int | None = None
     document_numbers: list[str] = field(default_factory=list)
+    weak_names: list[str] = field(default_factory=list)  # weak aliases: candidates only when a name equals one
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class ScoredCandidate:
     query_name: str
     entry_name: str
     pair: tuple[PreparedName, PreparedName] | None = None  # the best pair as prepared, for the explanation
+    weak: bool = False  # the name equals one of the entry's weak aliases (scored as such, not compared)
 
 
 def normalise_document(number: str) -> str:
@@ -78,6 +80,8 @@ class CandidateIndex:
         self.scripts: list[str | None] = [None]
         self.names = NameStore()
         self.documents: dict[str, set[int]] = {}
+        #: weak aliases by their joined core keys (``abu``): entry id -> the alias as listed
+        self.weak: dict[str, dict[int, str]] = {}
         self.removed: set[int] = set()
         self.alive_entries = 0
         self._prepared: dict[int, PreparedName] = {}
@@ -101,12 +105,18 @@ class CandidateIndex:
             if prepared is not None:
                 for variant in with_variants([prepared]):
                     self.add_row(entry.entry_id, entry.birth_year, variant)
-        if entry.entry_id in self.removed:  # added again: forget its old document numbers
+        if entry.entry_id in self.removed:  # added again: forget its old document numbers and weak aliases
             self.removed.discard(entry.entry_id)
             for holders in self.documents.values():
                 holders.discard(entry.entry_id)
+            for listed in self.weak.values():
+                listed.pop(entry.entry_id, None)
         for number in entry.document_numbers:
             self.documents.setdefault(normalise_document(number), set()).add(entry.entry_id)
+        for alias in entry.weak_names:
+            prepared = _try_prepare(alias)
+            if prepared is not None and prepared.joined:
+                self.weak.setdefault(prepared.joined, {})[entry.entry_id] = alias
         self.alive_entries += 1
 
     def add_row(self, entry_id: int, birth_year: int | None, prepared: PreparedName) -> None:
@@ -178,6 +188,16 @@ class CandidateIndex:
             entries = np.concatenate([entries, extra])
             weights = np.concatenate([weights, np.full(len(extra), self.config.document_boost)])
         return _top_entries(entries, weights, k or self.config.top_k)
+
+    def weak_alias_hits(self, names: Sequence[str]) -> list[tuple[int, str, str]]:
+        """``(entry id, query name, weak alias)`` for each weak alias a query name equals (case, accents, script
+        and spacing aside): the only way a weak alias makes a candidate."""
+        found = []
+        for name in names:
+            prepared = _try_prepare(name)
+            listed = self.weak.get(prepared.joined, {}) if prepared is not None else {}
+            found += [(entry_id, name, alias) for entry_id, alias in listed.items() if entry_id not in self.removed]
+        return found
 
     def _document_hits(self, numbers: Sequence[str]) -> set[int]:
         hits: set[int] = set()
