@@ -26,7 +26,7 @@ def officer(client: TestClient, node: Node, tmp_path: Path) -> TestClient:
     assert sign_in(client, "bo") == 303
     for fields in (
         {"names": "Aleksandr Ivanov", "birth_date": "1975-03-14", "nationality": "RUS"},
-        {"names": "Olena Shevchenko", "document_number": "FA123456"},
+        {"names": "Olena Shevchenko", "document_number": "FA123456", "border_point": "BUD"},
     ):
         answer = client.post("/web/screening", data={"justification": WHY, **fields, **csrf(client)})
         assert answer.status_code == 200
@@ -51,6 +51,7 @@ def test_the_queue_asks_why_first_then_lists_and_filters(officer: TestClient) ->
     protect = officer.get("/web/alerts", params={"justification": WHY, "decision": "protect"})
     assert "Alerts 1–1 of 1" in protect.text
     assert "Special category" in protect.text
+    assert ">BUD<" in protect.text  # the border point typed at the booth
     vie = officer.get("/web/alerts", params={"justification": WHY, "border_point": "vie", "sort": "score"})
     assert "of 1" in vie.text
     assert ">VIE<" in vie.text

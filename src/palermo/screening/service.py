@@ -293,6 +293,7 @@ def screen(
             person_id=refs.person_id if refs else None,
             travel_event_id=refs.travel_event_id if refs else None,
             watchlist_entry_id=hits[0][1] if hits else None,
+            border_point=request.border_point,
         )
         alert = open_alert(
             session,
