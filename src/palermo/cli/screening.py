@@ -12,9 +12,6 @@ import typer
 from palermo.cli.common import console, node, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, justified_operator
 from palermo.errors import InvalidInput
-from palermo.screening.measurement.replay import read_crossings
-from palermo.screening.measurement.replay import replay as run_replay
-from palermo.screening.measurement.truth import load_truth
 from palermo.screening.requests import CompanionIn, ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen as run_screen
 
@@ -119,6 +116,11 @@ def replay(
     justification: str = JUSTIFICATION,
 ) -> None:
     """Screen recorded crossings in time order; report decisions and, with --truth, precision and recall."""
+    # here, not at the top: replay and truth load the synthetic world's machinery, ~0.6 s `palermo screen` never needs
+    from palermo.screening.measurement.replay import read_crossings
+    from palermo.screening.measurement.replay import replay as run_replay
+    from palermo.screening.measurement.truth import load_truth
+
     try:
         wanted = dt.date.fromisoformat(day) if day else None
     except ValueError:
