@@ -77,34 +77,24 @@ class Term(NamedTuple):
     detail: str
 
 
-#: how much each agreement level supports a match: the best one over an entry's listed dates counts
-_LEVEL_RANK = {
-    "exact": 6,
-    "compatible": 5,
-    "day_month_swapped": 4,
-    "year_off_by_one": 3,
-    "same_year": 2,
-    "conflict": 1,
-    "unknown": 0,
-}
-
-
-def _birth_level(traveller: Traveller, entry: EntryFacts) -> tuple[str, str]:
-    """The best agreement of the traveller's date of birth with any of the entry's listed dates."""
-    listed = [entry.birth_date, *entry.other_birth_dates] if entry.birth_date else list(entry.other_birth_dates)
-    if len(listed) <= 1:
-        return birth_date_level(traveller.birth_date, listed[0] if listed else None)
-    level, detail = max((birth_date_level(traveller.birth_date, d) for d in listed), key=lambda ld: _LEVEL_RANK[ld[0]])
-    return level, f"{detail} (listed dates of birth: {', '.join(listed)})"
-
-
 def _birth_terms(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Term]:
-    level, detail = _birth_level(traveller, entry)
-    agreement = 0.0 if level in ("unknown", "conflict") else float(getattr(config.birth_date, level))
-    return [
-        Term("birth_date", agreement, config.birth_date.weight, detail),
-        Term("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
-    ]
+    """The date-of-birth terms against the entry's listed date that supports the match most (lists often give
+    several; each is scored as the person score would, and the best counts)."""
+    listed = [d for d in (entry.birth_date, *entry.other_birth_dates) if d]
+    best: list[Term] = []
+    candidates: list[str | None] = [*listed] or [None]
+    for date in candidates:
+        level, detail = birth_date_level(traveller.birth_date, date)
+        if len(listed) > 1:
+            detail += f" (listed dates of birth: {', '.join(listed)})"
+        agreement = 0.0 if level in ("unknown", "conflict") else float(getattr(config.birth_date, level))
+        terms = [
+            Term("birth_date", agreement, config.birth_date.weight, detail),
+            Term("birth_date_conflict", float(level == "conflict"), config.birth_date_conflict, detail),
+        ]
+        if not best or support(terms) > support(best):
+            best = terms
+    return best
 
 
 def _nationality_terms(traveller: Traveller, entry: EntryFacts, config: PersonScoreConfig) -> list[Term]:

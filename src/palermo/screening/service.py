@@ -21,7 +21,7 @@ from palermo.db.watchlists import PROTECTIVE_CATEGORIES, Watchlist, WatchlistEnt
 from palermo.documents import DocumentCheckResult, LostStolenRegistry, check_document
 from palermo.documents.models import RegistryHit
 from palermo.errors import InvalidInput
-from palermo.explanation import Feature
+from palermo.explanation import Feature, clamped
 from palermo.names import compare_prepared, prepare_name
 from palermo.screening import decision as decide
 from palermo.screening.candidate_index.from_store import birth_year, entry_names
@@ -35,7 +35,6 @@ from palermo.screening.person_score import (
     best_possible,
     explained,
     person_terms,
-    person_total,
     support,
 )
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
@@ -159,13 +158,14 @@ def rank_hits(
     for facts in entries:
         candidate = names[facts.entry_id]
         terms = person_terms(traveller, facts, candidate.score, "", cfg)
-        total = person_total(terms)
+        raw = support(terms)
+        total = clamped(raw)
         if total >= cfg.report_threshold:
-            scored.append((total, facts, candidate, terms))
+            scored.append((total, raw, facts, candidate, terms))
     # equal scores (1.0 for the same exact name) are ordered by what else agrees, then by entry
-    scored.sort(key=lambda s: (-s[0], -support(s[3]), s[1].entry_id))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2].entry_id))
     hits = []
-    for score, facts, candidate, terms in scored[: cfg.max_hits]:  # only reported hits are explained
+    for score, _raw, facts, candidate, terms in scored[: cfg.max_hits]:  # only reported hits are explained
         detail, name_features = _name_explanation(candidate)
         person = explained([terms[0]._replace(detail=detail), *terms[1:]])
         hit = HitOut(

@@ -192,6 +192,8 @@ class CandidateIndex:
     def weak_alias_hits(self, names: Sequence[str]) -> list[tuple[int, str, str]]:
         """``(entry id, query name, weak alias)`` for each weak alias a query name equals (case, accents, script
         and spacing aside): the only way a weak alias makes a candidate."""
+        if not self.weak:  # most lists have none: no query name is prepared again
+            return []
         found = []
         for name in names:
             prepared = _try_prepare(name)

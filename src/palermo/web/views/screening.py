@@ -3,12 +3,11 @@ the decision with every reason on one page. The page calls ``palermo.screening.s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from palermo.api.deps import NodeDep, SessionDep, committed
 from palermo.documents.mrz_parse import MrzUnreadable
@@ -24,32 +23,31 @@ from palermo.web.render import render
 
 router = APIRouter(prefix=f"{WEB_PREFIX}/screening")
 DEFAULT_JUSTIFICATION = "border_control"
-Text = Annotated[str, Form(max_length=500)]
-Area = Annotated[str, Form(max_length=5000)]
+Text = Annotated[str, Field(max_length=500)]
+Area = Annotated[str, Field(max_length=5000)]
 # ScreeningRequest field -> the form field that holds it (where its error is shown)
 FORM_FIELDS = {"names": "names", "companions": "companions", "mrz": "mrz", "at": "form"}
 
 
-@dataclass
-class ScreeningForm:
-    """What the officer typed, kept as typed so that the form is shown again as it was."""
+class ScreeningForm(BaseModel):
+    """What the officer typed (the posted form), kept as typed so that the form is shown again as it was."""
 
-    mrz: str = ""
+    mrz: Area = ""
     ocr: bool = False
-    names: str = ""
-    birth_date: str = ""
-    nationality: str = ""
-    sex: str = ""
-    document_number: str = ""
-    issuing_state: str = ""
-    border_point: str = ""
-    direction: str = ""
-    companions: str = ""
-    booking_ref: str = ""
-    payer: str = ""
-    phone: str = ""
-    destination: str = ""
-    justification: str = DEFAULT_JUSTIFICATION
+    names: Area = ""
+    birth_date: Text = ""
+    nationality: Text = ""
+    sex: Text = ""
+    document_number: Text = ""
+    issuing_state: Text = ""
+    border_point: Text = ""
+    direction: Text = ""
+    companions: Area = ""
+    booking_ref: Text = ""
+    payer: Text = ""
+    phone: Text = ""
+    destination: Area = ""
+    justification: Text = ""
 
 
 def companions_of(text: str, errors: dict[str, str]) -> list[CompanionIn]:
@@ -77,7 +75,7 @@ def request_of(form: ScreeningForm) -> tuple[ScreeningRequest | None, dict[str, 
         errors["names"] = "Enter the MRZ lines, a name or a document number."
     if errors:
         return None, errors
-    values = {k: blank_to_none(v) if isinstance(v, str) else v for k, v in asdict(form).items()}
+    values = {k: blank_to_none(v) if isinstance(v, str) else v for k, v in form.model_dump().items()}
     values.pop("justification")
     values.update(mrz=lines_of(form.mrz) or None, names=lines_of(form.names), companions=companions)
     try:
@@ -101,7 +99,7 @@ def _console(request: Request, form: ScreeningForm, node: NodeDep, status: int =
 @router.get("", **page("screening.run"))
 def console(request: Request, node: NodeDep, page_: PageDep) -> HTMLResponse:
     """The empty screening form (the justification defaults to the legal basis ``border_control``)."""
-    return _console(request, ScreeningForm(), node)
+    return _console(request, ScreeningForm(justification=DEFAULT_JUSTIFICATION), node)
 
 
 @router.post("", **page("screening.run"))
@@ -110,42 +108,10 @@ def run_screening(
     session: SessionDep,
     node: NodeDep,
     page_: PageDep,
-    mrz: Area = "",
-    ocr: Annotated[bool, Form()] = False,
-    names: Area = "",
-    birth_date: Text = "",
-    nationality: Text = "",
-    sex: Text = "",
-    document_number: Text = "",
-    issuing_state: Text = "",
-    border_point: Text = "",
-    direction: Text = "",
-    companions: Area = "",
-    booking_ref: Text = "",
-    payer: Text = "",
-    phone: Text = "",
-    destination: Area = "",
-    justification: Text = "",
+    form: Annotated[ScreeningForm, Form()],
 ) -> HTMLResponse:
     """Screen the traveller; the answer (decision, reasons, checks, hits, indicators, alert) above the form."""
-    form = ScreeningForm(
-        mrz=mrz,
-        ocr=ocr,
-        names=names,
-        birth_date=birth_date,
-        nationality=nationality,
-        sex=sex,
-        document_number=document_number,
-        issuing_state=issuing_state,
-        border_point=border_point,
-        direction=direction,
-        companions=companions,
-        booking_ref=booking_ref,
-        payer=payer,
-        phone=phone,
-        destination=destination,
-        justification=justification,
-    )
+    justification = form.justification
     screening, errors = request_of(form)
     if not justification.strip():
         errors["justification"] = "Say why you screen: a legal-basis code (border_control) or a case reference."
