@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ from palermo.settings import Settings
 from tests.conftest import StoreTemplates
 from tests.factories import PASSWORD, justified_operator, load, make_user, passport, write_list
 from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
+from tests.web.identity_world import resolved_ana
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -383,3 +385,45 @@ def test_core_actions_work_without_javascript(browser: Browser, base_url: str) -
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     context.close()
     assert outside == []
+
+
+def test_an_analyst_opens_the_identity_behind_an_alert_and_confirms_a_link(
+    context: tuple[BrowserContext, list[str]], world: Node, tmp_path: Path
+) -> None:
+    ana = resolved_ana(world, tmp_path)
+    page = context[0].new_page()
+    sign_in(page, "ana")
+    page.goto(f"/web/alerts/{ana.alert}")
+    page.get_by_label("Justification").fill("criminal_investigation")
+    page.get_by_role("button", name="Open the alert").click()
+    page.get_by_role("link", name=f"identity #{ana.identity}").click()
+    expect(page.get_by_role("heading", name=re.compile(f"identity #{ana.identity}"))).to_be_visible()
+    expect(page.locator("#hidden")).to_contain_text("1 special-category record is not shown")
+    expect(page.locator("#records article")).to_have_count(2)
+    expect(page.locator("#travel tbody tr")).to_have_count(2)
+    expect(page.locator("#alerts tbody tr")).to_have_count(1)
+    link = page.locator("#links article").first
+    expect(link).to_contain_text("17 times more likely if they are the same person")
+    shot(page, "21-identity")
+    link.get_by_label("Reason").fill("same passport photo in both files")
+    link.get_by_role("button", name="Confirm the link").click()
+    expect(page.get_by_role("status")).to_contain_text("The link is confirmed")
+    expect(page.locator("#judgements tbody tr")).to_have_count(1)
+    expect(page.locator("#judgements")).to_contain_text("same passport photo in both files")
+    expect(page.locator("#links")).to_contain_text("Confirmed by an analyst")
+    shot(page, "22-identity-confirmed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "23-identity-390px.png"), full_page=True)
+    fits(page)
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+             .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).length"""
+    )
+    assert unlabelled == 0
+    other = context[0].new_page()
+    sign_in(other, "root")
+    answer = other.goto(f"/web/identities/{ana.identity}?justification=criminal_investigation")
+    assert answer is not None
+    assert answer.status == 403
+    expect(other.locator("main")).to_contain_text("identities.read")
+    expect(other.locator("main")).not_to_contain_text("Popescu")

@@ -10,7 +10,7 @@ from palermo.logs import get_logger
 from palermo.web.deps import WEB_PREFIX
 from palermo.web.errors import install_page_errors
 from palermo.web.render import STATIC, vendor_missing
-from palermo.web.views import admin, alerts, dashboard, oversight, persons, screening, signin
+from palermo.web.views import admin, alerts, dashboard, identities, oversight, persons, screening, signin
 
 log = get_logger(__name__)
 PAGE_ROUTERS = (
@@ -19,6 +19,7 @@ PAGE_ROUTERS = (
     screening.router,
     alerts.router,
     persons.router,
+    identities.router,
     oversight.router,
     admin.router,
 )

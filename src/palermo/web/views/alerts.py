@@ -17,6 +17,7 @@ from palermo.alerts.queue import DECISIONS, SORTS, Sort
 from palermo.api.deps import MAX_ROW_ID, NodeDep, SessionDep
 from palermo.auth.actor import Actor
 from palermo.errors import Conflict, InvalidInput, PermissionDenied
+from palermo.resolution.identities import identity_of
 from palermo.taxonomies import taxonomy
 from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified, page
 from palermo.web.render import label_of, render
@@ -135,9 +136,9 @@ def _alert_page(
     actor = _actor(page_, justification, node, errors) if justification or errors else None
     if actor is None:
         return render(request, "alert_justify.html", {**context, "field_errors": errors}, 422 if errors else 200)
-    context.update(
-        alert=get_alert(session, actor, alert_id), precision=alert_precision(session, actor), field_errors=errors
-    )
+    alert = get_alert(session, actor, alert_id)
+    identity = identity_of(session, alert.person_id) if alert.person_id and page_.may("identities.read") else None
+    context.update(alert=alert, identity_id=identity, precision=alert_precision(session, actor), field_errors=errors)
     return render(request, "alert.html", context, status_code=status)
 
 

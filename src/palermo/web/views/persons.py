@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from palermo.api.deps import MAX_ROW_ID, NodeDep, SessionDep
 from palermo.errors import InvalidInput, PermissionDenied
 from palermo.persons import lookup
+from palermo.resolution.identities import identity_of
 from palermo.taxonomies import taxonomy
 from palermo.web.deps import WEB_PREFIX, PageDep, justified, page
 from palermo.web.render import render
@@ -73,4 +74,5 @@ def record(
         context["field_errors"] = {"justification": str(exc)}
         return render(request, "person_justify.html", context, status_code=422)
     context["person"] = lookup.get_person(session, actor, person_id)
+    context["identity_id"] = identity_of(session, person_id) if page_.may("identities.read") else None
     return render(request, "person.html", context)
