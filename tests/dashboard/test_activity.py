@@ -71,7 +71,8 @@ def test_alerts_are_counted_per_day_border_point_and_indicator(world: Node) -> N
     with transaction(world.engine) as session:
         summary = activity_summary(session, operator(world))
     assert sum(c.count for c in summary.alerts_per_day) == 2
-    assert [(c.label, c.count) for c in summary.alerts_per_indicator] == [("watchlist_hit", 2), ("route_risk", 1)]
+    assert [(c.id, c.count) for c in summary.alerts_per_signal] == [("watchlist_hit", 2), ("route_risk", 1)]
+    assert [(c.id, c.count) for c in summary.alerts_per_decision] == [("refer", 0), ("alert", 2), ("protect", 0)]
     assert [p.alerts for p in summary.points_by_alerts] == [2]
     assert summary.totals["open alerts"] == 2
 
@@ -100,7 +101,30 @@ def test_no_listed_person_is_named_among_what_raised_alerts(world: Node, tmp_pat
         result = screen(session, justified_operator(world), request, home=world.home)
     assert result.decision == "protect"
     with transaction(world.engine) as session:
-        labels = {c.label for c in activity_summary(session, operator(world)).alerts_per_indicator}
-    assert {"watchlist_hit", "minor_without_guardian"} <= labels
+        summary = activity_summary(session, operator(world))
+    signals = {c.id: c for c in summary.alerts_per_signal}
+    assert {"watchlist_hit:missing_person", "minor_without_guardian"} <= set(signals)
+    assert signals["watchlist_hit:missing_person"].protective  # a protective signal, counted and marked
+    assert signals["minor_without_guardian"].protective
+    assert signals["watchlist_hit:missing_person"].label == "Watchlist hit: missing person"
+    assert [(d.id, d.count, d.protective) for d in summary.alerts_per_decision][-1] == ("protect", 1, True)
     listed = {"Olena", "Shevchenko", "Ivanov", "Hassan"}
+    labels = {c.label for c in summary.alerts_per_signal} | set(signals)
     assert not [label for label in labels if any(name in label for name in listed)]
+
+
+def test_travel_and_alerts_share_one_window(world: Node, tmp_path: Path) -> None:
+    """The tiny world's crossings are a year old, its alerts are today's: both series cover the same days."""
+    load(world, write_list(tmp_path))
+    request = ScreeningRequest(names=["Aleksandr Ivanov"], birth_date="1975-03-14", border_point="FCO")
+    with transaction(world.engine) as session:
+        screen(session, justified_operator(world), request, home=world.home)
+        summary = activity_summary(session, operator(world), days=7)
+        newest = session.scalar(select(func.max(TravelEvent.occurred_at)))
+    assert [c.label for c in summary.travel_per_day] == [c.label for c in summary.alerts_per_day]
+    assert len(summary.alerts_per_day) == 7
+    assert summary.last_day == dt.datetime.now(dt.UTC).date()
+    assert summary.newest_travel == newest.date() < summary.first_day  # said on the page, with a wider window
+    assert sum(c.count for c in summary.travel_per_day) == 0
+    assert sum(c.count for c in summary.alerts_per_day) == 1
+    assert {p.code: p.alerts for p in summary.points_by_alerts} == {"FCO": 1}  # the booth's border point

@@ -427,3 +427,26 @@ def test_an_analyst_opens_the_identity_behind_an_alert_and_confirms_a_link(
     assert answer.status == 403
     expect(other.locator("main")).to_contain_text("identities.read")
     expect(other.locator("main")).not_to_contain_text("Popescu")
+
+
+def test_the_dashboard_explains_its_window_its_map_and_a_wrong_number_of_days(
+    context: tuple[BrowserContext, list[str]], world: Node
+) -> None:
+    request = ScreeningRequest(names=["Olena Shevchenko"], document_number="FA123456", border_point="FCO")
+    with transaction(world.engine) as session:
+        screen(session, justified_operator(world), request, home=world.home)  # a protect alert today
+    page = context[0].new_page()
+    sign_in(page, "root")
+    page.get_by_label("Days of data shown").fill("400")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#days-error")).to_contain_text("from 1 to 366")
+    expect(page.locator("#days")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Days of data shown").fill("366")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#window")).to_contain_text("the same 366 days")
+    expect(page.locator("#chart-decisions")).to_have_attribute("data-drawn", "true")
+    expect(page.locator("#map")).to_have_attribute("data-drawn", "true")
+    expect(page.locator("#map-legend")).to_contain_text("Red, thick outline")
+    expect(page.locator("#table-indicators")).to_contain_text("Watchlist hit: missing person")
+    expect(page.locator("main")).not_to_contain_text("Shevchenko")
+    shot(page, "24-dashboard")

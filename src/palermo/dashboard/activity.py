@@ -1,14 +1,15 @@
 """What the node has seen lately, in aggregate: travel events, alerts and ingest runs per day and per border point.
 
-Each daily series covers the last ``days`` days *of its own data* (the newest day with an event closes the window),
-so a store loaded with last year's records still shows its activity. Alerts per indicator count the named features
-of each alert's explanation (see ``docs/web.md``). No person is named in any figure.
+Every figure covers one window of ``days`` days, the same for travel and alerts, closed by the newest day with a
+travel event or an alert, so that the two daily series line up day by day (zeros included) and a store loaded with
+last year's records still shows its activity; the newest day of each series is given too, so the page can say when a
+series has nothing in the window. What raised the alerts and with which decision is counted in
+:mod:`palermo.dashboard.signals`. No person is named in any figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
+from palermo.dashboard.signals import Signal, count_decisions, count_signals
 from palermo.dashboard.sql import day_of
 from palermo.db.alerts import Alert
 from palermo.db.persons import PersonRecord
@@ -63,10 +65,15 @@ class RunView:
 @dataclass(frozen=True)
 class ActivitySummary:
     days: int
+    first_day: dt.date | None  # the window, the same for every figure (None: no travel and no alert at all)
+    last_day: dt.date | None
+    newest_travel: dt.date | None  # the newest day of each series, inside the window or not
+    newest_alert: dt.date | None
     totals: dict[str, int]
     travel_per_day: list[Count]
     alerts_per_day: list[Count]
-    alerts_per_indicator: list[Count]
+    alerts_per_signal: list[Signal]
+    alerts_per_decision: list[Signal]
     points: list[PointVolume]
     runs: list[RunView]
 
@@ -79,82 +86,51 @@ class ActivitySummary:
         return sorted((p for p in self.points if p.alerts), key=lambda p: (-p.alerts, p.code))
 
 
-def _window_start(session: Session, column: Any, days: int) -> dt.datetime | None:
-    """Midnight UTC of the first day of the window closed by the newest ``column`` value (None: no data)."""
+def _newest_day(session: Session, column: Any) -> dt.date | None:
     newest = session.scalar(select(func.max(column)))
-    if newest is None:
-        return None
     if isinstance(newest, str):  # SQLite without type information on an aggregate
         newest = dt.datetime.fromisoformat(newest)
-    first_day = newest.date() - dt.timedelta(days=days - 1)
-    return dt.datetime.combine(first_day, dt.time(), tzinfo=dt.UTC)
+    if newest is not None and newest.tzinfo is not None:
+        newest = newest.astimezone(dt.UTC)
+    return None if newest is None else newest.date()
 
 
-def _per_day(session: Session, column: Any, start: dt.datetime | None) -> list[Count]:
-    if start is None:
-        return []
+def _per_day(session: Session, column: Any, start: dt.datetime, days: list[dt.date]) -> list[Count]:
+    """One count per day of the window, zeros included, so that every daily series has the same days."""
     day = day_of(column)
-    rows = session.execute(select(day, func.count()).where(column >= start).group_by(day).order_by(day))
-    return [Count(str(label), int(count)) for label, count in rows]
+    rows = session.execute(select(day, func.count()).where(column >= start).group_by(day))
+    counts = {str(label): int(count) for label, count in rows}
+    return [Count(d.isoformat(), counts.get(d.isoformat(), 0)) for d in days]
 
 
-def _travel_per_point(session: Session, start: dt.datetime | None) -> dict[int, int]:
-    if start is None:
-        return {}
+def _travel_per_point(session: Session, start: dt.datetime) -> dict[str, int]:
     query = (
-        select(TravelEvent.border_point_id, func.count())
+        select(BorderPoint.code, func.count())
+        .select_from(TravelEvent)
+        .join(BorderPoint, BorderPoint.id == TravelEvent.border_point_id)
         .where(TravelEvent.occurred_at >= start)
-        .group_by(TravelEvent.border_point_id)
+        .group_by(BorderPoint.code)
     )
-    return {int(point): int(count) for point, count in session.execute(query)}
+    return {str(code): int(count) for code, count in session.execute(query)}
 
 
-def _alerts_per_point(session: Session, start: dt.datetime | None) -> dict[int, int]:
-    if start is None:
-        return {}
-    query = (
-        select(TravelEvent.border_point_id, func.count())
-        .select_from(Alert)
-        .join(TravelEvent, TravelEvent.id == Alert.travel_event_id)
-        .where(Alert.created_at >= start)
-        .group_by(TravelEvent.border_point_id)
+def _alerts_per_point(session: Session, start: dt.datetime) -> dict[str, int]:
+    """Alerts per border point: the recorded crossing's point, else the point typed at the booth."""
+    crossing_point = (
+        select(BorderPoint.code)
+        .join(TravelEvent, TravelEvent.border_point_id == BorderPoint.id)
+        .where(TravelEvent.id == Alert.travel_event_id)
+        .scalar_subquery()
     )
-    return {int(point): int(count) for point, count in session.execute(query)}
+    point = func.coalesce(crossing_point, Alert.border_point)
+    query = select(point, func.count()).where(Alert.created_at >= start, point.is_not(None)).group_by(point)
+    return {str(code): int(count) for code, count in session.execute(query)}
 
 
-# What raised an alert, as the screening stores it (palermo.screening.service): each fired risk indicator by its id,
-# and a watchlist hit or a document problem by its reason. Never an entry of kind "hit": its name is the listed
-# person's, and no figure of the dashboard names a person.
-_COUNTED_REASONS = {"watchlist_hit": "watchlist_hit", "document": "document_problem"}
-
-
-def _raised_by(explanation: Any) -> set[str]:
-    """What raised an alert: its fired indicators' ids, and 'watchlist_hit' or 'document_problem' from its reasons."""
-    labels = set()
-    for entry in explanation if isinstance(explanation, list) else ():
-        if not isinstance(entry, dict):
-            continue
-        kind = entry.get("kind")
-        if kind == "indicator" and isinstance(entry.get("id"), str):
-            labels.add(entry["id"])
-        elif kind in _COUNTED_REASONS:
-            labels.add(_COUNTED_REASONS[kind])
-    return labels
-
-
-def _alerts_per_indicator(session: Session, start: dt.datetime | None) -> list[Count]:
-    if start is None:
-        return []
-    counts: Counter[str] = Counter()
-    for explanation in session.scalars(select(Alert.explanation).where(Alert.created_at >= start)):
-        counts.update(_raised_by(explanation))
-    return [Count(name, count) for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
-
-
-def _points(session: Session, travel: dict[int, int], alerts: dict[int, int]) -> list[PointVolume]:
+def _points(session: Session, travel: dict[str, int], alerts: dict[str, int]) -> list[PointVolume]:
     return [
         PointVolume(
-            p.code, p.name, p.country, p.kind, p.latitude, p.longitude, travel.get(p.id, 0), alerts.get(p.id, 0)
+            p.code, p.name, p.country, p.kind, p.latitude, p.longitude, travel.get(p.code, 0), alerts.get(p.code, 0)
         )
         for p in session.scalars(select(BorderPoint).order_by(BorderPoint.code))
     ]
@@ -182,18 +158,44 @@ def _totals(session: Session) -> dict[str, int]:
 
 
 def activity_summary(session: Session, actor: Actor, *, days: int = 30) -> ActivitySummary:
-    """The dashboard's figures over the last ``days`` days of data; counts only, no personal data."""
+    """The dashboard's figures over one window of ``days`` days of data; counts only, no personal data."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"days must be 1 to {MAX_DAYS}, got {days}", field="days")
     guard(session, actor, "dashboard.read")
-    travel_start = _window_start(session, TravelEvent.occurred_at, days)
-    alert_start = _window_start(session, Alert.created_at, days)
+    newest_travel = _newest_day(session, TravelEvent.occurred_at)
+    newest_alert = _newest_day(session, Alert.created_at)
+    ends = [d for d in (newest_travel, newest_alert) if d is not None]
+    if not ends:
+        empty: list[Any] = []
+        return ActivitySummary(
+            days,
+            None,
+            None,
+            None,
+            None,
+            _totals(session),
+            empty,
+            empty,
+            empty,
+            count_decisions(()),
+            empty,
+            _runs(session),
+        )
+    last_day = max(ends)
+    window = [last_day - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]
+    start = dt.datetime.combine(window[0], dt.time(), tzinfo=dt.UTC)
+    alerts = session.execute(select(Alert.decision, Alert.explanation).where(Alert.created_at >= start)).all()
     return ActivitySummary(
         days=days,
+        first_day=window[0],
+        last_day=last_day,
+        newest_travel=newest_travel,
+        newest_alert=newest_alert,
         totals=_totals(session),
-        travel_per_day=_per_day(session, TravelEvent.occurred_at, travel_start),
-        alerts_per_day=_per_day(session, Alert.created_at, alert_start),
-        alerts_per_indicator=_alerts_per_indicator(session, alert_start),
-        points=_points(session, _travel_per_point(session, travel_start), _alerts_per_point(session, alert_start)),
+        travel_per_day=_per_day(session, TravelEvent.occurred_at, start, window),
+        alerts_per_day=_per_day(session, Alert.created_at, start, window),
+        alerts_per_signal=count_signals(explanation for _, explanation in alerts),
+        alerts_per_decision=count_decisions(decision for decision, _ in alerts),
+        points=_points(session, _travel_per_point(session, start), _alerts_per_point(session, start)),
         runs=_runs(session),
     )

@@ -4,13 +4,17 @@
   "use strict";
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
 
+  // colour: one colour, or [usual, protective] chosen by each row's third value (protective), which the label
+  // also says in words
   function bar(id, pairs, colour, horizontal) {
     var canvas = document.getElementById(id);
     if (!canvas || !window.Chart) { return; }
+    var colours = Array.isArray(colour)
+      ? pairs.map(function (p) { return p[2] ? colour[1] : colour[0]; }) : colour;
     new window.Chart(canvas, {
       type: "bar",
       data: { labels: pairs.map(function (p) { return p[0]; }),
-              datasets: [{ data: pairs.map(function (p) { return p[1]; }), backgroundColor: colour }] },
+              datasets: [{ data: pairs.map(function (p) { return p[1]; }), backgroundColor: colours }] },
       options: { indexAxis: horizontal ? "y" : "x", animation: false, responsive: true, maintainAspectRatio: false,
                  plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }
     });
@@ -29,7 +33,8 @@
       var bounds = [];
       data.points.forEach(function (p) {
         var radius = 4 + 26 * Math.sqrt(p.travel / largest);
-        window.L.circleMarker([p.lat, p.lon], { radius: radius, color: "#003078", weight: 1,
+        window.L.circleMarker([p.lat, p.lon], { radius: radius, color: p.alerts ? "#6e0a13" : "#003078",
+                                                weight: p.alerts ? 3 : 1,
                                                 fillColor: p.alerts ? "#b10e1e" : "#1d70b8", fillOpacity: 0.6 })
           .bindTooltip(p.code + " " + p.name + ": " + p.travel + " travel events, " + p.alerts + " alerts")
           .addTo(leaflet);
@@ -42,6 +47,7 @@
 
   bar("chart-travel", data.travel_per_day, "#1d70b8", false);
   bar("chart-alerts", data.alerts_per_day, "#b10e1e", false);
-  bar("chart-indicators", data.alerts_per_indicator, "#6b4e00", true);
+  bar("chart-decisions", data.alerts_per_decision, ["#6b4e00", "#4c2c92"], false);
+  bar("chart-indicators", data.alerts_per_signal, ["#6b4e00", "#4c2c92"], true);
   map();
 })();
