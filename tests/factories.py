@@ -8,7 +8,6 @@ local port, and the access decisions as the structured log states them. Helpers 
 from __future__ import annotations
 
 import csv
-import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from palermo import logs
 from palermo.auth import tokens, users
 from palermo.auth.actor import Actor, cli_actor, user_actor
 from palermo.auth.justification import Justification
@@ -242,12 +242,12 @@ def recorded_access() -> Iterator[list[LoggedAccess]]:
     """Every access decision made inside the block, read from the structured log (event ``access``) that
     ``palermo.auth.access.record_access`` writes for each one; the list is filled when the block ends."""
     seen: list[LoggedAccess] = []
-    saved = structlog.get_config()["wrapper_class"]
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.INFO))
+    saved = logs.configured()
+    logs.configure("INFO", saved[1])
     try:
         with structlog.testing.capture_logs() as entries:
             yield seen
     finally:
-        structlog.configure(wrapper_class=saved)
+        logs.configure(*saved)
     fields = ("actor", "permission", "granted", "subject", "justification")
     seen.extend(LoggedAccess(*(e[f] for f in fields)) for e in entries if e["event"] == "access")

@@ -34,7 +34,7 @@ def check_ready(node: Node) -> str:
         migrate.require_current(node.engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"the store is unreachable: {type(exc).__name__}") from None
-    return migrate.head_revision(node.engine)
+    return migrate.head_revision()
 
 
 def node_status(session: Session, actor: Actor, node: Node) -> NodeStatus:
@@ -45,5 +45,5 @@ def node_status(session: Session, actor: Actor, node: Node) -> NodeStatus:
         version=__version__,
         dialect=node.engine.dialect.name,
         schema_revision=migrate.current_revision(node.engine),
-        latest_revision=migrate.head_revision(node.engine),
+        latest_revision=migrate.head_revision(),
     )

@@ -31,7 +31,7 @@ def test_readyz_reports_the_schema_revision_once_warm(client: TestClient, node: 
     assert app.state.warm_up.error is None
     answer = client.get("/readyz")
     assert answer.status_code == 200
-    assert answer.json()["schema_revision"] == migrate.head_revision(node.engine)
+    assert answer.json()["schema_revision"] == migrate.head_revision()
 
 
 def test_readyz_is_503_until_screening_is_warm(app: FastAPI) -> None:

@@ -50,4 +50,4 @@ def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) 
 def db_current() -> None:
     """Print the store's schema revision and the latest one this code knows."""
     engine = make_engine(settings().effective_database_url)
-    console.print(f"current: {migrate.current_revision(engine) or 'none'}  latest: {migrate.head_revision(engine)}")
+    console.print(f"current: {migrate.current_revision(engine) or 'none'}  latest: {migrate.head_revision()}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from palermo.db.base import Base, TimestampMixin, _in
@@ -97,6 +96,8 @@ def count_user_failure(session: Session, user_id: int) -> int:
 
 def count_address_failure(session: Session, client_address: str, now: dt.datetime) -> int:
     """Add one failed login to a client address (its row created on the first), atomically; the new count."""
+    from sqlalchemy.dialects import postgresql, sqlite  # not at import: every CLI call would load both dialects
+
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (

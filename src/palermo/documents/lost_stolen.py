@@ -17,13 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from palermo.documents.models import RegistryHit
-from palermo.documents.registry_csv import Batch, Reject, read_batches
 from palermo.documents.registry_keys import (
     KEY_DTYPE,
     STATE_WIDTH,
@@ -37,6 +36,9 @@ from palermo.documents.registry_keys import (
 from palermo.errors import InvalidInput
 from palermo.logs import get_logger
 from palermo.taxonomies import taxonomy
+
+if TYPE_CHECKING:
+    from palermo.documents.registry_csv import Batch, Reject
 
 log = get_logger(__name__)
 
@@ -177,6 +179,8 @@ class LostStolenRegistry:
         if not path.is_file():
             raise InvalidInput(f"no such file: {path}")
         before = len(self)
+        from palermo.documents.registry_csv import read_batches  # pyarrow's CSV reader: loads only, not lookups
+
         agencies = {name: i for i, name in enumerate(self.agencies)}
         batches = list(read_batches(path, agencies))
         rejects = [r for b in batches for r in b.rejects]
