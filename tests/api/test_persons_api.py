@@ -63,14 +63,14 @@ def test_a_justified_view_returns_names_nationalities_and_provenance(client: Tes
     )
 
 
-def test_search_by_name_substring_any_case(client: TestClient, analyst: str) -> None:
+def test_search_by_the_beginning_of_a_word_any_case(client: TestClient, analyst: str) -> None:
     found = client.get("/api/v1/persons", params={"name": "KOWAL"}, headers=bearer(analyst, "criminal_investigation"))
     assert sorted(p["names"][0]["full_name"] for p in found.json()) == ["Anna Kowalska", "Jan Kowalski"]
 
 
 def test_a_search_answers_each_record_exactly_as_reading_it_does(client: TestClient, analyst: str) -> None:
     headers = bearer(analyst, "criminal_investigation")
-    found = client.get("/api/v1/persons", params={"name": "an"}, headers=headers).json()
+    found = client.get("/api/v1/persons", params={"name": "kowal"}, headers=headers).json()
     assert len(found) >= 2
     for person in found:
         assert client.get(f"/api/v1/persons/{person['id']}", headers=headers).json() == person

@@ -154,20 +154,55 @@ def test_person_search_needs_a_justification_and_opens_the_record(context: tuple
     page = context[0].new_page()
     sign_in(page, "ana")
     page.get_by_role("link", name="Persons").click()
-    page.get_by_label("Name, or part of a name").fill("an")
+    page.get_by_label("Name, or the beginning of each word of a name").fill("Manco")
     page.get_by_label("Justification").fill("curiosity")
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".error-summary")).to_contain_text("neither a legal-basis code nor a case reference")
     expect(page.get_by_label("Justification")).to_have_attribute("aria-invalid", "true")
     page.get_by_label("Justification").fill("border_control")
     page.get_by_role("button", name="Search").click()
-    expect(page.locator("#results h2")).to_contain_text("for “an”")
+    expect(page.locator("#results h2")).to_contain_text("for “Manco”")
+    expect(page.locator("#results .records").first).to_contain_text("Adviye Manço")  # the cedilla folded away
     shot(page, "04-person-search")
-    page.locator("#results tbody a").first.click()
+    page.locator("#results .records a").first.click()
     expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
     expect(page.locator(".badges")).to_contain_text("Handling H")
     expect(page.locator(".justification")).to_contain_text("border_control")
+    expect(page.get_by_role("heading", name="Border crossings")).to_be_visible()
+    expect(page.get_by_role("heading", name="Identity documents")).to_be_visible()
+    expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible()
     shot(page, "05-person-record")
+
+
+def test_person_search_finds_variants_filters_pages_and_goes_back_to_the_results(
+    context: tuple[BrowserContext, list[str]],
+) -> None:
+    page = context[0].new_page()
+    sign_in(page, "ana")
+    page.goto("/web/persons?justification=border_control")
+    page.get_by_label("Name, or the beginning of each word of a name").fill("Rachid Benali")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results h2")).to_contain_text("for “Rachid Benali”")
+    expect(page.locator("#results .records").first).to_contain_text("Rachid Ben Ali")  # the particle written apart
+    page.get_by_label("Year of birth").fill("1997")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results h2")).to_have_text("No person record matches “Rachid Benali”")
+    page.goto("/web/persons?name=Rachid+Benali&birth_year=19x8&justification=border_control")  # past the pattern
+    expect(page.locator("#birth_year-error")).to_contain_text("four digits")
+    page.get_by_label("Year of birth").fill("")
+    page.get_by_label("Name, or the beginning of each word of a name").fill("ma")
+    page.get_by_role("button", name="Search").click()
+    heading = page.locator("#results h2")
+    expect(heading).to_contain_text(re.compile(r"Persons 1–25 of \d+ for “ma”"))
+    page.get_by_role("link", name="Next page").click()
+    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))
+    shot(page, "30-person-search-page-2")
+    page.locator("#results .records a").first.click()
+    expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
+    page.get_by_role("link", name="Back to the results").first.click()
+    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))  # the same search, same page
+    expect(page.get_by_label("Name, or the beginning of each word of a name")).to_have_value("ma")
+    expect(page.locator(".error-summary")).to_have_count(0)
 
 
 def test_oversight_sees_the_log_verified(context: tuple[BrowserContext, list[str]], world: Node) -> None:
@@ -377,10 +412,12 @@ def test_core_actions_work_without_javascript(browser: Browser, base_url: str) -
     page = context.new_page()
     sign_in(page, "ana")
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
-    page.goto("/web/persons?name=an&justification=border_control")
-    page.locator("#results tbody a").first.click()
+    page.goto("/web/persons?name=ma&justification=border_control&page=2")
+    page.locator("#results .records a").first.click()
     expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
     shot(page, "12-person-record-no-javascript")
+    page.get_by_role("link", name="Back to the results").first.click()
+    expect(page.locator("#results h2")).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     context.close()

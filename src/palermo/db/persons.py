@@ -53,6 +53,23 @@ class PersonName(Base):
     person: Mapped[PersonRecord] = relationship(back_populates="names")
 
 
+#: search keys compare byte by byte on PostgreSQL too, so that a prefix is a range of the index (``k:kowal``..)
+SEARCH_KEY = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+
+class PersonNameKey(Base):
+    """A search key of a person record's names (``palermo.persons.name_keys``): written with the names at ingest.
+
+    Person search looks keys up (exact, or a ``k:`` prefix as an index range) instead of scanning every name.
+    """
+
+    __tablename__ = "person_name_keys"
+    __table_args__ = (Index("ix_person_name_keys_key", "key", "person_id"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person_records.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(SEARCH_KEY, primary_key=True)
+
+
 class PersonNationality(Base):
     __tablename__ = "person_nationalities"
 

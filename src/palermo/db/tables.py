@@ -6,7 +6,7 @@ from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
 from palermo.db.identities import Identity, IdentityLink, IdentityMember, MatchJudgement, ResolutionRun
-from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
+from palermo.db.persons import IdentityDocument, PersonName, PersonNameKey, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
 from palermo.db.sharing import (
     HitQuery,
@@ -44,6 +44,7 @@ __all__ = [
     "OutboxMessage",
     "Partner",
     "PersonName",
+    "PersonNameKey",
     "PersonNationality",
     "PersonRecord",
     "ReceivedBundle",

@@ -15,6 +15,7 @@ from sqlalchemy import Table
 from palermo.db import tables as t
 from palermo.ingest import formats as f
 from palermo.names.scripts import detect_script
+from palermo.persons.name_keys import name_keys
 
 
 def _table(model: str) -> Table:
@@ -79,6 +80,7 @@ def _person_names(row: f.PersonRow) -> list[dict[str, Any]]:
 
 def person(row: f.PersonRow) -> Built:
     precision = None if row.birth_date is None else {4: "year", 7: "month", 10: "day"}[len(row.birth_date)]
+    names = _person_names(row)
     return Built(
         values={
             "birth_date": row.birth_date,
@@ -88,10 +90,12 @@ def person(row: f.PersonRow) -> Built:
             "notes": row.notes,
         },
         children={
-            "person_names": _person_names(row),
+            "person_names": names,
             "person_nationalities": [
                 {"country": c, "position": i} for i, c in enumerate(dict.fromkeys(row.nationalities))
             ],
+            # person search's keys (palermo.persons.name_keys), replaced with the names when a record changes
+            "person_name_keys": [{"key": key} for key in name_keys(n["full_name"] for n in names)],
         },
     )
 
@@ -261,7 +265,7 @@ KINDS: dict[str, KindSpec] = {
         f.PersonRow,
         _table("PersonRecord"),
         person,
-        (_table("PersonName"), _table("PersonNationality")),
+        (_table("PersonName"), _table("PersonNationality"), _table("PersonNameKey")),
     ),
     "documents": KindSpec(f.DocumentRow, _table("IdentityDocument"), document, ref_columns=("person_id",)),
     "border_points": KindSpec(f.BorderPointRow, _table("BorderPoint"), border_point),

@@ -11,6 +11,7 @@ from palermo.api.answers import json_answer
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, committed, permitted
 from palermo.persons import lookup
 from palermo.persons.lookup import PersonView
+from palermo.persons.search import PersonFilters
 
 router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 
@@ -24,12 +25,23 @@ def search_persons(
     actor: ActorDep,
     name: Annotated[
         str,
-        Query(min_length=lookup.MIN_SEARCH_CHARACTERS, max_length=200, description="Substring of any name, any case."),
+        Query(
+            min_length=lookup.MIN_SEARCH_CHARACTERS,
+            max_length=200,
+            description="A name in any script and spelling, or the beginning of each of its words.",
+        ),
     ],
     limit: Annotated[int, Query(ge=1, le=lookup.MAX_RESULTS)] = 50,
+    birth_year: Annotated[int | None, Query(ge=1800, le=2200, description="Reported year of birth.")] = None,
+    nationality: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Three-letter code.")] = None,
+    source: Annotated[str | None, Query(max_length=200, description="The reporting source's name.")] = None,
 ) -> Response:
-    """Person records with a name containing NAME. Needs a justification."""
-    return committed(session, json_answer(lookup.search_persons(session, actor, name, limit=limit), _PERSON_LIST))
+    """Person records whose names match NAME through the name engine, best first. Needs a justification."""
+    filters = PersonFilters(
+        birth_year=birth_year, nationality=nationality.upper() if nationality else None, source=source
+    )
+    found = lookup.search_persons(session, actor, name, limit=limit, filters=filters)
+    return committed(session, json_answer(found, _PERSON_LIST))
 
 
 @router.get("/{person_id}", **permitted("persons.read"))

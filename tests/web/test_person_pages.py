@@ -1,0 +1,107 @@
+"""Person search and record pages: filters, paging, the way back to the results, and what the record shows."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from palermo.api import create_app
+from palermo.db.engine import transaction
+from palermo.db.travel import TravelEvent
+from palermo.node import Node
+from tests.factories import PERSON_HEADER, make_user, run, write_csv
+from tests.web.conftest import sign_in
+
+JUSTIFIED = "justification=border_control"
+
+
+@pytest.fixture
+def analyst(client: TestClient, node: Node, tmp_path: Path) -> TestClient:
+    rows = [[f"m{i}", f"Marku{i:02d}", "Ilir", "1990", "M", "ALB"] for i in range(30)]
+    rows.append(["c1", "Çela", "Arben", "1985-02-01", "M", "ALB"])
+    run(node, write_csv(tmp_path / "p.csv", PERSON_HEADER, rows), "persons", source="border")
+    make_user(node, "ana", "analyst")
+    assert sign_in(client, "ana") == 303
+    return client
+
+
+def links(page: str) -> list[str]:
+    return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', page)]
+
+
+def test_pages_tell_the_true_totals_and_link_the_next_page_with_the_whole_query(analyst: TestClient) -> None:
+    first = analyst.get(f"/web/persons?name=ilir+marku&nationality=alb&{JUSTIFIED}")
+    assert first.status_code == 200
+    assert "Persons 1–25 of 30 for “ilir marku”" in first.text
+    assert "Page 1 of 2" in first.text
+    [following] = [link for link in links(first.text) if "page=2" in link]
+    assert "nationality=ALB" in following
+    assert "name=ilir+marku" in following
+    second = analyst.get(following)
+    assert "Persons 26–30 of 30" in second.text
+
+
+def test_a_record_opened_from_the_results_goes_back_to_the_same_page_of_the_same_search(analyst: TestClient) -> None:
+    results = analyst.get(f"/web/persons?name=ilir&page=2&{JUSTIFIED}")
+    record = next(link for link in links(results.text) if re.match(r"/web/persons/\d+\?", link))
+    opened = analyst.get(record)
+    assert opened.status_code == 200
+    back = next(link for link in links(opened.text) if link.startswith("/web/persons?"))
+    again = analyst.get(back)
+    assert again.status_code == 200
+    assert "Persons 26–30 of 30 for “ilir”" in again.text
+
+
+def test_the_way_back_only_ever_leads_to_the_search(analyst: TestClient) -> None:
+    opened = analyst.get(f"/web/persons/1?{JUSTIFIED}&back=name%3Dilir%26next%3Dhttps%3A%2F%2Fexample.org")
+    back = [link for link in links(opened.text) if link.startswith("/web/persons?")]
+    assert back
+    assert all("example.org" not in link for link in back)
+    assert "https://example.org" not in opened.text
+
+
+def test_the_record_asks_why_first_and_keeps_the_way_back(analyst: TestClient) -> None:
+    asked = analyst.get("/web/persons/1?back=name%3Dilir")
+    assert 'name="back" value="name=ilir"' in asked.text
+
+
+def test_a_filter_that_is_not_valid_answers_422_next_to_it(analyst: TestClient) -> None:
+    answer = analyst.get(f"/web/persons?name=cela&nationality=A1&birth_year=85&{JUSTIFIED}")
+    assert answer.status_code == 422
+    assert 'id="nationality-error"' in answer.text
+    assert "three-letter code" in answer.text
+    assert 'id="birth_year-error"' in answer.text
+    assert "four digits" in answer.text
+
+
+def test_a_diacritic_is_found_without_it(analyst: TestClient) -> None:
+    assert "Arben Çela" in analyst.get(f"/web/persons?name=cela&{JUSTIFIED}").text
+
+
+@pytest.fixture
+def world_client(world_node_factory: object) -> Iterator[tuple[TestClient, Node]]:
+    world = world_node_factory()  # type: ignore[operator]
+    make_user(world, "ana", "analyst")
+    with TestClient(create_app(world, warm_up=False), base_url="https://testserver", follow_redirects=False) as client:
+        assert sign_in(client, "ana") == 303
+        yield client, world
+
+
+def test_the_record_shows_its_documents_crossings_and_alerts(world_client: tuple[TestClient, Node]) -> None:
+    client, world = world_client
+    with transaction(world.engine) as session:
+        person_id, crossings = session.execute(
+            select(TravelEvent.person_id, func.count()).group_by(TravelEvent.person_id).order_by(TravelEvent.person_id)
+        ).first()  # type: ignore[misc]
+    page = client.get(f"/web/persons/{person_id}?{JUSTIFIED}")
+    assert page.status_code == 200
+    assert "Identity documents" in page.text
+    assert "passport" in page.text
+    assert f"{crossings} crossing" in page.text
+    assert "No alert concerns this record." in page.text
