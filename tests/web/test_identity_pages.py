@@ -143,3 +143,37 @@ def test_the_alert_and_the_person_record_link_to_the_identity(app: FastAPI, node
     assert target in analyst.get(f"/web/persons/{ana.records['ana-1']}", params={"justification": WHY}).text
     alone = analyst.get(f"/web/persons/{ana.records['other']}", params={"justification": WHY}).text
     assert "/web/identities/" in alone  # a record alone is an identity of one
+
+
+def test_an_analyst_confirms_that_two_identities_are_one_person(app: FastAPI, node: Node, ana: Ana) -> None:
+    analyst = signed_in(app, node, "ana", "analyst")
+    with transaction(node.engine) as session:
+        other = identity_of(session, ana.records["other"])
+    assert other is not None
+    path = f"/web/identities/{ana.identity}/merges"
+    unknown = analyst.post(path, data={"other": "999999", "verdict": "confirm", "justification": WHY, **csrf(analyst)})
+    assert (unknown.status_code, 'id="other-error"' in unknown.text) == (404, True)
+    blank = analyst.post(path, data={"other": "", "verdict": "confirm", "justification": WHY, **csrf(analyst)})
+    assert (blank.status_code, "Enter the number of the other identity." in blank.text) == (422, True)
+    form = {"other": str(other), "verdict": "confirm", "reason": "same phone", "justification": WHY}
+    answer = analyst.post(path, data={**form, **csrf(analyst)})
+    assert answer.status_code == 303
+    with transaction(node.engine) as session:
+        assert identity_of(session, ana.records["other"]) == identity_of(session, ana.records["ana-1"])
+        row = session.scalars(select(MatchJudgement)).one()
+        assert (row.scope, row.verdict, row.actor) == ("merge", "confirm", "user:ana")
+    merged = analyst.get(f"/web/identities/{identity_of_ana(node, ana)}", params={"justification": WHY}).text
+    assert "Ionescu" in merged
+    assert "Confirmed (merge)" in merged
+
+
+def identity_of_ana(node: Node, ana: Ana) -> int:
+    with transaction(node.engine) as session:
+        found = identity_of(session, ana.records["ana-1"])
+    assert found is not None
+    return found
+
+
+def test_an_unknown_identity_is_not_found(app: FastAPI, node: Node, ana: Ana) -> None:
+    analyst = signed_in(app, node, "ana", "analyst")
+    assert analyst.get("/web/identities/424242", params={"justification": WHY}).status_code == 404

@@ -133,6 +133,8 @@ class JudgementLine(BaseModel):
     verdict: str
     left_person_id: int
     right_person_id: int
+    left_identity_id: int | None  # a merge judgement's identities (recorded on a record of each)
+    right_identity_id: int | None
     actor: str
     reason: str | None
     created_at: dt.datetime
@@ -294,6 +296,8 @@ def _judgements(session: Session, ids: set[int], special: bool) -> list[Judgemen
             verdict=r.verdict,
             left_person_id=r.left_person_id,
             right_person_id=r.right_person_id,
+            left_identity_id=r.left_identity_id,
+            right_identity_id=r.right_identity_id,
             actor=r.actor,
             reason=r.reason,
             created_at=r.created_at,
