@@ -29,11 +29,11 @@ def show(
 @app.command("search")
 @reports_errors
 def search(
-    name: str = typer.Argument(..., help="Part of any name, any case."),
+    name: str = typer.Argument(..., help="A name in any script and spelling, or the beginning of each word."),
     limit: int = typer.Option(50, min=1, max=lookup.MAX_RESULTS, help="Most records to list."),
     justification: str = JUSTIFICATION,
 ) -> None:
-    """List person records whose name contains NAME."""
+    """List person records whose names match NAME through the name engine, best first."""
     with justified_operation(justification) as op:
         found = lookup.search_persons(op.session, op.actor, name, limit=limit)
     table = Table("id", "names", "birth", "nationalities", "source", "handling", "sensitivity")
