@@ -17,6 +17,7 @@ from palermo.db.travel import TravelEvent
 from palermo.node import Node
 from tests.factories import PERSON_HEADER, make_user, run, write_csv
 from tests.web.conftest import sign_in
+from tests.web.identity_world import resolved_ana
 
 JUSTIFIED = "justification=border_control"
 
@@ -105,3 +106,21 @@ def test_the_record_shows_its_documents_crossings_and_alerts(world_client: tuple
     assert "passport" in page.text
     assert f"{crossings} crossing" in page.text
     assert "No alert concerns this record." in page.text
+
+
+def test_the_record_links_its_identity_and_alert_and_hides_special_category_crossings(
+    client: TestClient, node: Node, tmp_path: Path
+) -> None:
+    ana = resolved_ana(node, tmp_path)
+    make_user(node, "ana", "analyst")
+    assert sign_in(client, "ana") == 303
+    page = client.get(f"/web/persons/{ana.records['ana-1']}?{JUSTIFIED}").text
+    assert f'href="/web/identities/{ana.identity}?{JUSTIFIED}"' in page
+    assert f'href="/web/alerts/{ana.alert}?{JUSTIFIED}"' in page
+    assert "1 crossing, newest first" in page  # the special-category crossing is left out ...
+    assert "1 special-category document, crossing or alert of this record is not shown" in page  # ... and counted
+    make_user(node, "sup", "supervisor")
+    assert sign_in(client, "sup") == 303
+    shown = client.get(f"/web/persons/{ana.records['ana-1']}?justification=victim_protection").text
+    assert "2 crossings, newest first" in shown
+    assert 'id="hidden"' not in shown

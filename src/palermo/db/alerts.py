@@ -23,6 +23,7 @@ class Alert(Base):
         Index("ix_alerts_travel_event", "travel_event_id"),
         Index("ix_alerts_kind_status", "kind", "status"),
         Index("ix_alerts_border_point_created", "border_point", "created_at"),
+        Index("ix_alerts_person", "person_id"),  # the alerts about a record (record and identity pages)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

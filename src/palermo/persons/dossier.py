@@ -1,16 +1,19 @@
 """A person record with what hangs off it: identity documents, border crossings, alerts and the identity.
 
 One guarded read (``persons.read``, through :func:`palermo.persons.lookup.get_person`); the alerts are listed only
-for actors who may read alerts (``alerts.read``), others see how many there are.
+for actors who may read alerts (``alerts.read``), others see how many there are. Special-category documents,
+crossings and alerts of an ordinary record are left out for actors without ``victims.read`` and only counted
+(``hidden``), as the identity page does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from palermo.auth.actor import Actor
 from palermo.auth.permissions import effective_permissions
@@ -19,7 +22,7 @@ from palermo.db.identities import Identity, IdentityMember
 from palermo.db.persons import IdentityDocument
 from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.persons.lookup import get_person
-from palermo.persons.views import PersonView
+from palermo.persons.views import PersonView, may_see_special
 
 CROSSINGS_SHOWN = 50  # the newest crossings listed on the record; the total is always given
 ALERTS_PERMISSION = "alerts.read"
@@ -74,23 +77,47 @@ class PersonDossier(BaseModel):
     alerts_total: int
     identity_id: int | None
     identity_size: int | None
+    hidden: int  # special-category documents, crossings and alerts left out for this actor
+
+
+def _visible(sensitivity: ColumnElement[str] | InstrumentedAttribute[str], special: bool) -> ColumnElement[bool]:
+    """Rows of any sensitivity for actors who may see special-category data, ordinary rows for the others."""
+    return true() if special else sensitivity == "ordinary"
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def person_dossier(session: Session, actor: Actor, person_id: int) -> PersonDossier:
     """Everything the record page shows; :class:`NotFound` as :func:`get_person`."""
     person = get_person(session, actor, person_id)
-    documents = session.execute(
-        select(IdentityDocument).where(IdentityDocument.person_id == person_id).order_by(IdentityDocument.id)
-    ).scalars()
+    special = may_see_special(actor)
+    all_documents = select(IdentityDocument).where(IdentityDocument.person_id == person_id)
+    all_crossings = select(TravelEvent.id).where(TravelEvent.person_id == person_id)
+    all_alerts = select(Alert).where(Alert.person_id == person_id)
+    documents = session.scalars(
+        all_documents.where(_visible(IdentityDocument.sensitivity, special)).order_by(IdentityDocument.id)
+    ).all()
     crossings = session.execute(
         select(TravelEvent, BorderPoint.code, BorderPoint.name)
         .join(BorderPoint, BorderPoint.id == TravelEvent.border_point_id)
-        .where(TravelEvent.person_id == person_id)
+        .where(TravelEvent.person_id == person_id, _visible(TravelEvent.sensitivity, special))
         .order_by(TravelEvent.occurred_at.desc(), TravelEvent.id.desc())
         .limit(CROSSINGS_SHOWN)
     ).all()
-    crossings_total = session.scalar(select(func.count()).where(TravelEvent.person_id == person_id)) or 0
-    alerts = session.scalars(select(Alert).where(Alert.person_id == person_id).order_by(Alert.id.desc())).all()
+    crossings_total = _count(session, all_crossings.where(_visible(TravelEvent.sensitivity, special)))
+    alerts = session.scalars(all_alerts.where(_visible(Alert.sensitivity, special)).order_by(Alert.id.desc())).all()
+    hidden = 0
+    if not special:
+        hidden = (
+            _count(session, all_documents)
+            - len(documents)
+            + _count(session, all_crossings)
+            - crossings_total
+            + _count(session, all_alerts)
+            - len(alerts)
+        )
     identity = session.execute(
         select(Identity.id, Identity.size)
         .join(IdentityMember, IdentityMember.identity_id == Identity.id)
@@ -140,4 +167,5 @@ def person_dossier(session: Session, actor: Actor, person_id: int) -> PersonDoss
         alerts_total=len(alerts),
         identity_id=identity.id if identity else None,
         identity_size=identity.size if identity else None,
+        hidden=hidden,
     )
