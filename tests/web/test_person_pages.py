@@ -124,3 +124,14 @@ def test_the_record_links_its_identity_and_alert_and_hides_special_category_cros
     shown = client.get(f"/web/persons/{ana.records['ana-1']}?justification=victim_protection").text
     assert "2 crossings, newest first" in shown
     assert 'id="hidden"' not in shown
+
+
+def test_records_of_one_identity_are_one_result_row(client: TestClient, node: Node, tmp_path: Path) -> None:
+    ana = resolved_ana(node, tmp_path)
+    make_user(node, "ana", "analyst")
+    assert sign_in(client, "ana") == 303
+    page = client.get(f"/web/persons?name=Ana+Popescu&{JUSTIFIED}").text
+    assert "Person 1–1 of 1 for “Ana Popescu”" in page  # Popescu and Popesku, one person ...
+    assert f"Identity #{ana.identity}: Ana Popescu" in page
+    assert page.count('<li>\n          <a href="/web/persons/') == 2  # ... two records (the special one hidden)
+    assert "2 records in all" in page
