@@ -490,6 +490,31 @@ def test_the_dashboard_explains_its_window_its_map_and_a_wrong_number_of_days(
     shot(page, "24-dashboard")
 
 
+def test_an_analyst_loads_a_watchlist_file_and_sees_the_rejected_row(
+    context: tuple[BrowserContext, list[str]], tmp_path: Path
+) -> None:
+    rows = ["W-1,Ivan Petrenko,,1979-02-11,UKR,M,,wanted,warrant 2026/3", "W-2,Bad Date,,1975-13-40,RUS,M,,wanted,x"]
+    page = context[0].new_page()
+    sign_in(page, "ana")
+    page.get_by_role("link", name="Watchlists").click()
+    expect(page.locator("#lists")).to_contain_text("mixed")  # the list the world loaded
+    page.get_by_label("File", exact=True).set_input_files(str(write_list(tmp_path, rows, "wanted.csv")))
+    page.get_by_label("Watchlist", exact=True).fill("wanted-2026")
+    page.get_by_label("Category").select_option("wanted")
+    page.get_by_role("button", name="Load the file").click()
+    expect(page.locator("#report-h")).to_have_text("Loaded wanted.csv into wanted-2026: 1 row rejected")
+    expect(page.locator("#report-h")).to_be_focused()
+    expect(page.locator("#rejects tbody tr")).to_have_count(1)
+    expect(page.locator("#rejects")).to_contain_text("1975-13-40")
+    expect(page.locator("#lists")).to_contain_text("wanted-2026")
+    shot(page, "25-watchlist-loaded")
+    page.get_by_label("Watchlist", exact=True).fill("")
+    page.get_by_role("button", name="Load the file").click()  # the browser asks for the name (required) first
+    expect(page.locator("#load-report")).to_have_count(1)
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits(page)
+
+
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = """() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
   wider: [...document.querySelectorAll('body *')]
@@ -534,6 +559,7 @@ def test_every_page_fits_a_390_px_phone(browser: Browser, base_url: str, world: 
             f"/web/alerts/{alert}?{why}",
             "/web/account/password",
             "/web/admin/tokens",
+            "/web/watchlists",
             "/web/nowhere",
         ],
         "bo": ["/web/screening", "/web/oversight"],

@@ -174,7 +174,7 @@ def read_entries(
 def _watchlist(session: Session, name: str, wanted: str | None) -> Watchlist | None:
     found = session.scalars(select(Watchlist).where(Watchlist.name == name)).first()
     if found is not None and wanted and found.category != wanted:
-        raise InvalidInput(f"watchlist {name!r} has category {found.category!r}, not {wanted!r}")
+        raise InvalidInput(f"watchlist {name!r} has category {found.category!r}, not {wanted!r}", field="category")
     return found
 
 
@@ -300,7 +300,7 @@ def load_watchlist(
     guard(session, actor, "watchlists.write", subject=f"watchlist:{name}")
     wanted = category(list_category)
     if not name.strip() or len(name) > 180:
-        raise InvalidInput("a watchlist needs a name of at most 180 characters")
+        raise InvalidInput("a watchlist needs a name of at most 180 characters", field="name")
     report = LoadReport(watchlist=name, path=str(path))
     watchlist = _watchlist(session, name, wanted)
     rejects_path = path.with_name(path.name + ".rejects.jsonl")
@@ -330,7 +330,9 @@ def load_watchlist(
 
 def _create(session: Session, name: str, wanted: str | None, description: str | None, path: Path) -> Watchlist:
     if wanted is None:
-        raise InvalidInput(f"{path}: watchlist {name!r} is new and its rows carry no category; pass --category")
+        raise InvalidInput(
+            f"{path}: watchlist {name!r} is new and its rows carry no category; pass --category", field="category"
+        )
     watchlist = Watchlist(name=name, category=wanted, description=description)
     session.add(watchlist)
     session.flush()

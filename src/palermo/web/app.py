@@ -10,7 +10,17 @@ from palermo.logs import get_logger
 from palermo.web.deps import WEB_PREFIX
 from palermo.web.errors import install_page_errors
 from palermo.web.render import STATIC, vendor_missing
-from palermo.web.views import admin, alerts, dashboard, identities, oversight, persons, screening, signin
+from palermo.web.views import (
+    admin,
+    alerts,
+    dashboard,
+    identities,
+    oversight,
+    persons,
+    screening,
+    signin,
+    watchlists,
+)
 
 log = get_logger(__name__)
 PAGE_ROUTERS = (
@@ -20,6 +30,7 @@ PAGE_ROUTERS = (
     alerts.router,
     persons.router,
     identities.router,
+    watchlists.router,
     oversight.router,
     admin.router,
 )
