@@ -27,6 +27,7 @@ from palermo.audit import sign_tree_head
 from palermo.audit.keys import node_signing_key
 from palermo.db.engine import transaction
 from palermo.demo.accounts import demo_login
+from palermo.documents import MrzFormatName, break_check_digit
 from palermo.node import Node, open_node
 from palermo.screening.requests import ScreeningRequest
 from palermo.screening.service import screen
@@ -515,6 +516,36 @@ def test_an_analyst_loads_a_watchlist_file_and_sees_the_rejected_row(
     fits(page)
 
 
+def test_a_second_line_officer_checks_an_mrz_and_sees_the_broken_check_digit_first(
+    context: tuple[BrowserContext, list[str]],
+) -> None:
+    page = context[0].new_page()
+    sign_in(page, "bo")
+    page.get_by_role("link", name="Documents").click()
+    broken = break_check_digit(passport("CD7654321"), MrzFormatName.TD3, "document_number_check_digit")
+    page.get_by_label("MRZ lines").fill("\n".join(broken))
+    page.get_by_label("Check date").fill("2026-06-01")
+    page.get_by_role("button", name="Check the document").click()
+    heading = page.locator("#document-h")
+    expect(heading).to_contain_text("Invalid: 2 checks failed")
+    expect(heading).to_be_focused()
+    failed = page.get_by_role("table", name="Failed document checks (2)")
+    expect(failed.locator("tbody tr").first).to_contain_text("Check digit over the document number")
+    expect(page.locator("details.passed-checks")).not_to_have_attribute("open", "")
+    expect(page.get_by_label("MRZ lines")).to_have_value("\n".join(broken))  # kept as typed
+    shot(page, "26-document-check")
+    page.get_by_label("Issuing state").fill("FRA")
+    page.get_by_label("Document number").fill("CD7654321")
+    page.get_by_role("button", name="Look it up").click()
+    expect(page.locator("#lookup-h")).to_have_text("FRA CD7654321 is not reported lost or stolen")
+    page.get_by_label("Issuing state").fill("ZZZZ")
+    page.get_by_role("button", name="Look it up").click()
+    expect(page.locator("#state-error")).to_contain_text("unknown country code")
+    shot(page, "27-document-lookup-error")
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits(page)
+
+
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = """() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
   wider: [...document.querySelectorAll('body *')]
@@ -562,7 +593,7 @@ def test_every_page_fits_a_390_px_phone(browser: Browser, base_url: str, world: 
             "/web/watchlists",
             "/web/nowhere",
         ],
-        "bo": ["/web/screening", "/web/oversight"],
+        "bo": ["/web/screening", "/web/documents", "/web/oversight"],
         "olga": ["/web/oversight", "/web/oversight/verification"],
         "root": ["/web/admin/users", "/web/admin/roles", "/web/admin/tokens"],
     }

@@ -1,6 +1,7 @@
 """Checking a document on behalf of someone: the permission check, the audit subject, the registry lookups.
 
-The API route and the demo call :func:`check_for`; :func:`check_document` stays the pure, unguarded function.
+The API route, the documents page and the demo call :func:`check_for`; :func:`check_document` stays the pure,
+unguarded function. :func:`lookup_for` is the registry lookup alone (state and number typed, no MRZ), for the page.
 A check reveals whether a document number is reported lost or stolen, so every call is guarded and recorded
 (``documents.check``) with the document as subject; an unreadable MRZ is recorded too, then refused.
 """
@@ -18,8 +19,11 @@ from palermo.auth.actor import Actor
 from palermo.documents import mrz_dates
 from palermo.documents.check_document import check_document
 from palermo.documents.lost_stolen import LostStolenRegistry
-from palermo.documents.models import DocumentCheckResult, VisualZone
+from palermo.documents.models import DocumentCheckResult, RegistryHit, VisualZone
 from palermo.documents.mrz_parse import MrzUnreadable, parse_mrz
+from palermo.documents.registry_keys import normalise_number
+from palermo.errors import InvalidInput
+from palermo.taxonomies.countries import normalise_country
 
 PERMISSION = "documents.check"
 MAX_LINE = 100  # longest MRZ line is 44; room for spaces an OCR engine leaves around it
@@ -71,3 +75,20 @@ def check_for(
     if unreadable is not None:
         raise unreadable
     return check_document(request.mrz, visual=request.visual, registry=registry, at=request.at, ocr=request.ocr)
+
+
+def lookup_for(
+    session: Session, actor: Actor, state: str, number: str, registry: LostStolenRegistry
+) -> list[RegistryHit]:
+    """The lost/stolen registry's exact and near hits for a typed document, for ``actor`` (``documents.check``,
+    recorded with the document as subject before the lookup; a state or number that cannot be one is recorded as
+    ``document:unreadable``, then refused with :class:`InvalidInput` naming the field)."""
+    try:
+        subject = f"document:{normalise_country(state)}:{normalise_number(number)}"
+        problem = None
+    except InvalidInput as exc:
+        subject, problem = "document:unreadable", exc
+    guard(session, actor, PERMISSION, subject=subject)
+    if problem is not None:
+        raise problem
+    return registry.search(state, number)

@@ -25,6 +25,7 @@ NAVIGATION = (
     ("Screening", "/web/screening", "screening.run"),
     ("Alerts", "/web/alerts", "alerts.read"),
     ("Persons", "/web/persons", "persons.search"),
+    ("Documents", "/web/documents", "documents.check"),
     ("Watchlists", "/web/watchlists", "watchlists.read"),
     ("Oversight", "/web/oversight", "audit.read"),
     ("Users", "/web/admin/users", "users.read"),
