@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from name_hard_cases import hard_cases
 from palermo.names import compare_prepared, default_config, prepare_name, score_prepared
 from palermo.names.calibrate import LabelledPair, Metrics, calibrate, evaluate, metrics
 from palermo.names.config import NameMatchingConfig, dump_config
@@ -175,6 +176,29 @@ def screening_latency(pairs: Sequence[LabelledPair], config: NameMatchingConfig,
     }
 
 
+def hard_case_rates(config: NameMatchingConfig) -> dict[str, Any]:
+    """Per kind of the synthetic hard cases (``name_hard_cases.py``): the share each matcher calls a match.
+
+    For the negative kinds (siblings, a brother and sister) that share is the false-hit rate; for the positive
+    kinds (romanisations, typos) it is the recall.
+    """
+    cases = hard_cases()
+    ours, theirs = palermo_scorer(config), logic_v2()
+    by_kind: dict[str, Any] = {}
+    for kind in dict.fromkeys(c.kind for c in cases):
+        some = [c for c in cases if c.kind == kind]
+        our_hits = sum(ours(c.name1, c.name2) >= config.threshold for c in some)
+        their_hits = sum(theirs(c.name1, c.name2) >= 0.7 for c in some)
+        by_kind[kind] = {
+            "pairs": len(some),
+            "same_person": some[0].is_match,
+            "palermo_match_rate": round(our_hits / len(some), 3),
+            "logic_v2_match_rate": round(their_hits / len(some), 3),
+            "example": f"{some[0].name1} | {some[0].name2}",
+        }
+    return by_kind
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one timing run, no held-out calibration")
@@ -208,6 +232,7 @@ def main() -> None:
         "scoring_only": prepared_rates(pairs, config, max(runs, 3)),
         "screening_100_candidates": screening_latency(pairs, config, runs),
     }
+    result["hard_cases"] = hard_case_rates(config)
     if not args.quick:
         result["held_out"] = held_out(pairs, theirs, default_config())
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 import pytest
 
 from palermo.errors import InvalidInput
-from palermo.names import compare_names, default_config, prepare_name, score_prepared
+from palermo.names import compare_names, compare_prepared, default_config, prepare_name, score_prepared
 from palermo.names.variants import fused_particles
 
 THRESHOLD = default_config().threshold
@@ -145,3 +145,58 @@ def test_a_leading_title_in_any_script_says_nothing_about_the_person(titled: str
 def test_a_title_spelling_that_is_also_a_name_stays(  # "Pan" is a Chinese surname; Latin "pan" is no title here
 ) -> None:
     assert [t.key for t in prepare_name("Pan Wei").tokens] == ["pan", "wei"]
+
+
+# Hard negatives an officer meets daily: one name formed from the other (taxonomies/name_endings.yaml)
+FORMED_FROM_ANOTHER = [
+    ("Aleksandar Petrovic", "Aleksandra Petrovic"),  # feminine, the fleeting vowel dropped
+    ("Petar Ilić", "Petra Ilić"),
+    ("Jovan Nikolic", "Jovana Nikolic"),  # feminine -a
+    ("Dragan Jovanović", "Dragana Jovanović"),
+    ("Emil Dimitrov", "Emilia Dimitrov"),  # feminine -ia
+    ("Nikola Kovač", "Nikolina Kovač"),  # feminine -ina in place of the final vowel
+    ("Samir Khalil", "Samira Khalil"),
+    ("Mario Rossi", "Maria Rossi"),  # another final vowel
+    ("Giovanni Bianchi", "Giovanna Bianchi"),
+    ("Ivan Ivanov", "Ivana Ivanova"),  # the feminine surname is the same family; the given name is not the same
+    ("Ardit Hoxha", "Arditi Hoxha"),  # root-sharing given names
+    ("Ivan Horvat", "Ivan Horvatić"),  # a patronymic surname, with or without the lexicon
+    ("Marko Kovač", "Marko Kovačević"),
+    ("Aleksandr Zakharov", "МАРИЯ АЛЕКСАНДРОВНА ЗАХАРОВА"),  # his wife: a patronymic is not his given name
+    ("Aleksandr Zakharov", "Nikita Aleksandrovich ZAKHAROV"),  # his son
+]
+
+# ... while the variants they resemble still match
+STILL_THE_SAME_NAME = [
+    ("Aleksandar Petrovic", "Aleksandar Petrović"),
+    ("Aleksandr Zakharov", "Alexander Zakharov"),
+    ("Sergejs Lavrovs", "Sergey Lavrov"),  # Latvian writes the same name with -s
+    ("Luka Babić", "Lukas Babić"),
+    ("Olaf Scholze", "Olaf Scholz"),  # a surname's -e is no feminine form
+    ("Mariya Ivanova", "Maria Ivanova"),
+    ("Jovan Nikollic", "Jovan Nikolic"),
+    ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # the patronymic is an extra name, not a conflict
+]
+
+
+@pytest.mark.parametrize(("a", "b"), FORMED_FROM_ANOTHER)
+def test_a_name_formed_from_another_is_a_different_name(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+    assert "different names" in result.explain()  # the officer is told why, not only a lower number
+    assert score_prepared(prepare_name(a), prepare_name(b)) == result.score  # the fast path agrees
+
+
+def test_a_derived_surname_behind_a_particle_is_a_different_name_written_apart_or_fused() -> None:
+    for a, b in [("Omar Al-Hashimi", "Omar Al-Hashim"), ("Omar Alhashimi", "Omar Alhashim")]:
+        result = compare_names([a], [b])
+        assert result.score < THRESHOLD, result.explain()
+        prepared = prepare_name(a), prepare_name(b)
+        assert score_prepared(*prepared) == compare_prepared(*prepared).score
+
+
+@pytest.mark.parametrize(("a", "b"), STILL_THE_SAME_NAME)
+def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(a), prepare_name(b)) == result.score

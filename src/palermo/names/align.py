@@ -7,12 +7,17 @@ name, phonetic code, consonant skeleton, initial). Features in :mod:`palermo.nam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
 from palermo.names.config import TokenSimilarity
+from palermo.names.normalise import particle_forms
+from palermo.names.symbols import part_symbols
 from palermo.names.tokens import NameToken, PreparedName
+from palermo.names.transliterate import ascii_key
+from palermo.taxonomies import taxonomy
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +90,122 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
     return None
 
 
+def known_as_different_names(a: NameToken, b: NameToken) -> bool:
+    """Both tokens are names the lexicon knows (rigour's name data, our equivalents), and as no common name."""
+    return bool(a.symbols) and bool(b.symbols) and a.symbols.isdisjoint(b.symbols)
+
+
+@dataclass(frozen=True, slots=True)
+class _EndingRule:
+    id: str
+    label: str
+    endings: tuple[str, ...]
+    fleeting_vowels: tuple[str, ...]
+    replaces: tuple[str, ...]
+    vowel_pairs: frozenset[frozenset[str]]
+    needs_lexicon: bool
+
+
+@cache
+def _ending_rules() -> tuple[_EndingRule, ...]:
+    return tuple(
+        _EndingRule(
+            id=term.id,
+            label=term.label,
+            endings=tuple(term.attributes.get("endings", ())),
+            fleeting_vowels=tuple(term.attributes.get("fleeting_vowels", ())),
+            replaces=tuple(term.attributes.get("replaces", ())),
+            vowel_pairs=frozenset(frozenset(pair) for pair in term.attributes.get("vowel_pairs", ())),
+            needs_lexicon=bool(term.attributes["needs_lexicon"]),
+        )
+        for term in taxonomy("name_endings").terms
+    )
+
+
+_VOWELS = frozenset("aeiouy")
+MIN_STEM = 3  # a shorter stem is too little to call a name formed from another
+
+
+def _formed_by(rule: _EndingRule, short: str, long: str) -> bool:
+    if len(short) < MIN_STEM:
+        return False
+    for ending in () if rule.replaces else rule.endings:  # a rule that replaces an ending only replaces
+        if long == short + ending:
+            return True
+        # the ending in place of the final vowel: Nikola / Nikolina
+        if rule.fleeting_vowels and short[-1] in _VOWELS and long == short[:-1] + ending and ending != short[-1]:
+            return True
+        # the fleeting vowel: Petar / Petra, Aleksandar / Aleksandra (petar = petr with an a before its last letter)
+        stem = long[: -len(ending)] if long.endswith(ending) else ""
+        fleeting = stem and len(short) == len(stem) + 1 and short[-2] in rule.fleeting_vowels
+        if fleeting and short[:-2] + short[-1] == stem:
+            return True
+    for masculine in rule.replaces:  # the ending in place of a masculine one: Polydoros / Polydora
+        for a, b in ((short, long), (long, short)):
+            stem = a[: -len(masculine)]
+            if a.endswith(masculine) and len(stem) >= MIN_STEM and any(b == stem + e for e in rule.endings):
+                return True
+    if rule.vowel_pairs and len(short) == len(long) and short[:-1] == long[:-1]:
+        return frozenset((short[-1], long[-1])) in rule.vowel_pairs
+    return False
+
+
+def different_forms(a: NameToken, b: NameToken) -> str | None:
+    """Why two tokens are different names although one is formed from the other (``None``: they are not).
+
+    Gendered forms (``Jovan`` / ``Jovana``, ``Aleksandar`` / ``Aleksandra``), patronymics and derived surnames
+    (``Aleksandr`` / ``Aleksandrovna``, ``Horvat`` / ``Horvatić``) and root-sharing names (``Ardit`` / ``Arditi``)
+    are a letter or two apart but different names (``taxonomies/name_endings.yaml``). Where a typo could make the
+    same difference (one letter), the rule counts only when the name lexicon knows the shorter token as a name and
+    lists no name the two share: it lists spelling and transliteration variants together (``Aleksandr`` /
+    ``Alexander``), and a typo seldom lands on a name's regular feminine or derived ending.
+    """
+    if a.is_initial or b.is_initial or not (a.key.isascii() and b.key.isascii()):  # endings are written in ASCII
+        return None
+    short, long = (a, b) if len(a.key) <= len(b.key) else (b, a)
+    short_key, long_key = short.key, long.key
+    short_symbols, long_symbols = short.symbols, long.symbols
+    particle = "" if short.symbols else _shared_particle(short_key, long_key)
+    if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
+        short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
+        short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
+    lexicon: bool | None = None
+    for rule in _ending_rules():
+        if not _formed_by(rule, short_key, long_key):
+            continue
+        if rule.needs_lexicon:
+            lexicon = bool(short_symbols) and short_symbols.isdisjoint(long_symbols) if lexicon is None else lexicon
+            if not lexicon:
+                continue
+        return f"{rule.label.lower()}: {long.key!r} is formed from {short.key!r}"
+    return None
+
+
+def _shared_particle(short: str, long: str) -> str:
+    """The particle both keys start with, fused to a name of at least :data:`MIN_STEM` letters (``""``: none)."""
+    for particle in _particle_keys():
+        if short.startswith(particle) and long.startswith(particle) and len(short) - len(particle) >= MIN_STEM:
+            return particle
+    return ""
+
+
+@cache
+def _particle_keys() -> tuple[str, ...]:
+    keys = {ascii_key(form) for form in particle_forms()}
+    return tuple(sorted((k for k in keys if k.isalpha()), key=len, reverse=True))
+
+
+def _symbols_of(key: str) -> frozenset[str]:
+    return part_symbols(key, 1)[0]
+
+
 def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch:
     """The best evidence that two tokens are the same name part."""
     if a.key == b.key or a.native == b.native or (a.particle is not None and a.particle == b.particle):
         return _EXACT
     edit = 0.0 if a.is_initial or b.is_initial else OSA.normalized_similarity(a.key, b.key)
+    if (not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None:
+        return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params)
     if other is not None and other.similarity > edit:
         return other
@@ -115,6 +231,9 @@ def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
 
 
 _EXACT = TokenMatch(1.0, "exact")
+#: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation
+#: names the pair) whatever their similarity
+DIFFERENT_NAMES = "different names"
 
 
 def _greedy(short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: TokenSimilarity) -> list[AlignedPair]:
@@ -122,7 +241,7 @@ def _greedy(short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: T
     for i, a in enumerate(short):
         for j, b in enumerate(long):
             match = token_match(a, b, params)
-            if match.similarity >= params.align_floor:
+            if match.similarity >= params.align_floor or match.evidence == DIFFERENT_NAMES:
                 candidates.append((-match.similarity, i, j, match))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     used_short: set[int] = set()

@@ -40,6 +40,13 @@ class TokenSimilarity(BaseModel):
     phonetic: float = Field(ge=0, le=1, description="same metaphone code")
     skeleton: float = Field(ge=0, le=1, description="same consonant skeleton, one side from an abjad")
     initial: float = Field(ge=0, le=1, description="an initial against a name with that first letter")
+    different_names: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="most two tokens are worth when the name lexicon knows both as names, and as different names "
+        "(Aleksandar / Aleksandra, Jovan / Jovana): however alike their letters or sound",
+    )
     min_phonetic_length: int = Field(ge=1, description="shortest token whose metaphone code counts")
     align_floor: float = Field(ge=0, le=1, description="below this similarity two tokens are not aligned")
     joined_floor: float = Field(ge=0, le=1, description="names whose joined letters are this similar align as one")

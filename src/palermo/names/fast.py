@@ -21,8 +21,16 @@ from palermo.names.config import NameMatchingConfig
 from palermo.names.features import FEATURES, Pair
 from palermo.names.tokens import NameToken, PreparedName
 
-_CODES = {"exact": 0, "edit distance": 1, "equivalent name": 2, "initial": 3, "consonant skeleton": 4, "phonetic": 5}
-_EXACT, _EQUIVALENT, _INITIAL, _PHONETIC = 0, 2, 3, 5
+_CODES = {
+    "exact": 0,
+    "edit distance": 1,
+    "equivalent name": 2,
+    "initial": 3,
+    "consonant skeleton": 4,
+    "phonetic": 5,
+    "different names": 6,
+}
+_EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
 (ATS, FNS, EXACT, EQUIV, PHON, TRANS, INIT, MISMATCH, SURNAME, MIDDLE, SWAPPED, SINGLE) = range(len(_NAMES))
 #: how many token pairs a scorer remembers before it starts again (about 100 MB at the limit)
@@ -69,7 +77,7 @@ class FastScorer:
         for i, x in enumerate(short):
             for j, y in enumerate(long):
                 sim, code = self._match(x, y)
-                if sim >= floor:
+                if sim >= floor or code == _DIFFERENT:
                     found.append((-sim, i, j, code))
         return found
 
@@ -148,7 +156,7 @@ def _values(short: PreparedName, long: PreparedName, pairs: list[Candidate]) -> 
     s_core, l_core = short.core, long.core
     ns, nl = len(s_core), len(l_core)
     sims = [0.0] * ns
-    codes = [0] * 6
+    codes = [0] * len(_CODES)
     for neg, i, _, code in pairs:
         sims[i] = -neg
         codes[code] += 1

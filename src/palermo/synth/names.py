@@ -59,7 +59,7 @@ def _names_of(values: Any) -> tuple[str, ...]:
 
 
 @cache
-def _faker_lists(locale: str) -> dict[str, tuple[str, ...]]:
+def faker_lists(locale: str) -> dict[str, tuple[str, ...]]:
     provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
     lists: dict[str, tuple[str, ...]] = {}
     for sex, suffix in (("M", "male"), ("F", "female")):
@@ -77,7 +77,7 @@ def _table(name: str) -> dict[str, tuple[NamePart, ...]]:
     }
 
 
-def _from_faker(native: str, style: str) -> NamePart:
+def from_faker(native: str, style: str) -> NamePart:
     if style in ("cyrillic", "greek"):
         return NamePart(native, tuple(dict.fromkeys(romanise(native, style, s) for s in schemes(style))))
     if style == "vietnamese":
@@ -90,9 +90,9 @@ def draw_name(rng: random.Random, nationality: str, sex: str) -> PersonName:
     country = geography().country(nationality)
     style = country.names
     if style in ("faker", "cyrillic", "greek", "vietnamese"):
-        lists = _faker_lists(country.locale)
-        given = _from_faker(rng.choice(lists[f"given:{sex}"]), style)
-        surname = _from_faker(rng.choice(lists[f"surname:{sex}"]), style)
+        lists = faker_lists(country.locale)
+        given = from_faker(rng.choice(lists[f"given:{sex}"]), style)
+        surname = from_faker(rng.choice(lists[f"surname:{sex}"]), style)
     else:
         table = _table(_TABLE_OF.get(style, style))
         given = rng.choice(table["male" if sex == "M" else "female"])
