@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from palermo import alerts
 from palermo.db.engine import transaction
+from palermo.documents import LostStolenRegistry
 from palermo.errors import Conflict, PermissionDenied
 from palermo.node import Node
 from palermo.screening.person_score import birth_date_level
@@ -111,6 +112,20 @@ def test_a_stolen_passport_gets_one_answer_whether_read_from_the_mrz_or_typed(no
     )
     near = run(node, names=["Claire Martin"], document_number="AB1234566", issuing_state="FRA")
     assert near.decision == "refer"  # a near hit on a typed number refers, as it does from an MRZ
+
+
+def test_a_stolen_number_typed_without_its_issuing_state_is_still_found(node: Node, tmp_path: Path) -> None:
+    load_registry(
+        node, tmp_path, "AB1234567,FRA,passport,stolen,2025-01-02,DGPN\nZZ0000001,D,passport,lost,2025-02-03,BKA\n"
+    )
+    typed = run(node, names=["Claire Martin"], document_number="ab 1234567")
+    assert typed.decision == run(node, mrz=passport("AB1234567")).decision == "alert"
+    [reason] = [r for r in typed.reasons if r.kind == "document"]
+    assert "AB1234567 (FRA) stolen" in reason.detail
+    assert "issuing state was not given" in reason.detail
+    assert run(node, names=["Claire Martin"], document_number="AB1234566").decision == "clear"  # no near hits
+    registry = LostStolenRegistry.open(node.home)
+    assert registry.issuing_states == ("DEU", "FRA")  # kept with the snapshot: no scan at the first lookup
 
 
 def test_a_date_of_birth_in_the_same_year_supports_a_little_and_is_no_conflict(tmp_path: Path, node: Node) -> None:

@@ -196,3 +196,9 @@ def audit_actions(node: Node) -> list[tuple[str, str]]:
             for row in stream_rows(session)
             if row.details and "bundle_id" in row.details
         ]
+
+
+def audit_details(node: Node) -> list[dict[str, Any]]:
+    """The details of every sharing entry in the node's audit log."""
+    with transaction(node.engine) as session:
+        return [dict(row.details) for row in stream_rows(session) if row.details and "bundle_id" in row.details]

@@ -9,8 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from palermo.auth import tokens
+from palermo.cli.main import app
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonRecord
 from palermo.db.sharing import HitQuery
@@ -29,6 +31,7 @@ from tests.sharing.nodes import (
     add_notice,
     add_person,
     audit_actions,
+    audit_details,
     connect,
     make_node,
     operator,
@@ -328,3 +331,51 @@ def test_hit_no_hit_then_approved_details_audited_on_both_sides(trio: tuple[Serv
     b_actions = {action for action, _ in audit_actions(b.node)}
     assert {"transfer", "collection"} <= a_actions
     assert {"consultation", "disclosure", "collection"} <= b_actions
+
+
+def test_hit_no_hit_tells_a_partner_only_what_it_could_have_been_sent(trio: tuple[Served, Served, Served]) -> None:
+    a, b, _ = trio
+    add_person(b.node, "o1", "Ana Ionescu", distribution="agency")  # originating agency only
+    add_person(b.node, "v1", "Alina Marin", sensitivity="special")  # a victim: leaves only with a legal basis
+    add_person(b.node, "p1", "Maria Pop")  # for every partner
+    asked = {}
+    with transaction(a.node.engine) as session:
+        for name in ("Ana Ionescu", "Alina Marin", "Maria Pop"):
+            asked[name] = hitnohit.ask(session, a.node, operator(a.node), "agency-b", "person", name=name).reference
+        protection = operator(a.node, "victim_protection")
+        asked["victim, asked for her protection"] = hitnohit.ask(
+            session, a.node, protection, "agency-b", "person", name="Alina Marin"
+        ).reference
+    deliver(a)
+    deliver(b)
+    with transaction(a.node.engine) as session:
+        hits = {q.reference: q.hit for q in session.scalars(select(HitQuery))}
+    assert {name: hits[reference] for name, reference in asked.items()} == {
+        "Ana Ionescu": False,  # exists at B, but A may not learn so
+        "Alina Marin": False,
+        "Maria Pop": True,
+        "victim, asked for her protection": True,
+    }
+    details = [e for e in audit_details(b.node) if e.get("step") == "answer"]  # B's own log: what it withheld, why
+    assert sorted(rule.rsplit(":", 1)[1] for d in details for rule in d.get("withheld", [])) == [
+        "own_agency_only",
+        "special_needs_legal_basis",
+    ]
+
+
+def test_share_deliver_exits_non_zero_while_deliveries_fail(trio: tuple[Served, Served, Served]) -> None:
+    a, b, _ = trio
+    settings = a.node.settings
+    env = {"PALERMO_HOME": str(settings.home), "PALERMO_AGENCY": settings.agency}
+    if settings.database_url:
+        env["PALERMO_DATABASE_URL"] = settings.database_url
+    b.stop()
+    share(a, "agency-b", [("person", add_person(a.node, "f1", "Lia Nistor"))])
+    failed = CliRunner().invoke(app, ["share", "deliver"], env=env)
+    assert failed.exit_code == 75, failed.output  # a timer or cron job sees it
+    assert "delivered 0, failed 1, waiting 1" in failed.stdout
+    assert "1 deliveries failed; they stay in the outbox" in failed.stderr
+    b.start()
+    report = deliver_pending(a.node, now=dt.datetime.now(dt.UTC) + LATER)  # past the back-off
+    assert (report.delivered, report.failed) == (1, 0)
+    assert CliRunner().invoke(app, ["share", "deliver"], env=env).exit_code == 0  # nothing due, nothing failed

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 
-from palermo.cli.common import console, node, reports_errors
+from palermo.cli.common import console, err_console, node, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, operation
 from palermo.sharing import hitnohit, outbox
 from palermo.sharing.inbox import receive
 from palermo.sharing.outgoing import share_records
+
+DELIVERY_FAILED = 75  # EX_TEMPFAIL
 
 app = typer.Typer(help="Share with partner nodes: export, import, deliver, hit/no-hit queries.", no_args_is_help=True)
 
@@ -66,6 +68,12 @@ def deliver() -> None:
     """Push every due bundle in the outbox to its partner's inbox (at least once, with back-off)."""
     report = outbox.deliver_pending(node())
     console.print(f"delivered {report.delivered}, failed {report.failed}, waiting {report.waiting}")
+    if report.failed:  # a timer or cron job must see it: exit 75 (EX_TEMPFAIL), as for any "try again later"
+        err_console.print(
+            f"{report.failed} deliveries failed; they stay in the outbox and are retried with back-off "
+            "(`palermo share outbox` shows each one's last error)"
+        )
+        raise typer.Exit(DELIVERY_FAILED)
 
 
 @app.command("outbox")

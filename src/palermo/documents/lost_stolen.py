@@ -31,6 +31,8 @@ from palermo.documents.registry_keys import (
     hash_key,
     hash_keys,
     key_for,
+    make_key,
+    normalise_number,
     split_key,
 )
 from palermo.errors import InvalidInput
@@ -138,6 +140,8 @@ class LostStolenRegistry:
     arrays: _Arrays = field(default_factory=_Arrays.empty)
     agencies: list[str] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    #: the issuing states the registry holds (``None``: not read yet); meta.json keeps them since format 2
+    issuing_states: tuple[str, ...] | None = None
 
     # -- persistence
 
@@ -150,7 +154,8 @@ class LostStolenRegistry:
             return cls(folder)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         arrays = _Arrays(*(np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS))
-        return cls(folder, arrays, list(meta["agencies"]), list(meta["sources"]))
+        states = tuple(meta["issuing_states"]) if "issuing_states" in meta else None
+        return cls(folder, arrays, list(meta["agencies"]), list(meta["sources"]), states)
 
     def _save(self) -> None:
         staging = self.folder.with_name("registry.new")
@@ -158,7 +163,13 @@ class LostStolenRegistry:
         staging.mkdir(parents=True)
         for name in ARRAYS:
             np.save(staging / f"{name}.npy", getattr(self.arrays, name))
-        meta = {"format": 1, "entries": len(self), "agencies": self.agencies, "sources": self.sources}
+        meta = {
+            "format": 2,
+            "entries": len(self),
+            "agencies": self.agencies,
+            "sources": self.sources,
+            "issuing_states": list(_states_of(self.arrays.keys)),
+        }
         (staging / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         old = self.folder.with_name("registry.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -167,7 +178,7 @@ class LostStolenRegistry:
         staging.replace(self.folder)
         shutil.rmtree(old, ignore_errors=True)
         reopened = LostStolenRegistry.open(self.folder.parent)
-        self.arrays = reopened.arrays
+        self.arrays, self.issuing_states = reopened.arrays, reopened.issuing_states
 
     def __len__(self) -> int:
         return len(self.arrays.hashes)
@@ -242,6 +253,22 @@ class LostStolenRegistry:
         i = self._index(key_for(state, number))
         return None if i is None else self._hit(i, "exact", "same issuing state and document number")
 
+    def lookup_any_state(self, number: str) -> list[RegistryHit]:
+        """Exact entries for this number under any issuing state: a number typed without its state.
+
+        One key per state the registry holds, hashed and searched at once (a few hundred keys: well under a
+        millisecond). Near hits need the state: across every state they would be mostly other people's documents.
+        """
+        plain = normalise_number(number)
+        if self.issuing_states is None:
+            self.issuing_states = _states_of(self.arrays.keys)
+        if not self.issuing_states or len(self) == 0:
+            return []
+        keys = np.array([make_key(state, plain) for state in self.issuing_states], dtype=KEY_DTYPE)
+        at, _ = self._positions(keys, hash_keys(keys))
+        reason = "same document number; its issuing state was not given, the registry's entry is {}'s"
+        return [self._hit(int(i), "exact", reason.format(split_key(bytes(self.arrays.keys[i]))[0])) for i in at]
+
     def near(self, state: str, number: str) -> list[RegistryHit]:
         """Stolen or stolen-blank entries of the same state one substitution or adjacent transposition away."""
         key = key_for(state, number)
@@ -260,6 +287,15 @@ class LostStolenRegistry:
         """The exact hit (if any) followed by the near hits."""
         exact = self.lookup(state, number)
         return ([exact] if exact else []) + self.near(state, number)
+
+
+def _states_of(keys: Keys) -> tuple[str, ...]:
+    """The distinct issuing states of registry keys (their first :data:`STATE_WIDTH` bytes)."""
+    if len(keys) == 0:
+        return ()
+    heads = np.ascontiguousarray(keys).view(np.uint8).reshape(-1, KEY_DTYPE.itemsize)[:, :STATE_WIDTH]
+    distinct = np.unique(np.ascontiguousarray(heads).view(f"S{STATE_WIDTH}").ravel())
+    return tuple(state.decode("ascii").rstrip("<") for state in distinct)
 
 
 def _near_statuses() -> frozenset[int]:

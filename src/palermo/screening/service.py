@@ -76,9 +76,11 @@ def traveller_of(request: ScreeningRequest, document: DocumentCheckResult | None
 
 def _registry_hits(request: ScreeningRequest, registry: LostStolenRegistry) -> list[RegistryHit]:
     """Lost/stolen hits of a typed document number (an MRZ's number is looked up by the document check)."""
-    state = request.issuing_state or request.nationality
-    if request.mrz or not request.document_number or not state:
+    if request.mrz or not request.document_number:
         return []
+    state = request.issuing_state or request.nationality
+    if not state:  # typed without its state: the exact number under any state (near hits need the state)
+        return registry.lookup_any_state(request.document_number)
     return registry.search(state, request.document_number)
 
 

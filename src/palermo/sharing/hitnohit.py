@@ -1,13 +1,15 @@
 """Hit/no-hit queries between partners, as in the EU Prüm framework.
 
 A partner asks by document number or by person (names, date of birth). The owning node answers only *hit* or
-*no hit* and the query's reference; which records matched stays at home. Details need a follow-up request that
+*no hit* and the query's reference; which records matched stays at home, and a match the partner could not have
+been sent under the handling rules (:func:`releasable`) counts as no hit. Details need a follow-up request that
 a supervisor at the owning node approves (the matched records go back as a bundle, under their handling rules)
 or refuses. Every step is in both nodes' audit logs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -27,9 +29,11 @@ from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import OpenedBundle
 from palermo.sharing.config import sharing_config
 from palermo.sharing.envelope import BundleKind
+from palermo.sharing.handling import may_send
 from palermo.sharing.outbox import enqueue
-from palermo.sharing.outgoing import envelope_for, seal_for, select_items
+from palermo.sharing.outgoing import envelope_for, record_handling, seal_for, select_items
 from palermo.sharing.partners import find_partner
+from palermo.taxonomies import taxonomy
 
 QUERY_KINDS = ("document", "person")
 
@@ -137,12 +141,61 @@ def _matches(session: Session, kind: str, criteria: dict[str, Any]) -> list[dict
     return _person_matches(session, str(criteria.get("name", "")), criteria.get("birth_date"))
 
 
-def _incoming(session: Session, opened: OpenedBundle) -> None:
+def _query_legal_basis(justification: str | None) -> str | None:
+    """The query's justification when it is a legal basis (``legal_basis:victim_protection``), else none."""
+    kind, _, value = (justification or "").partition(":")
+    return value if kind == "legal_basis" and value in taxonomy("legal_bases").ids else None
+
+
+def releasable(
+    session: Session, node: Node, partner: Partner, matched: list[dict[str, Any]], legal_basis: str | None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The matches the partner could have been sent, under the rules of a transfer (``handling.may_send``); and
+    the rules that withheld the others (for this node's audit log only).
+
+    A hit says a record exists: answering "hit" for a record of originating-agency-only distribution, for a group
+    the partner is not in, for an H2 record this node received, or for a victim's or a minor's record without a
+    legal basis would tell the partner what it may not learn. Such matches count as no hit.
+    """
+    today = dt.datetime.now(dt.UTC).date()
+    kept: list[dict[str, Any]] = []
+    withheld: list[str] = []
+    for match in matched:
+        kind, record_id = _record_of(match)
+        row: Any = session.get(PersonRecord if kind == "person" else WatchlistEntry, record_id)
+        if row is None:
+            continue
+        decision = may_send(
+            record_handling(session, node, kind, row, record_id),
+            sender_agency=node.agency_code,
+            recipient_agency=partner.agency_code,
+            legal_basis=legal_basis,
+            today=today,
+        )
+        if decision.allowed:
+            kept.append(match)
+        else:
+            withheld.append(f"{kind}:{record_id}:{decision.rule}")
+    return kept, withheld
+
+
+def _record_of(match: dict[str, Any]) -> tuple[str, int]:
+    """The record a match stands for: a person (for a document, its holder) or a watchlist notice."""
+    if match["table"] == "watchlist_entries":
+        return "notice", int(match["id"])
+    if match["table"] == "identity_documents":
+        return "person", int(match["person_id"])
+    return "person", int(match["id"])
+
+
+def _incoming(session: Session, node: Node, opened: OpenedBundle) -> list[str]:
+    """Record a partner's query with the matches it may learn of; the rules that withheld the others."""
     message, partner = opened.envelope.message, opened.partner
     kind = str(message.get("kind"))
     if kind not in QUERY_KINDS:
         raise InvalidInput(f"query kind {kind!r} is not one of {', '.join(QUERY_KINDS)}")
-    matched = _matches(session, kind, dict(message.get("criteria") or {}))
+    found = _matches(session, kind, dict(message.get("criteria") or {}))
+    matched, withheld = releasable(session, node, partner, found, _query_legal_basis(opened.envelope.justification))
     session.add(
         HitQuery(
             reference=str(message["reference"]),
@@ -156,6 +209,7 @@ def _incoming(session: Session, opened: OpenedBundle) -> None:
             status="answered",
         )
     )
+    return withheld
 
 
 def _query(session: Session, reference: str, direction: str) -> HitQuery:
@@ -172,7 +226,7 @@ def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
     envelope, partner, message = opened.envelope, opened.partner, opened.envelope.message
     reference = str(message.get("reference", ""))
     if envelope.kind == "query":
-        _incoming(session, opened)
+        withheld = _incoming(session, node, opened)
         query = _query(session, reference, "incoming")
         bundle_id = _send(session, node, partner, "answer", {"reference": reference, "hit": query.hit})
         log_exchange(
@@ -187,6 +241,7 @@ def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
             query=reference,
             step="answer",
             hit=query.hit,
+            withheld=withheld,
         )
     elif envelope.kind == "answer":
         query = _query(session, reference, "outgoing")
