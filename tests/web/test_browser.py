@@ -24,7 +24,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from palermo.api import create_app
 from palermo.audit import sign_tree_head
+from palermo.audit.entries import AuditEvent, ObjectRef
 from palermo.audit.keys import node_signing_key
+from palermo.audit.log import append
 from palermo.db.engine import transaction
 from palermo.demo.accounts import demo_login
 from palermo.documents import MrzFormatName, break_check_digit
@@ -546,6 +548,56 @@ def test_a_second_line_officer_checks_an_mrz_and_sees_the_broken_check_digit_fir
     fits(page)
 
 
+def test_oversight_reads_the_findings_and_pages_the_access_log(
+    context: tuple[BrowserContext, list[str]], world: Node
+) -> None:
+    with transaction(world.engine) as session:
+        for n in range(60):
+            objects = (ObjectRef(type="ingest_runs", id=str(n)),)
+            append(session, AuditEvent(actor="cli:nightly", agency="test", action="collection", objects=objects))
+    officer = context[0].new_page()
+    sign_in(officer, "bo")
+    officer.goto("/web/documents")
+    officer.get_by_label("Issuing state").fill("UKR")
+    officer.get_by_label("Document number").fill("FA123456")
+    officer.get_by_role("button", name="Look it up").click()  # a consultation on a bare legal basis
+    expect(officer.locator("#lookup-h")).to_be_visible()
+    answer = officer.goto("/web/oversight/log?actor=bo")
+    assert answer is not None
+    assert answer.status == 403
+    expect(officer.locator("main")).to_contain_text("audit.read")
+    expect(officer.locator("main")).not_to_contain_text("FA123456")
+    page = context[0].new_page()
+    sign_in(page, "olga")
+    page.get_by_role("link", name="Oversight", exact=True).click()
+    page.get_by_role("link", name="Oversight report").click()
+    finding = page.locator("article.finding", has_text=re.compile(r"user:bo: \d+ consultations? without a case"))
+    expect(finding).to_contain_text("document:UKR:FA123456")
+    shot(page, "28-oversight-report")
+    finding.get_by_role("link", name="Every entry of user:bo in these days").click()
+    expect(page.locator("#log-h")).to_contain_text(re.compile(r"Entries 1–\d+ of \d+"))
+    expect(page.get_by_label("Actor")).to_have_value("user:bo")
+    page.get_by_label("Actor").fill("cli:nightly")
+    page.get_by_label("Action").select_option("collection")
+    page.get_by_role("button", name="Show entries").click()
+    expect(page.locator("#log-h")).to_have_text("Entries 1–50 of 60")
+    shot(page, "29-access-log")
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator("#log-h")).to_have_text("Entries 51–60 of 60")
+    expect(page.locator("#entries tbody tr")).to_have_count(10)
+    expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+    page.get_by_label("From day").fill("")  # the report's window came along with the finding's link
+    page.get_by_label("To day (included)").fill("2000-01-01")
+    page.get_by_role("button", name="Show entries").click()
+    expect(page.locator("#log-h")).to_have_text("No entry matches these filters")
+    page.get_by_label("From day").fill("2000-01-02")
+    page.get_by_role("button", name="Show entries").click()
+    expect(page.locator("#until-error")).to_have_text("The last day comes before the first day.")
+    expect(page.get_by_label("To day (included)")).to_have_attribute("aria-invalid", "true")
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits(page)
+
+
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = """() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
   wider: [...document.querySelectorAll('body *')]
@@ -594,7 +646,13 @@ def test_every_page_fits_a_390_px_phone(browser: Browser, base_url: str, world: 
             "/web/nowhere",
         ],
         "bo": ["/web/screening", "/web/documents", "/web/oversight"],
-        "olga": ["/web/oversight", "/web/oversight/verification"],
+        "olga": [
+            "/web/oversight",
+            "/web/oversight/verification",
+            "/web/oversight/report",
+            "/web/oversight/log",
+            "/web/watchlists",
+        ],
         "root": ["/web/admin/users", "/web/admin/roles", "/web/admin/tokens"],
     }
     visited = {re.sub(r"\?.*", "", path) for paths in visits.values() for path in paths}

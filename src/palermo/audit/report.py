@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from palermo.audit.log_view import AuditEntryView, entries_by_seq
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.audit import AuditEntry
@@ -158,3 +159,27 @@ def oversight_report(
         ),
     ]
     return OversightReport(since, until, len(entries), len(consultations), findings)
+
+
+@dataclass
+class ReportWithEntries:
+    """The report and, per finding (by position), the first entries behind it as an oversight body reads them."""
+
+    report: OversightReport
+    entries: list[list[AuditEntryView]]
+
+
+def report_with_entries(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    per_finding: int = 20,
+) -> ReportWithEntries:
+    """:func:`oversight_report` (guarded, logged), with the first ``per_finding`` entries of each finding."""
+    report = oversight_report(session, actor, settings, since=since, until=until)
+    shown = [finding.entries[:per_finding] for finding in report.findings]
+    found = entries_by_seq(session, (seq for seqs in shown for seq in seqs))
+    return ReportWithEntries(report, [[found[seq] for seq in seqs if seq in found] for seqs in shown])

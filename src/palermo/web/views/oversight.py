@@ -1,18 +1,24 @@
-"""Oversight: is the access log intact (verification status), and an export for the oversight body."""
+"""Oversight: is the access log intact (verification status), an export for the oversight body, the oversight
+report's findings with the entries behind each, and the access log itself, filtered and paged."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from palermo.api.deps import NodeDep, SessionDep
 from palermo.audit.log import log_size
+from palermo.audit.log_view import AuditFilters, audit_log_page
 from palermo.audit.oversight_access import export_for_oversight, log_status
+from palermo.audit.report import report_with_entries
+from palermo.auth.permissions import permissions
 from palermo.errors import InvalidInput
+from palermo.taxonomies import taxonomy
 from palermo.web.deps import WEB_PREFIX, PageDep, page
 from palermo.web.render import render
 
@@ -54,3 +60,103 @@ def export(
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+LOG_PAGE_SIZE = 50
+Filter = Annotated[str, Query(max_length=200)]
+Day = Annotated[str, Query(max_length=40)]
+FINDING_KINDS = {
+    "consultation_without_case": "Consultations without a case reference",
+    "volume_outlier": "Far more consultations than others of the same role",
+    "out_of_hours": "Consultations outside office hours or at weekends",
+    "special_category": "Consultations of special-category records",
+    "bulk": "Bulk consultations, disclosures and transfers",
+}
+
+
+def _day(text: str, field: str, errors: dict[str, str], end: bool = False) -> dt.datetime | None:
+    """Midnight UTC of a ``YYYY-MM-DD`` day (the next midnight for the end of a window), or None with an error."""
+    if not text.strip():
+        return None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        errors[field] = f"{text!r} is not a date like 2026-01-31."
+        return None
+    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return moment + dt.timedelta(days=1) if end else moment
+
+
+def _window(since: str, until: str, errors: dict[str, str]) -> tuple[dt.datetime | None, dt.datetime | None]:
+    start, end = _day(since, "since", errors), _day(until, "until", errors, end=True)
+    if start and end and start >= end:
+        errors["until"] = "The last day comes before the first day."
+    return start, end
+
+
+@router.get("/log", **page("audit.read"))
+def access_log(
+    request: Request,
+    session: SessionDep,
+    page_: PageDep,
+    actor: Filter = "",
+    permission: Annotated[str, Query(max_length=64)] = "",
+    action: Annotated[str, Query(max_length=32)] = "",
+    since: Day = "",
+    until: Day = "",
+    subject: Filter = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    """The access log, newest first, 50 entries a page with the total; filters by actor, permission, action,
+    days (UTC, both inclusive) and subject."""
+    shown = {"actor": actor.strip(), "permission": permission, "action": action, "since": since, "until": until}
+    shown["subject"] = subject.strip()
+    errors: dict[str, str] = {}
+    if permission and permission not in permissions():
+        errors["permission"] = f"Choose one of the permissions offered, not {permission!r}."
+    if action and taxonomy("audit_actions").get(action) is None:
+        errors["action"] = f"Choose one of the actions offered, not {action!r}."
+    start, end = _window(since, until, errors)
+    context: dict[str, object] = {
+        "filters": shown,
+        "permissions": sorted(permissions()),
+        "actions": taxonomy("audit_actions").terms,
+        "field_errors": errors,
+        "log": None,
+        "page_number": page_number,
+        "query": {k: v for k, v in shown.items() if v},
+        "urlencode": urlencode,
+    }
+    if not errors:
+        filters = AuditFilters(
+            actor=shown["actor"] or None,
+            permission=permission or None,
+            action=action or None,
+            since=start,
+            until=end,
+            subject=shown["subject"] or None,
+        )
+        offset = (page_number - 1) * LOG_PAGE_SIZE
+        context["log"] = audit_log_page(session, page_.actor, filters, offset=offset, limit=LOG_PAGE_SIZE)
+    return render(request, "oversight_log.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/report", **page("audit.report"))
+def report(
+    request: Request, session: SessionDep, node: NodeDep, page_: PageDep, since: Day = "", until: Day = ""
+) -> HTMLResponse:
+    """The oversight report over a window of days (default: the last 30), each finding with its first entries."""
+    errors: dict[str, str] = {}
+    if not since and not until and not request.query_params:
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=29)).date().isoformat()
+    start, end = _window(since, until, errors)
+    context: dict[str, object] = {
+        "filters": {"since": since, "until": until},
+        "field_errors": errors,
+        "found": None,
+        "kinds": FINDING_KINDS,
+        "urlencode": urlencode,
+    }
+    if not errors:
+        context["found"] = report_with_entries(session, page_.actor, node.settings, since=start, until=end)
+    return render(request, "oversight_report.html", context, status_code=422 if errors else 200)
