@@ -411,11 +411,21 @@ def test_keyboard_reaches_everything_with_a_visible_focus(context: tuple[Browser
     assert unlabelled == 0
 
 
-def test_core_actions_work_without_javascript(browser: Browser, base_url: str) -> None:
+def test_core_actions_work_without_javascript(browser: Browser, base_url: str, tmp_path: Path) -> None:
     context, outside = new_context(browser, base_url, java_script_enabled=False)
     page = context.new_page()
     sign_in(page, "ana")
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    page.goto("/web/watchlists")
+    listed = write_list(tmp_path, ["N-1,Nina Noscript,,1988,EST,F,,suspect,x"], "no-script.csv")
+    page.get_by_label("File", exact=True).set_input_files(str(listed))
+    page.get_by_label("Watchlist", exact=True).fill("no-script")
+    page.get_by_role("button", name="Load the file").click()
+    expect(page.locator("#report-h")).to_have_text("Loaded no-script.csv into no-script")
+    page.goto("/web/documents")
+    page.get_by_label("MRZ lines").fill("\n".join(passport("CD7654321")))
+    page.get_by_role("button", name="Check the document").click()
+    expect(page.locator("#document-h")).to_contain_text("Valid: no check that can invalidate it failed")
     page.goto("/web/persons?name=ma&justification=border_control&page=2")
     page.locator("#results .records a").first.click()
     expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()

@@ -61,7 +61,7 @@ def test_a_broken_check_digit_is_the_first_thing_shown(officer: TestClient) -> N
 def test_a_stolen_passport_and_a_near_number_are_found(officer: TestClient) -> None:
     status, text = check(officer, passport("AB1234567"))
     assert status == 200
-    assert "in the lost and stolen registry" in text
+    assert '<span class="error">Reported stolen</span> in the lost and stolen registry' in text  # before "Valid"
     assert "<strong>stolen</strong>" in text
     status, text = lookup(officer, "fr", "AB1234576")  # two digits swapped
     assert status == 200
