@@ -3,10 +3,14 @@ validation and rejects (a bad row listed, the good ones loaded); form errors ins
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from palermo.db.engine import transaction
+from palermo.db.watchlists import WatchlistEntry
 from palermo.node import Node
 from palermo.screening.watchlist_upload import stored_name
 from palermo.screening.watchlists import list_watchlists
@@ -47,6 +51,14 @@ def test_a_file_with_a_bad_row_loads_the_good_rows_and_lists_the_rejected_one(an
     assert (summary.name, summary.entries) == ("sanctions", 3)
     status, text = upload(analyst, csv_file([*WATCHLIST_ROWS, BAD_ROW]))
     assert "<strong>3</strong> unchanged" in text  # idempotent, as on the command line
+
+
+def test_a_protective_entry_in_a_suspects_list_is_counted_and_marked(analyst: TestClient) -> None:
+    upload(analyst, csv_file(WATCHLIST_ROWS))  # a suspects' list whose M-1 row is a missing girl
+    row = analyst.get("/web/watchlists").text.split('<th scope="row">sanctions')[1].split("</tr>")[0]
+    assert 'Missing person 1 <span class="badge special">Protective</span>' in row
+    assert "Suspect 1" in row
+    assert "Wanted 1" in row
 
 
 def test_the_list_shows_categories_entries_and_expiry(analyst: TestClient) -> None:
@@ -117,3 +129,14 @@ def test_victim_support_may_not_see_the_lists(client: TestClient, node: Node) ->
     answer = client.get("/web/watchlists")
     assert answer.status_code == 403
     assert "watchlists.read" in answer.text
+
+
+def test_the_last_change_is_the_newest_entry_change(analyst: TestClient, node: Node) -> None:
+    upload(analyst, csv_file(WATCHLIST_ROWS[:1]))
+    with transaction(node.engine) as session:
+        session.execute(update(WatchlistEntry).values(updated_at=dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)))
+    row = analyst.get("/web/watchlists").text.split('<th scope="row">sanctions')[1].split("</tr>")[0]
+    assert "2026-01-02 03:04 UTC" in row
+    upload(analyst, csv_file(WATCHLIST_ROWS))  # two more entries, now
+    row = analyst.get("/web/watchlists").text.split('<th scope="row">sanctions')[1].split("</tr>")[0]
+    assert "2026-01-02 03:04 UTC" not in row

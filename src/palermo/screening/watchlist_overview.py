@@ -19,7 +19,8 @@ from palermo.screening.watchlists import source_name
 
 
 class WatchlistOverview(BaseModel):
-    """One list: its category (protective or not), entries, expired entries and the next expiry to come."""
+    """One list: its category (protective or not), entries, expired entries, the next expiry to come, and its entries
+    per category (a row may carry its own: a suspects' list can hold a missing person, a protective entry)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -30,8 +31,9 @@ class WatchlistOverview(BaseModel):
     entries: int
     expired: int
     next_expiry: dt.date | None
-    updated_at: dt.datetime | None
+    updated_at: dt.datetime | None  # when an entry (or the list) last changed, UTC
     source: str
+    per_category: dict[str, int]
 
 
 def watchlist_overview(session: Session, actor: Actor, today: dt.date | None = None) -> list[WatchlistOverview]:
@@ -42,11 +44,15 @@ def watchlist_overview(session: Session, actor: Actor, today: dt.date | None = N
     expired = func.sum(case((entry.expires_on < today, 1), else_=0))
     upcoming = func.min(case((entry.expires_on >= today, entry.expires_on), else_=None))
     query = (
-        select(Watchlist, func.count(entry.id), expired, upcoming)
+        select(Watchlist, func.count(entry.id), expired, upcoming, func.max(entry.updated_at))
         .outerjoin(entry, entry.watchlist_id == Watchlist.id)
         .group_by(Watchlist.id)
         .order_by(Watchlist.name)
     )
+    per_category: dict[int, dict[str, int]] = {}
+    counted = select(entry.watchlist_id, entry.category, func.count()).group_by(entry.watchlist_id, entry.category)
+    for list_id, entry_category, count in session.execute(counted):
+        per_category.setdefault(list_id, {})[entry_category] = int(count)
     return [
         WatchlistOverview(
             name=w.name,
@@ -56,10 +62,11 @@ def watchlist_overview(session: Session, actor: Actor, today: dt.date | None = N
             entries=int(count),
             expired=int(gone or 0),
             next_expiry=_day(next_day),
-            updated_at=w.updated_at,
+            updated_at=_moment(changed) or _moment(w.updated_at),
             source=source_name(w.name),
+            per_category=dict(sorted(per_category.get(w.id, {}).items())),
         )
-        for w, count, gone, next_day in session.execute(query).all()
+        for w, count, gone, next_day, changed in session.execute(query).all()
     ]
 
 
@@ -68,3 +75,11 @@ def _day(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """An aware UTC time from the store (SQLite returns naive UTC, and an aggregate of times as text)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
