@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from sqlalchemy import func, select
 
@@ -18,11 +19,14 @@ from palermo.auth.justification import optional_justification
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonName, PersonRecord
 from palermo.db.reference import Agency, Source
+from palermo.db.sharing import ReceivedRecord
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.node import Node, init_node
 from palermo.settings import Settings
 from palermo.sharing import partners
+from palermo.sharing.envelope import Item
 from palermo.sharing.keys import node_keys
+from palermo.sharing.outgoing import envelope_for, seal_for
 from tests.conftest import StoreTemplates
 from tests.factories import free_port
 
@@ -104,6 +108,56 @@ def connect(a: Served, b: Served) -> None:
         with transaction(here.node.engine) as session:
             token = tokens[(there.node.agency_code, here.node.agency_code)]
             partners.set_outbound_token(session, operator(here.node), there.node.agency_code, token)
+
+
+def register(here: Served, there: Served) -> None:
+    """Register ``there`` at ``here`` by its keys alone (no URL, no token), as an operator does for an originator
+    whose records arrive through another partner: fingerprints compared out of band, nothing sent to it."""
+    public = node_keys(there.node.home).public
+    with transaction(here.node.engine) as session:
+        partners.add_partner(
+            session,
+            operator(here.node),
+            name=there.node.agency_code,
+            agency_code=there.node.agency_code,
+            country=there.country,
+            signing_key=public.signing_key,
+            encryption_key=public.encryption_key,
+        )
+
+
+def signed_item(node: Node, name: str) -> Item:
+    """The item as this node received it (originator signature, hop chain) for the record with primary ``name``."""
+    with transaction(node.engine) as session:
+        statement = (
+            select(ReceivedRecord.signed_item)
+            .join(PersonName, PersonName.person_id == ReceivedRecord.record_id)
+            .where(ReceivedRecord.record_table == "person_records", PersonName.full_name == name)
+        )
+        return Item.model_validate(session.scalars(statement).one())
+
+
+def dishonest_bundle(src: Served, to: str, items: list[Item]) -> str:
+    """A records bundle built the way a dishonest node would: whatever items it likes, sealed and signed with its
+    own key (the sending code's handling checks skipped)."""
+    with transaction(src.node.engine) as session:
+        partner = partners.find_partner(session, to)
+        return seal_for(src.node, partner, envelope_for(src.node, partner, "records", items=items))
+
+
+def post(src: Served, dst: Served, bundle: str) -> dict[str, Any]:
+    """Push a bundle to ``dst``'s inbox over HTTP with ``src``'s token there; the import report."""
+    with transaction(src.node.engine) as session:
+        token = partners.find_partner(session, dst.node.agency_code).outbound_token
+    answer = httpx.post(
+        f"{dst.url}/api/v1/exchange/inbox",
+        json={"bundle": bundle},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    report: dict[str, Any] = answer.json()
+    return report
 
 
 def _source(session: Any, node: Node) -> Source:

@@ -36,6 +36,7 @@ from tests.sharing.nodes import (
     make_node,
     operator,
     received_names,
+    register,
     sqlite_store,
 )
 
@@ -135,20 +136,11 @@ def test_group_records_reach_members_through_a_recipient(tmp_path: Path, trio: t
     a, b, c = trio
     with transaction(a.node.engine) as session:
         groups.create_group(session, operator(a.node), "JIT-2", members=["agency-b"])
-    # C is not A's partner, so A lists it by registering it in the group via a partner entry without URL
-    from palermo.sharing.keys import node_keys
-
-    public = node_keys(c.node.home).public
+    # A and C are not partners: each registers the other's keys alone, A to list C in its group, C to verify
+    # A's signature on what reaches it through B
+    register(a, c)
+    register(c, a)
     with transaction(a.node.engine) as session:
-        partners.add_partner(
-            session,
-            operator(a.node),
-            name="agency-c",
-            agency_code="agency-c",
-            country="ITA",
-            signing_key=public.signing_key,
-            encryption_key=public.encryption_key,
-        )
         groups.add_member(session, operator(a.node), "JIT-2", "agency-c")
     team = add_person(a.node, "p-team2", "Sorina Lupu", distribution="group", sharing_group="JIT-2")
     share(a, "agency-b", [("person", team)])

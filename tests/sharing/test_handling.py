@@ -132,27 +132,47 @@ def test_h1_travels_with_its_judicial_restriction_once() -> None:
     assert outgoing_note(record(handling="H3", handling_note="no copies")) == "no copies"
 
 
-REFUSED_IMPORTS = [
-    (record(distribution="agency"), PARTNER, None, "own agency"),
-    (record(handling="H2", originator=OTHER), PARTNER, None, "forwarded an H2"),
+DIRECT, FORWARDED = (PARTNER, OWN), (PARTNER, OTHER, OWN)  # paths: originator first, this node last
+WIDE_TEAM = frozenset({OWN, PARTNER, OTHER})
+
+RECEIVED_IMPORTS = [
+    # (originator's terms, path, legal basis, allowed, rule)
+    (record(originator=PARTNER), DIRECT, None, True, "within_terms"),
+    (record(originator=PARTNER, distribution="agency"), DIRECT, None, False, "own_agency_only"),
+    (record(originator=PARTNER, handling="H2"), DIRECT, None, True, "within_terms"),
     (
-        record(distribution="group", sharing_group="JIT", group_members=frozenset({PARTNER})),
-        PARTNER,
+        record(originator=PARTNER, handling="H2", distribution="group", group_members=WIDE_TEAM),
+        FORWARDED,
         None,
-        "not a member",
+        False,
+        "h2_no_forwarding",
     ),
-    (record(sensitivity="special"), PARTNER, None, "legal basis"),
-    (record(handling="H3"), PARTNER, None, "handling note"),
+    (record(originator=PARTNER), FORWARDED, None, False, "partners_one_hop"),
+    (record(originator=PARTNER, distribution="group", group_members=WIDE_TEAM), FORWARDED, None, True, "within_terms"),
+    (
+        record(originator=PARTNER, distribution="group", group_members=frozenset({PARTNER, OWN})),
+        FORWARDED,
+        None,
+        False,
+        "not_a_group_member",
+    ),  # the forwarder is outside the group
+    (
+        record(originator=PARTNER, distribution="group", group_members=frozenset({PARTNER, OTHER})),
+        FORWARDED,
+        None,
+        False,
+        "not_a_group_member",
+    ),  # this node is outside the group
+    (record(originator=PARTNER, sensitivity="special"), DIRECT, None, False, "special_needs_legal_basis"),
+    (record(originator=PARTNER, sensitivity="special"), DIRECT, "victim_protection", True, "within_terms"),
+    (record(originator=PARTNER, handling="H3"), DIRECT, None, False, "h3_needs_note"),
 ]
 
 
-@pytest.mark.parametrize(("facts", "sender", "basis", "message"), REFUSED_IMPORTS)
-def test_imports_refuse_what_the_sender_had_no_right_to_send(
-    facts: RecordHandling, sender: str, basis: str | None, message: str
+@pytest.mark.parametrize(("facts", "route", "basis", "allowed", "rule"), RECEIVED_IMPORTS)
+def test_imports_are_judged_on_the_originators_terms_and_the_path(
+    facts: RecordHandling, route: tuple[str, ...], basis: str | None, allowed: bool, rule: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        check_received(facts, sender_agency=sender, own_agency=OWN, legal_basis=basis)
-
-
-def test_a_lawful_import_passes() -> None:
-    check_received(record(originator=PARTNER, handling="H2"), sender_agency=PARTNER, own_agency=OWN, legal_basis=None)
+    decision = check_received(facts, path=route, own_agency=OWN, legal_basis=basis)
+    assert (decision.allowed, decision.rule) == (allowed, rule)
+    assert decision.detail

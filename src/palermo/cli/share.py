@@ -57,9 +57,12 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="
     """Import a bundle file: verify the sender's signature, refuse replays, import once."""
     with operation() as op:
         report = receive(op.session, op.node, file.read_text(encoding="ascii"), transport="file", actor=op.actor.name)
-    console.print(f"Bundle {report.bundle_id} from {report.partner}: {report.status}, {report.imported} imported")
+    console.print(
+        f"Bundle {report.bundle_id} from {report.partner}: {report.status}, {report.imported} imported, "
+        f"{report.echoes} echo(es) of our own records dropped"
+    )
     for refused in report.refused:
-        console.print(f"refused: {refused}")
+        console.print(f"refused: item {refused.item} ({refused.entity_id}): {refused.rule} ({refused.detail})")
 
 
 @app.command("deliver")

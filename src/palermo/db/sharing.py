@@ -105,6 +105,8 @@ class ReceivedRecord(Base):
     group_members: Mapped[list[str]] = mapped_column(JSON, default=list)
     legal_basis: Mapped[str | None] = mapped_column(String(64))
     judicial_restriction: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the item as received (originator's signature, hop chain): what this node forwards, untouched
+    signed_item: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class HitQuery(Base):

@@ -17,9 +17,9 @@ leaves only with a recorded legal basis; a record past its deletion date never l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from palermo.errors import InvalidInput
 from palermo.taxonomies import taxonomy
 
 JUDICIAL_RESTRICTION = "H1: not to be disclosed in judicial proceedings without the permission of {originator}"
@@ -96,18 +96,36 @@ def outgoing_note(record: RecordHandling) -> str | None:
     return f"{restriction}; {record.handling_note}" if record.handling_note else restriction
 
 
-def check_received(record: RecordHandling, *, sender_agency: str, own_agency: str, legal_basis: str | None) -> None:
-    """Refuse (``InvalidInput``) a received record its sender had no right to send us."""
+def check_received(
+    record: RecordHandling, *, path: Sequence[str], own_agency: str, legal_basis: str | None
+) -> Decision:
+    """Whether a received record may be kept, judged on the originator's terms and the path it travelled
+    (``path``: the originator first, this node last, as the signed hop chain gives it); the first refusing rule
+    decides."""
+    sender, forwarded = path[-2], len(path) > 2
+    route = " > ".join(path)
     if record.distribution == "agency":
-        raise InvalidInput(f"{sender_agency} sent a record limited to its own agency; refused")
-    if record.handling == "H2" and record.received_by(sender_agency):
-        raise InvalidInput(f"{sender_agency} forwarded an H2 record of {record.originator}; refused")
-    if record.distribution == "group" and own_agency not in record.group_members:
-        raise InvalidInput(f"{own_agency} is not a member of sharing group {record.sharing_group!r}; refused")
+        return _refuse("own_agency_only", f"{record.originator} limited the record to its own agency ({route})")
+    if record.handling == "H2" and forwarded:
+        return _refuse(
+            "h2_no_forwarding", f"{sender} forwarded an H2 record of {record.originator} ({route}); never forwarded"
+        )
+    if record.distribution == "partners" and forwarded:
+        return _refuse(
+            "partners_one_hop",
+            f"distribution partners: {record.originator}'s direct partners only, one hop; it came {route}",
+        )
+    outsiders = [agency for agency in path if agency not in record.group_members]
+    if record.distribution == "group" and outsiders:
+        return _refuse(
+            "not_a_group_member",
+            f"{', '.join(outsiders)} not in {record.originator}'s sharing group {record.sharing_group!r} ({route})",
+        )
     if record.sensitivity == "special" and legal_basis is None:
-        raise InvalidInput("special-category data arrived without a legal basis; refused")
+        return _refuse("special_needs_legal_basis", f"{sender} sent special-category data without a legal basis")
     if record.handling == "H3" and not record.handling_note:
-        raise InvalidInput("an H3 record arrived without its handling note; refused")
+        return _refuse("h3_needs_note", "an H3 record arrived without its handling note")
+    return Decision(True, "within_terms", f"{record.originator}'s terms allow {own_agency} by {route}")
 
 
 def as_received(record: RecordHandling) -> RecordHandling:

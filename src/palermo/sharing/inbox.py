@@ -1,9 +1,12 @@
 """The inbox: open a bundle (decrypt, verify against the partner registry), then import it exactly once.
 
 A bundle id already in the ledger is a replay or a resend: nothing is imported again and the answer says
-``duplicate`` (so an at-least-once sender stops resending). Each item is checked against the handling rules the
-sender had to follow (:func:`palermo.sharing.handling.check_received`) and stored with its originator, handling,
-grading and a distribution never wider than it arrived with.
+``duplicate`` (so an at-least-once sender stops resending). Each item's originator signature and hop chain are
+verified against this node's partner registry (:func:`palermo.sharing.signatures.verify_item`); an echo of this
+node's own record is dropped and counted; the rest is judged on the originator's signed terms and the path it
+travelled (:func:`palermo.sharing.handling.check_received`) and stored with its originator, handling, grading, a
+distribution never wider than it arrived with, and the signed item itself (to forward it untouched). Each refused
+item is named in the report with its rule.
 """
 
 from __future__ import annotations
@@ -31,6 +34,16 @@ from palermo.sharing.envelope import Item
 from palermo.sharing.handling import RecordHandling, as_received, check_received
 from palermo.sharing.keys import node_keys
 from palermo.sharing.partners import SERVICE_PREFIX
+from palermo.sharing.signatures import ItemRefused, TrustedKeys, item_facts, path, verify_item
+
+
+class ItemRefusal(BaseModel):
+    """A received item that was not stored, the rule that refused it and why."""
+
+    item: int = Field(description="Position of the item in the bundle.")
+    entity_id: str | None = None
+    rule: str
+    detail: str
 
 
 class ImportReport(BaseModel):
@@ -41,22 +54,8 @@ class ImportReport(BaseModel):
     kind: str
     status: str = Field(description="`imported`, or `duplicate` for a bundle id already imported (nothing changed).")
     imported: int = 0
-    refused: list[str] = Field(default_factory=list)
-
-
-def _facts(item: Item) -> RecordHandling:
-    h = item.handling
-    return RecordHandling(
-        originator=h.originator,
-        handling=h.handling,
-        distribution=h.distribution,
-        sensitivity=h.sensitivity,
-        handling_note=h.handling_note,
-        sharing_group=h.sharing_group,
-        group_members=frozenset(h.group_members),
-        delete_at=h.delete_at,
-        hops=h.hops,
-    )
+    echoes: int = Field(0, description="This node's own records sent back to it: verified, not stored again.")
+    refused: list[ItemRefusal] = Field(default_factory=list)
 
 
 def partner_source(session: Session, partner: Partner) -> Source:
@@ -140,14 +139,30 @@ def _store_notice(session: Session, item: Item, provenance: dict[str, Any], sour
     return "watchlist_entries", row.id
 
 
-def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
-    """Check and store one received item with its hop facts (its table and row id); :class:`InvalidInput` when it
-    must be refused."""
-    facts = _facts(item)
-    partner = opened.partner
-    check_received(
-        facts, sender_agency=partner.agency_code, own_agency=node.agency_code, legal_basis=item.handling.legal_basis
+def trusted_keys(session: Session, node: Node, partner: Partner) -> TrustedKeys:
+    """The keys this node checks items from ``partner`` against: its own, the partner's and its registry's."""
+
+    def registry(agency: str) -> str | None:
+        statement = select(Partner.signing_key).where(Partner.agency_code == agency, Partner.status == "active")
+        return session.scalars(statement.order_by(Partner.id)).first()
+
+    return TrustedKeys(
+        own_agency=node.agency_code,
+        own_key=node_keys(node.home).public.signing_key,
+        sender_agency=partner.agency_code,
+        sender_key=partner.signing_key,
+        registry=registry,
     )
+
+
+def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
+    """Check and store one verified item (its table and row id); :class:`ItemRefused` when its originator's terms
+    or the path it travelled forbid this node to keep it."""
+    facts = item_facts(item)
+    partner = opened.partner
+    decision = check_received(facts, path=path(item), own_agency=node.agency_code, legal_basis=item.legal_basis)
+    if not decision.allowed:
+        raise ItemRefused(decision.rule, decision.detail)
     stored = as_received(facts)
     source = partner_source(session, partner)
     provenance = _provenance(item, stored, source)
@@ -165,24 +180,36 @@ def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) 
                 partner_id=partner.id,
                 hops=stored.hops,
                 group_members=sorted(stored.group_members),
-                legal_basis=item.handling.legal_basis,
+                legal_basis=item.legal_basis,
                 judicial_restriction=stored.handling == "H1",
+                signed_item=item.model_dump(mode="json"),
             )
         )
     return table, record_id
 
 
+def _refusal(position: int, item: Item, exc: PalermoError) -> ItemRefusal:
+    rule = exc.rule if isinstance(exc, ItemRefused) else "malformed_item"
+    entity_id = item.entity.get("id")
+    return ItemRefusal(item=position, entity_id=str(entity_id) if entity_id else None, rule=rule, detail=exc.message)
+
+
 def _import_items(session: Session, node: Node, opened: OpenedBundle, report: ImportReport) -> None:
     notices: list[int] = []
+    trusted = trusted_keys(session, node, opened.partner)
     for position, item in enumerate(opened.envelope.items):
         try:
+            verify_item(item, trusted)
+            if item.handling.originator == node.agency_code:  # our own record, back from a partner: no new copy
+                report.echoes += 1
+                continue
             with session.begin_nested():
                 table, record_id = import_item(session, node, opened, item)
             report.imported += 1
             if table == "watchlist_entries":
                 notices.append(record_id)
         except PalermoError as exc:
-            report.refused.append(f"item {position}: {exc.message}")
+            report.refused.append(_refusal(position, item, exc))
     if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
         from palermo.screening.candidate_index.node_cache import refresh_index
 
@@ -259,9 +286,10 @@ def receive(
         bundle_id=envelope.bundle_id,
         justification=envelope.justification,
         count=report.imported,
+        echoes=report.echoes,
         kind=envelope.kind,
         status=report.status,
         transport=transport,
-        refused=report.refused,
+        refused=[f"item {r.item}:{r.rule}" for r in report.refused],
     )
     return report

@@ -1,13 +1,15 @@
 """Selecting records for a partner under the handling rules, and sealing them into a bundle.
 
 Every record is judged by :func:`palermo.sharing.handling.may_send`; refused records stay home and the refusal
-(rule and reason) is reported and logged. The bundle goes to the outbox (HTTP) or is returned (file transport).
+(rule and reason) is reported and logged. This node signs its own records as their originator; a record it
+received goes on as the originator signed it (judged on those signed terms), and this node adds only its hop
+(:mod:`palermo.sharing.signatures`). The bundle goes to the outbox (HTTP) or is returned (file transport).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -27,9 +29,17 @@ from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import seal
 from palermo.sharing.envelope import BundleKind, Handling, Item, PalermoEnvelope, Party
 from palermo.sharing.groups import member_agencies
-from palermo.sharing.handling import Decision, RecordHandling, may_send, outgoing_note
-from palermo.sharing.keys import PublicKeys, node_keys
+from palermo.sharing.handling import (
+    DISTRIBUTION_RANK,
+    Decision,
+    RecordHandling,
+    as_received,
+    may_send,
+    outgoing_note,
+)
+from palermo.sharing.keys import NodeKeys, PublicKeys, node_keys
 from palermo.sharing.partners import find_partner
+from palermo.sharing.signatures import add_hop, item_facts, originate
 
 RECORD_TABLES = {"person": "person_records", "notice": "watchlist_entries"}
 
@@ -50,13 +60,27 @@ class Selection:
     refused: list[Refusal] = field(default_factory=list)
 
 
-def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixin, record_id: int) -> RecordHandling:
-    """The handling facts of a stored record, including how it arrived when it was received."""
-    received = session.scalars(
+def _received(session: Session, kind: str, record_id: int) -> ReceivedRecord | None:
+    return session.scalars(
         select(ReceivedRecord).where(
             ReceivedRecord.record_table == RECORD_TABLES[kind], ReceivedRecord.record_id == record_id
         )
     ).first()
+
+
+def _signed_item(received: ReceivedRecord | None) -> Item | None:
+    return Item.model_validate(received.signed_item) if received and received.signed_item else None
+
+
+def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixin, record_id: int) -> RecordHandling:
+    """The handling facts of a stored record; for a received one, the originator's signed terms as a recipient
+    holds them (never wider than the local row says)."""
+    received = _received(session, kind, record_id)
+    signed = _signed_item(received)
+    if signed is not None:
+        facts = as_received(item_facts(signed))
+        narrower = DISTRIBUTION_RANK[row.distribution] < DISTRIBUTION_RANK[facts.distribution]
+        return replace(facts, distribution=row.distribution) if narrower else facts
     if received is not None:
         members = frozenset(received.group_members)
     elif row.distribution == "group" and row.sharing_group:
@@ -76,7 +100,8 @@ def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixi
     )
 
 
-def _handling(row: ProvenanceMixin, facts: RecordHandling, legal_basis: str | None) -> Handling:
+def _terms(row: ProvenanceMixin, facts: RecordHandling) -> Handling:
+    """This node's terms for a record it originates (what it signs)."""
     return Handling(
         originator=facts.originator,
         handling=facts.handling,
@@ -87,16 +112,13 @@ def _handling(row: ProvenanceMixin, facts: RecordHandling, legal_basis: str | No
         source_reliability=row.source_reliability,
         information_credibility=row.information_credibility,
         sensitivity=facts.sensitivity,
-        legal_basis=legal_basis if facts.sensitivity == "special" else None,
         review_at=row.review_at,
         delete_at=row.delete_at,
-        hops=facts.hops,
     )
 
 
-def _entity_id(session: Session, kind: str, row: ProvenanceMixin, received: bool) -> str:
-    if received:
-        return row.source_key
+def _entity_id(session: Session, kind: str, row: ProvenanceMixin) -> str:
+    """The id of a record this node originates: derived from its own keys, stable wherever the record goes."""
     source = session.get(Source, row.source_id)
     return ftm.entity_id(row.originator, kind, source.name if source else str(row.source_id), row.source_key)
 
@@ -108,12 +130,38 @@ def _entity(session: Session, kind: str, row: Any, eid: str) -> dict[str, Any]:
     return ftm.notice_entity(row, eid=eid)
 
 
+def _item(
+    session: Session, node: Node, keys: NodeKeys, kind: str, row: Any, facts: RecordHandling, to: str, basis: str | None
+) -> Item | Refusal:
+    """The item for ``to``: a received record as its originator signed it, an own record signed here; either way
+    with this node's hop appended."""
+    if facts.received_by(node.agency_code):
+        signed = _signed_item(_received(session, kind, row.id))
+        if signed is None:
+            detail = f"received before items were signed: {facts.originator}'s signature was not kept"
+            return Refusal(kind, row.id, "no_originator_signature", detail)
+    else:
+        category = row.category if kind == "notice" else None
+        entity = _entity(session, kind, row, _entity_id(session, kind, row))
+        terms = _terms(row, facts)
+        origin = originate(keys, kind, category, entity, terms)
+        signed = Item(kind=kind, category=category, entity=entity, handling=terms, origin=origin, chain=[])
+    return add_hop(
+        keys,
+        signed,
+        sender=node.agency_code,
+        recipient=to,
+        legal_basis=basis if facts.sensitivity == "special" else None,
+    )
+
+
 def select_items(
     session: Session, node: Node, partner: Partner, refs: list[tuple[str, int]], legal_basis: str | None
 ) -> Selection:
     """Judge each ``(kind, id)`` record for ``partner``; build an item for each one allowed."""
     selection = Selection()
     today = dt.datetime.now(dt.UTC).date()
+    keys = node_keys(node.home)
     for kind, record_id in refs:
         row: Any = session.get(PersonRecord if kind == "person" else WatchlistEntry, record_id)
         if row is None:
@@ -129,15 +177,11 @@ def select_items(
         if not decision.allowed:
             selection.refused.append(Refusal(kind, record_id, decision.rule, decision.detail))
             continue
-        eid = _entity_id(session, kind, row, facts.received_by(node.agency_code))
-        category = row.category if kind == "notice" else None
-        item = Item(
-            kind=kind,
-            category=category,
-            entity=_entity(session, kind, row, eid),
-            handling=_handling(row, facts, legal_basis),
-        )
-        selection.items.append(item)
+        item = _item(session, node, keys, kind, row, facts, partner.agency_code, legal_basis)
+        if isinstance(item, Refusal):
+            selection.refused.append(item)
+        else:
+            selection.items.append(item)
     return selection
 
 
