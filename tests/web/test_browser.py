@@ -660,6 +660,7 @@ def test_every_page_fits_a_390_px_phone(browser: Browser, base_url: str, world: 
             "/web/oversight",
             "/web/oversight/verification",
             "/web/oversight/report",
+            "/web/oversight/report/entries?kind=consultation_without_case&actor=user:ana",
             "/web/oversight/log",
             "/web/watchlists",
         ],

@@ -116,3 +116,34 @@ def test_a_border_officer_may_read_neither(client: TestClient, node: Node, offic
         answer = client.get(path)
         assert answer.status_code == 403
         assert "AB1234567" not in answer.text
+
+
+def test_every_entry_behind_a_large_finding_is_paged(olga: TestClient, node: Node) -> None:
+    with transaction(node.engine) as session:
+        for n in range(55):
+            objects = (ObjectRef(type="person_records", id=str(n)),)
+            details = {"permission": "persons.read", "role": "analyst"}
+            event = AuditEvent(
+                actor="user:zed",
+                agency="test",
+                action="consultation",
+                objects=objects,
+                justification="legal_basis:border_control",
+                details=details,
+            )
+            append(session, event)
+    report = olga.get("/web/oversight/report").text
+    finding = report.split("user:zed: 55 consultations without a case reference")[1].split("</article>")[0]
+    assert "the first 20 shown" in finding
+    link = "/web/oversight/report/entries?kind=consultation_without_case&amp;actor=user%3Azed"
+    assert link in finding
+    query = {"kind": "consultation_without_case", "actor": "user:zed"}
+    first = olga.get("/web/oversight/report/entries", params=query)
+    assert first.status_code == 200
+    assert "Entries 1–50 of 55" in first.text
+    second = olga.get("/web/oversight/report/entries", params={**query, "page": "2"}).text
+    assert "Entries 51–55 of 55" in second
+    assert "person_records:54" in second
+    assert olga.get("/web/oversight/report/entries", params={**query, "kind": "gossip"}).status_code == 422
+    assert olga.get("/web/oversight/report/entries", params={**query, "actor": "user:nobody"}).status_code == 404
+    assert olga.get("/web/oversight/report/entries", params={**query, "since": "later"}).status_code == 422

@@ -26,7 +26,7 @@ from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.audit import AuditEntry
 from palermo.db.persons import PersonRecord
-from palermo.errors import ConfigurationError
+from palermo.errors import ConfigurationError, NotFound
 from palermo.settings import Settings
 
 CONSULTING = ("consultation", "disclosure", "transfer")
@@ -183,3 +183,36 @@ def report_with_entries(
     shown = [finding.entries[:per_finding] for finding in report.findings]
     found = entries_by_seq(session, (seq for seqs in shown for seq in seqs))
     return ReportWithEntries(report, [[found[seq] for seq in seqs if seq in found] for seqs in shown])
+
+
+@dataclass
+class FindingEntries:
+    """One finding and a page of the entries behind it (``offset`` into them, at most ``limit``)."""
+
+    finding: Finding
+    offset: int
+    limit: int
+    items: list[AuditEntryView]
+
+
+def finding_entries(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    *,
+    kind: str,
+    finding_actor: str | None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> FindingEntries:
+    """A page of the entries behind the finding ``kind`` about ``finding_actor`` in the report over these days
+    (the report is run again, guarded and logged); :class:`NotFound` when the report has no such finding."""
+    report = oversight_report(session, actor, settings, since=since, until=until)
+    for finding in report.findings:
+        if finding.kind == kind and (finding.actor or "") == (finding_actor or ""):
+            seqs = finding.entries[offset : offset + limit]
+            found = entries_by_seq(session, seqs)
+            return FindingEntries(finding, offset, limit, [found[seq] for seq in seqs if seq in found])
+    raise NotFound(f"the report over these days has no {kind!r} finding about {finding_actor!r}")

@@ -15,7 +15,7 @@ from palermo.api.deps import NodeDep, SessionDep
 from palermo.audit.log import log_size
 from palermo.audit.log_view import AuditFilters, audit_log_page
 from palermo.audit.oversight_access import export_for_oversight, log_status
-from palermo.audit.report import report_with_entries
+from palermo.audit.report import finding_entries, report_with_entries
 from palermo.auth.permissions import permissions
 from palermo.errors import InvalidInput
 from palermo.taxonomies import taxonomy
@@ -160,3 +160,43 @@ def report(
     if not errors:
         context["found"] = report_with_entries(session, page_.actor, node.settings, since=start, until=end)
     return render(request, "oversight_report.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/report/entries", **page("audit.report"))
+def report_finding(
+    request: Request,
+    session: SessionDep,
+    node: NodeDep,
+    page_: PageDep,
+    kind: Annotated[str, Query(max_length=64)] = "",
+    actor: Filter = "",
+    since: Day = "",
+    until: Day = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+) -> HTMLResponse:
+    """Every entry behind one finding of the report over the same days, 50 a page."""
+    errors: dict[str, str] = {}
+    start, end = _window(since, until, errors)
+    if kind not in FINDING_KINDS:
+        errors["kind"] = f"{kind!r} is not a kind of finding of the oversight report."
+    if errors:
+        return render(
+            request,
+            "error.html",
+            {"status": 422, "title": "Please check the address", "message": " ".join(errors.values())},
+            status_code=422,
+        )
+    found = finding_entries(
+        session,
+        page_.actor,
+        node.settings,
+        kind=kind,
+        finding_actor=actor or None,
+        since=start,
+        until=end,
+        offset=(page_number - 1) * LOG_PAGE_SIZE,
+        limit=LOG_PAGE_SIZE,
+    )
+    query = {k: v for k, v in {"kind": kind, "actor": actor, "since": since, "until": until}.items() if v}
+    context = {"found": found, "kinds": FINDING_KINDS, "query": query, "page_number": page_number}
+    return render(request, "oversight_finding.html", {**context, "urlencode": urlencode, "filters": query})
