@@ -91,6 +91,17 @@ def test_may_send(
     assert decision.detail
 
 
+def test_a_refusal_names_the_originator_not_the_holder() -> None:
+    received = as_received(record(originator=PARTNER))
+    decision = may_send(received, sender_agency=OWN, recipient_agency=OTHER, legal_basis=None, today=TODAY)
+    assert decision.rule == "own_agency_only"
+    assert f"{PARTNER}'s record" in decision.detail
+    own = may_send(
+        record(distribution="agency"), sender_agency=OWN, recipient_agency=PARTNER, legal_basis=None, today=TODAY
+    )
+    assert f"limited to {OWN}" in own.detail
+
+
 def test_an_unknown_legal_basis_is_refused() -> None:
     with pytest.raises(InvalidInput):
         may_send(

@@ -69,8 +69,14 @@ def may_send(
     refuses decides."""
     if record.delete_at is not None and record.delete_at <= today:
         return _refuse("retention_expired", f"the record was due for deletion on {record.delete_at.isoformat()}")
+    if record.distribution == "agency" and record.received_by(sender_agency):
+        return _refuse(
+            "own_agency_only",
+            f"{sender_agency} holds {record.originator}'s record for its own use only "
+            f"({record.originator}'s partners distribution is one hop); it is not forwarded",
+        )
     if record.distribution == "agency":
-        return _refuse("own_agency_only", f"distribution is limited to {sender_agency} (originating agency only)")
+        return _refuse("own_agency_only", f"distribution is limited to {record.originator} (originating agency only)")
     if record.received_by(sender_agency) and record.handling == "H2":
         return _refuse(
             "h2_no_forwarding", f"H2: a recipient never forwards it without {record.originator}'s permission"
