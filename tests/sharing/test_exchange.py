@@ -319,6 +319,8 @@ def test_hit_no_hit_then_approved_details_audited_on_both_sides(trio: tuple[Serv
         assert query.status == "detail_received"
         assert query.detail is not None
         assert query.detail["items"][0]["entity"]["properties"]["name"] == ["Bianca Stoica"]
+        assert query.detail["refused"] == []  # B's signature over the notice and its terms verified at A
+        assert query.detail["items"][0]["chain"][0]["agency"] == "agency-b"
     a_actions = {action for action, _ in audit_actions(a.node)}
     b_actions = {action for action, _ in audit_actions(b.node)}
     assert {"transfer", "collection"} <= a_actions

@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonName, PersonRecord
-from palermo.db.sharing import ReceivedRecord
-from palermo.sharing import groups
+from palermo.db.sharing import HitQuery, ReceivedRecord
+from palermo.sharing import groups, hitnohit
 from palermo.sharing.envelope import Item
 from palermo.sharing.keys import node_keys
 from palermo.sharing.outbox import deliver_pending
-from palermo.sharing.outgoing import select_items, share_records
+from palermo.sharing.outgoing import envelope_for, seal_for, select_items, share_records
 from palermo.sharing.partners import find_partner
 from palermo.sharing.signatures import add_hop, originate
 from tests.conftest import StoreTemplates
@@ -45,13 +45,15 @@ Quartet = tuple[Served, Served, Served, Served]
 
 @pytest.fixture
 def quartet(tmp_path: Path, store_url: str, templates: StoreTemplates) -> Iterator[Quartet]:
-    """A (on the backend under test), B, C and D (SQLite), served and chained A - B - C - D as partners; C and D
-    know A's keys; A's sharing group JIT-4 holds B and C (A is in its own groups), D is outside it."""
-    a = Served(make_node(tmp_path, "agency-a", store_url), "AUT")
-    nodes = [a] + [
-        Served(make_node(tmp_path, agency, sqlite_store(templates, tmp_path / f"store-{agency}")), country)
-        for agency, country in (("agency-b", "ROU"), ("agency-c", "ITA"), ("agency-d", "FRA"))
-    ]
+    """A, B (the middle node, on the backend under test: it stores signed items and forwards them), C and D,
+    served and chained A - B - C - D as partners; C and D know A's keys; A's sharing group JIT-4 holds B and C (A is
+    in its own groups), D is outside it."""
+    stores = {
+        agency: sqlite_store(templates, tmp_path / f"store-{agency}") for agency in ("agency-a", "agency-c", "agency-d")
+    }
+    stores["agency-b"] = store_url
+    countries = {"agency-a": "AUT", "agency-b": "ROU", "agency-c": "ITA", "agency-d": "FRA"}
+    nodes = [Served(make_node(tmp_path, agency, stores[agency]), country) for agency, country in countries.items()]
     for served in nodes:
         served.start()
     a, b, c, d = nodes
@@ -137,6 +139,12 @@ def test_a_dishonest_middle_node_cannot_relabel_shorten_or_forge(quartet: Quarte
         "agency-b",
         add_person(a.node, "d2", "Maria Stan", distribution="group", sharing_group="JIT-4", handling="H2"),
     )
+    victim = add_person(a.node, "d3", "Alina Marin", distribution="group", sharing_group="JIT-4", sensitivity="special")
+    with transaction(a.node.engine) as session:
+        share_records(
+            session, a.node, operator(a.node), "agency-b", [("person", victim)], legal_basis="victim_protection"
+        )
+    assert deliver_pending(a.node, now=dt.datetime.now(dt.UTC) + LATER).failed == 0
     partners_only, secret = signed_item(b.node, "Ana Ionescu"), signed_item(b.node, "Maria Stan")
     keys_b = node_keys(b.node.home)
 
@@ -164,6 +172,7 @@ def test_a_dishonest_middle_node_cannot_relabel_shorten_or_forge(quartet: Quarte
             legal_basis=None,
         ),
         hop(secret),  # H2 is never forwarded
+        hop(signed_item(b.node, "Alina Marin")),  # a victim's record forwarded without B's own legal basis
     ]
     report = post(b, c, dishonest_bundle(b, "agency-c", items))
     assert report["imported"] == 0
@@ -174,6 +183,7 @@ def test_a_dishonest_middle_node_cannot_relabel_shorten_or_forge(quartet: Quarte
         "hop_chain_invalid",
         "hop_chain_invalid",
         "h2_no_forwarding",
+        "special_needs_legal_basis",
     ]
     assert all(r["detail"] for r in report["refused"])
     assert received_names(c.node) == []
@@ -248,3 +258,24 @@ def test_a_record_received_before_items_were_signed_is_not_forwarded(quartet: Qu
         session.scalars(select(ReceivedRecord)).one().signed_item = None
     assert forward(b, "agency-c", "Nora Tudor") == ["no_originator_signature"]
     assert received_names(c.node) == []
+
+
+def test_details_whose_signature_does_not_hold_are_set_aside(quartet: Quartet) -> None:
+    a, b, _, _ = quartet
+    with transaction(a.node.engine) as session:
+        reference = hitnohit.ask(session, a.node, operator(a.node), "agency-b", "person", name="Irina Pop").reference
+    own = add_person(b.node, "q1", "Irina Pop", distribution="partners", handling="H3", handling_note="no copies")
+    with transaction(b.node.engine) as session:
+        honest = select_items(session, b.node, find_partner(session, "agency-a"), [("person", own)], None).items[0]
+    relabelled = honest.model_copy(update={"handling": honest.handling.model_copy(update={"handling": "H0"})})
+    with transaction(b.node.engine) as session:
+        partner = find_partner(session, "agency-a")
+        message = {"reference": reference, "approved": True, "reason": None}
+        envelope = envelope_for(b.node, partner, "detail_reply", items=[honest, relabelled], message=message)
+        bundle = seal_for(b.node, partner, envelope)
+    post(b, a, bundle)
+    with transaction(a.node.engine) as session:
+        detail = session.scalars(select(HitQuery.detail).where(HitQuery.reference == reference)).one()
+    assert detail is not None
+    assert [item["handling"]["handling"] for item in detail["items"]] == ["H3"]
+    assert [(r["item"], r["rule"]) for r in detail["refused"]] == [(1, "originator_signature_invalid")]

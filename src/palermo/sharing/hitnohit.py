@@ -30,9 +30,11 @@ from palermo.sharing.bundles import OpenedBundle
 from palermo.sharing.config import sharing_config
 from palermo.sharing.envelope import BundleKind
 from palermo.sharing.handling import may_send
+from palermo.sharing.inbox import check_item, refusal, trusted_keys
 from palermo.sharing.outbox import enqueue
 from palermo.sharing.outgoing import envelope_for, record_handling, seal_for, select_items
 from palermo.sharing.partners import find_partner
+from palermo.sharing.signatures import ItemRefused
 from palermo.taxonomies import taxonomy
 
 QUERY_KINDS = ("document", "person")
@@ -254,7 +256,26 @@ def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
         query = _query(session, reference, "outgoing")
         approved = bool(message.get("approved"))
         query.status = "detail_received" if approved else "refused"
-        query.detail = {"items": [i.model_dump(mode="json") for i in envelope.items], "reason": message.get("reason")}
+        items, refused = _checked_details(session, node, opened)
+        query.detail = {"items": items, "refused": refused, "reason": message.get("reason")}
+
+
+def _checked_details(
+    session: Session, node: Node, opened: OpenedBundle
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The detail items whose originator signature, hop chain and terms hold (as an import checks them), and the
+    refusals of the others, each with its rule."""
+    trusted = trusted_keys(session, node, opened.partner)
+    items: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    for position, item in enumerate(opened.envelope.items):
+        try:
+            check_item(item, trusted)
+        except ItemRefused as exc:
+            refused.append(refusal(position, item, exc).model_dump())
+            continue
+        items.append(item.model_dump(mode="json"))
+    return items, refused
 
 
 def request_details(session: Session, node: Node, actor: Actor, reference: str) -> HitQuery:

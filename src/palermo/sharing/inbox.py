@@ -155,15 +155,22 @@ def trusted_keys(session: Session, node: Node, partner: Partner) -> TrustedKeys:
     )
 
 
-def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
-    """Check and store one verified item (its table and row id); :class:`ItemRefused` when its originator's terms
-    or the path it travelled forbid this node to keep it."""
-    facts = item_facts(item)
-    partner = opened.partner
-    decision = check_received(facts, path=path(item), own_agency=node.agency_code, legal_basis=item.legal_basis)
+def check_item(item: Item, trusted: TrustedKeys) -> None:
+    """Refuse (:class:`ItemRefused`) an item whose signatures do not hold, or whose originator's terms forbid this
+    node to hold it after the path it travelled."""
+    verify_item(item, trusted)
+    decision = check_received(
+        item_facts(item), path=path(item), own_agency=trusted.own_agency, legal_basis=item.legal_basis
+    )
     if not decision.allowed:
         raise ItemRefused(decision.rule, decision.detail)
-    stored = as_received(facts)
+
+
+def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
+    """Store one item that passed :func:`check_item`, with its hop facts and the signed item itself (its table and
+    row id)."""
+    partner = opened.partner
+    stored = as_received(item_facts(item))
     source = partner_source(session, partner)
     provenance = _provenance(item, stored, source)
     store = _store_person if item.kind == "person" else _store_notice
@@ -188,7 +195,8 @@ def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) 
     return table, record_id
 
 
-def _refusal(position: int, item: Item, exc: PalermoError) -> ItemRefusal:
+def refusal(position: int, item: Item, exc: PalermoError) -> ItemRefusal:
+    """An item's refusal as the report names it: the rule (``malformed_item`` for content that cannot be read)."""
     rule = exc.rule if isinstance(exc, ItemRefused) else "malformed_item"
     entity_id = item.entity.get("id")
     return ItemRefusal(item=position, entity_id=str(entity_id) if entity_id else None, rule=rule, detail=exc.message)
@@ -199,17 +207,18 @@ def _import_items(session: Session, node: Node, opened: OpenedBundle, report: Im
     trusted = trusted_keys(session, node, opened.partner)
     for position, item in enumerate(opened.envelope.items):
         try:
-            verify_item(item, trusted)
             if item.handling.originator == node.agency_code:  # our own record, back from a partner: no new copy
+                verify_item(item, trusted)  # a forged echo is refused like any other item
                 report.echoes += 1
                 continue
+            check_item(item, trusted)
             with session.begin_nested():
                 table, record_id = import_item(session, node, opened, item)
             report.imported += 1
             if table == "watchlist_entries":
                 notices.append(record_id)
         except PalermoError as exc:
-            report.refused.append(_refusal(position, item, exc))
+            report.refused.append(refusal(position, item, exc))
     if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
         from palermo.screening.candidate_index.node_cache import refresh_index
 
