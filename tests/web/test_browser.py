@@ -272,6 +272,10 @@ WIDER = """() => [...document.querySelectorAll('body *')]
   .slice(0, 5).map(e => e.outerHTML.slice(0, 100))"""
 
 
+UNLABELLED = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.outerHTML.slice(0, 80))"""
+
+
 def fits(page: Page) -> None:
     """Nothing makes the page scroll sideways (the layout fits the viewport's width)."""
     try:
@@ -521,6 +525,7 @@ def test_an_analyst_loads_a_watchlist_file_and_sees_the_rejected_row(
     expect(page.locator("#rejects")).to_contain_text("1975-13-40")
     expect(page.locator("#lists")).to_contain_text("wanted-2026")
     shot(page, "25-watchlist-loaded")
+    assert page.evaluate(UNLABELLED) == []
     page.get_by_label("Watchlist", exact=True).fill("")
     page.get_by_role("button", name="Load the file").click()  # the browser asks for the name (required) first
     expect(page.locator("#load-report")).to_have_count(1)
@@ -554,6 +559,7 @@ def test_a_second_line_officer_checks_an_mrz_and_sees_the_broken_check_digit_fir
     page.get_by_role("button", name="Look it up").click()
     expect(page.locator("#state-error")).to_contain_text("unknown country code")
     shot(page, "27-document-lookup-error")
+    assert page.evaluate(UNLABELLED) == []
     page.set_viewport_size({"width": 390, "height": 844})
     fits(page)
 
@@ -592,6 +598,7 @@ def test_oversight_reads_the_findings_and_pages_the_access_log(
     page.get_by_role("button", name="Show entries").click()
     expect(page.locator("#log-h")).to_have_text("Entries 1–50 of 60")
     shot(page, "29-access-log")
+    assert page.evaluate(UNLABELLED) == []
     page.get_by_role("link", name="Next page").click()
     expect(page.locator("#log-h")).to_have_text("Entries 51–60 of 60")
     expect(page.locator("#entries tbody tr")).to_have_count(10)

@@ -28,7 +28,8 @@ USER_PREFIX = "user:"
 @dataclass(frozen=True)
 class AuditFilters:
     """What to show; every field is optional. ``actor`` matches ``user:<actor>`` too; ``until`` is exclusive;
-    ``subject`` is ``type:id`` or an id."""
+    ``subject`` is ``type:id`` or an id. Reading the log is itself logged, so a reader paging through it passes
+    back the ``upto`` of the first page: the pages then hold the same entries however many are appended."""
 
     actor: str | None = None
     permission: str | None = None
@@ -36,6 +37,7 @@ class AuditFilters:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     subject: str | None = None
+    upto: int | None = None  # entries up to this sequence number: pages stay put while the log grows
 
 
 class AuditEntryView(BaseModel):
@@ -62,6 +64,7 @@ class AuditLogPage(BaseModel):
     total: int
     offset: int
     limit: int
+    upto: int  # the newest sequence number shown on any page of this view
     items: list[AuditEntryView]
 
 
@@ -118,12 +121,13 @@ def audit_log_page(
 ) -> AuditLogPage:
     """Entries matching ``filters``, newest first, ``limit`` from ``offset``, with the total (``audit.read``)."""
     guard(session, actor, "audit.read", subject="audit_log")
-    conditions = _conditions(filters)
+    upto = filters.upto if filters.upto is not None else session.scalar(select(func.max(AuditEntry.seq))) or 0
+    conditions = [*_conditions(filters), AuditEntry.seq <= upto]
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
     rows = session.scalars(
         select(AuditEntry).where(*conditions).order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)
     )
-    return AuditLogPage(total=total, offset=offset, limit=limit, items=[entry_view(e) for e in rows])
+    return AuditLogPage(total=total, offset=offset, limit=limit, upto=upto, items=[entry_view(e) for e in rows])
 
 
 def entries_by_seq(session: Session, seqs: Iterable[int]) -> dict[int, AuditEntryView]:

@@ -106,9 +106,11 @@ def access_log(
     until: Day = "",
     subject: Filter = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+    upto: Annotated[int | None, Query(ge=0, le=2**62)] = None,
 ) -> HTMLResponse:
     """The access log, newest first, 50 entries a page with the total; filters by actor, permission, action,
-    days (UTC, both inclusive) and subject."""
+    days (UTC, both inclusive) and subject. The pages of one view hold the entries up to the newest at its first
+    page (``upto``), since reading the log appends to it."""
     shown = {"actor": actor.strip(), "permission": permission, "action": action, "since": since, "until": until}
     shown["subject"] = subject.strip()
     errors: dict[str, str] = {}
@@ -117,6 +119,7 @@ def access_log(
     if action and taxonomy("audit_actions").get(action) is None:
         errors["action"] = f"Choose one of the actions offered, not {action!r}."
     start, end = _window(since, until, errors)
+    query: dict[str, object] = {k: v for k, v in shown.items() if v}
     context: dict[str, object] = {
         "filters": shown,
         "permissions": sorted(permissions()),
@@ -124,7 +127,7 @@ def access_log(
         "field_errors": errors,
         "log": None,
         "page_number": page_number,
-        "query": {k: v for k, v in shown.items() if v},
+        "query": query,
         "urlencode": urlencode,
     }
     if not errors:
@@ -135,9 +138,11 @@ def access_log(
             since=start,
             until=end,
             subject=shown["subject"] or None,
+            upto=upto,
         )
         offset = (page_number - 1) * LOG_PAGE_SIZE
-        context["log"] = audit_log_page(session, page_.actor, filters, offset=offset, limit=LOG_PAGE_SIZE)
+        found = audit_log_page(session, page_.actor, filters, offset=offset, limit=LOG_PAGE_SIZE)
+        context.update(log=found, query={**query, "upto": found.upto})
     return render(request, "oversight_log.html", context, status_code=422 if errors else 200)
 
 
