@@ -177,6 +177,8 @@ RECEIVED_IMPORTS = [
     (record(originator=PARTNER, sensitivity="special"), DIRECT, None, False, "special_needs_legal_basis"),
     (record(originator=PARTNER, sensitivity="special"), DIRECT, "victim_protection", True, "within_terms"),
     (record(originator=PARTNER, handling="H3"), DIRECT, None, False, "h3_needs_note"),
+    (record(originator=PARTNER, delete_at=TODAY), DIRECT, None, False, "retention_expired"),
+    (record(originator=PARTNER, delete_at=TODAY + dt.timedelta(days=1)), DIRECT, None, True, "within_terms"),
 ]
 
 
@@ -184,6 +186,6 @@ RECEIVED_IMPORTS = [
 def test_imports_are_judged_on_the_originators_terms_and_the_path(
     facts: RecordHandling, route: tuple[str, ...], basis: str | None, allowed: bool, rule: str
 ) -> None:
-    decision = check_received(facts, path=route, own_agency=OWN, legal_basis=basis)
+    decision = check_received(facts, path=route, own_agency=OWN, legal_basis=basis, today=TODAY)
     assert (decision.allowed, decision.rule) == (allowed, rule)
     assert decision.detail

@@ -27,6 +27,7 @@ from tests.conftest import StoreTemplates
 from tests.sharing.nodes import (
     Served,
     add_person,
+    audit_details,
     connect,
     count,
     dishonest_bundle,
@@ -279,3 +280,13 @@ def test_details_whose_signature_does_not_hold_are_set_aside(quartet: Quartet) -
     assert detail is not None
     assert [item["handling"]["handling"] for item in detail["items"]] == ["H3"]
     assert [(r["item"], r["rule"]) for r in detail["refused"]] == [(1, "originator_signature_invalid")]
+
+
+def test_a_record_sent_back_to_a_node_it_passed_is_an_echo_there_too(quartet: Quartet) -> None:
+    a, b, c, _ = quartet
+    send(a, "agency-b", add_person(a.node, "e2", "Ema Voicu", distribution="group", sharing_group="JIT-4"))
+    assert forward(b, "agency-c", "Ema Voicu") == []
+    assert forward(c, "agency-b", "Ema Voicu") == []  # C may send it to B, a member; B already holds it
+    assert received_names(b.node) == ["Ema Voicu"]
+    collections = [d for d in audit_details(b.node) if d.get("status") == "imported"]
+    assert [d["echoes"] for d in collections] == [0, 1]

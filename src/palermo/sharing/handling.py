@@ -103,13 +103,18 @@ def outgoing_note(record: RecordHandling) -> str | None:
 
 
 def check_received(
-    record: RecordHandling, *, path: Sequence[str], own_agency: str, legal_basis: str | None
+    record: RecordHandling, *, path: Sequence[str], own_agency: str, legal_basis: str | None, today: dt.date
 ) -> Decision:
     """Whether a received record may be kept, judged on the originator's terms and the path it travelled
     (``path``: the originator first, this node last, as the signed hop chain gives it); the first refusing rule
     decides."""
     sender, forwarded = path[-2], len(path) > 2
     route = " > ".join(path)
+    if record.delete_at is not None and record.delete_at <= today:
+        return _refuse(
+            "retention_expired",
+            f"{record.originator} set its deletion for {record.delete_at.isoformat()}; {sender} sent it after",
+        )
     if record.distribution == "agency":
         return _refuse("own_agency_only", f"{record.originator} limited the record to its own agency ({route})")
     if record.handling == "H2" and forwarded:

@@ -11,6 +11,7 @@ item is named in the report with its rule.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -160,7 +161,11 @@ def check_item(item: Item, trusted: TrustedKeys) -> None:
     node to hold it after the path it travelled."""
     verify_item(item, trusted)
     decision = check_received(
-        item_facts(item), path=path(item), own_agency=trusted.own_agency, legal_basis=item.legal_basis
+        item_facts(item),
+        path=path(item),
+        own_agency=trusted.own_agency,
+        legal_basis=item.legal_basis,
+        today=dt.datetime.now(dt.UTC).date(),
     )
     if not decision.allowed:
         raise ItemRefused(decision.rule, decision.detail)
@@ -195,6 +200,11 @@ def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) 
     return table, record_id
 
 
+def is_echo(item: Item, own_agency: str) -> bool:
+    """Whether ``item`` comes back to a node that already holds it: its originator, or a node it passed before."""
+    return item.handling.originator == own_agency or own_agency in path(item)[:-1]
+
+
 def refusal(position: int, item: Item, exc: PalermoError) -> ItemRefusal:
     """An item's refusal as the report names it: the rule (``malformed_item`` for content that cannot be read)."""
     rule = exc.rule if isinstance(exc, ItemRefused) else "malformed_item"
@@ -207,7 +217,7 @@ def _import_items(session: Session, node: Node, opened: OpenedBundle, report: Im
     trusted = trusted_keys(session, node, opened.partner)
     for position, item in enumerate(opened.envelope.items):
         try:
-            if item.handling.originator == node.agency_code:  # our own record, back from a partner: no new copy
+            if is_echo(item, node.agency_code):  # a record this node holds already: no new copy
                 verify_item(item, trusted)  # a forged echo is refused like any other item
                 report.echoes += 1
                 continue
