@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from palermo.node import Node
 from tests.factories import load, make_user, passport, write_list
 from tests.web.conftest import csrf, sign_in
+from tests.web.identity_world import resolved_ana
 
 LISTED_PASSPORT = "FA123456"  # M-1, a missing girl, listed with this document number
 
@@ -93,3 +94,21 @@ def test_an_analyst_may_not_screen_and_sees_no_link(client: TestClient, node: No
     answer = client.post("/web/screening", data={"names": "Anna Nowak", **csrf(client)})
     assert answer.status_code == 403
     assert "screening.run" in answer.text
+
+
+def test_a_hit_through_the_travellers_identity_says_so_and_refers(
+    officer: TestClient, node: Node, tmp_path: Path
+) -> None:
+    resolved_ana(
+        node, tmp_path
+    )  # her passport 05 123 456 (ROU) belongs to an identity that also holds Ana Maria Popesku
+    listed = ["A-9,Ana Maria Popesku,,1998-04-02,ROU,F,,suspect,forged documents"]
+    load(node, write_list(tmp_path, listed, name="ana.csv"), name="ana")
+    status, text = screen(officer, names="Maria Ionescu", document_number="05 123 456", issuing_state="ROU")
+    assert status == 200
+    assert 'class="decision decision-refer"' in text  # through an identity: the officer checks the link first
+    assert (
+        "Through the traveller&#39;s resolved identity:" in text or "Through the traveller's resolved identity:" in text
+    )
+    assert "the document 05 123 456 (ROU) presented" in text
+    assert "The identity&#39;s name" in text or "The identity's name" in text

@@ -39,6 +39,7 @@ class HitSummary:
     entry_id: str
     category: str
     score: float
+    through_identity: bool = False
 
 
 def hit_reasons(hits: list[HitSummary], config: DecisionConfig) -> list[Reason]:
@@ -51,6 +52,9 @@ def hit_reasons(hits: list[HitSummary], config: DecisionConfig) -> list[Reason]:
         else:
             continue
         detail = f"{hit.category} {hit.entry_id} on {hit.watchlist}: person score {hit.score:.3f}"
+        if hit.through_identity:  # resolution is a probability: the officer checks the link before anything else
+            wanted = "protect" if wanted == "protect" else "refer"
+            detail += ", through the traveller's resolved identity"
         reasons.append(Reason(kind="watchlist_hit", decision=wanted, detail=detail))
     return reasons
 

@@ -94,6 +94,11 @@ class HitOut(BaseModel):
     name_features: tuple[Feature, ...] = Field(description="The name score's features (the `name` feature's value)")
     reason: str | None
     handling: str
+    via_identity: str | None = Field(
+        None,
+        description="Set when the hit came through the traveller's resolved identity, not the names given at the "
+        "booth: which document or crossing led to which record of the same identity, and the link that joined them",
+    )
 
 
 class TypedDocumentCheck(BaseModel):

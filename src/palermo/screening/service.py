@@ -28,6 +28,7 @@ from palermo.screening.candidate_index.from_store import birth_year, entry_names
 from palermo.screening.candidate_index.index import CandidateIndex, ScoredCandidate, normalise_document
 from palermo.screening.candidate_index.node_cache import resources_for
 from palermo.screening.context import Companion, TravelContext
+from palermo.screening.identity_path import identity_aliases
 from palermo.screening.indicators import Indicator, Inputs, evaluate_indicators
 from palermo.screening.person_score import (
     EntryFacts,
@@ -151,6 +152,30 @@ def score_hits(
     return rank_hits(traveller, entry_facts(session, list(names), day), names, config)
 
 
+def hits_through_identity(
+    session: Session,
+    index: CandidateIndex,
+    traveller: Traveller,
+    day: dt.date,
+    config: ScreeningConfig,
+    *,
+    state: str | None,
+    person_id: int | None,
+    already: set[int],
+) -> list[tuple[HitOut, int]]:
+    """Hits of the other records of the traveller's resolved identity that the traveller's own names did not make
+    (``palermo.screening.identity_path``), each saying which record of the identity hit and through which link."""
+    found: list[tuple[HitOut, int]] = []
+    for alias in identity_aliases(session, traveller, state=state, person_id=person_id):
+        for hit, entry_id in score_hits(session, index, alias.traveller, day, config):
+            if entry_id in already:
+                continue
+            already.add(entry_id)
+            found.append((hit.model_copy(update={"via_identity": alias.explain(hit.query_name)}), entry_id))
+    found.sort(key=lambda pair: -pair[0].score)
+    return found[: config.person_score.max_hits]
+
+
 def rank_hits(
     traveller: Traveller, entries: list[EntryFacts], names: dict[int, ScoredCandidate], config: ScreeningConfig
 ) -> list[tuple[HitOut, int]]:
@@ -253,10 +278,24 @@ def assess(
     registry_hits = _registry_hits(request, resources.registry)
     traveller = traveller_of(request, document)
     hits = score_hits(session, resources.index, traveller, at.date(), config)
+    state = (document.issuing_state if document else None) or request.issuing_state or request.nationality
+    hits += hits_through_identity(
+        session,
+        resources.index,
+        traveller,
+        at.date(),
+        config,
+        state=state,
+        person_id=refs.person_id if refs else None,
+        already={entry_id for _, entry_id in hits},
+    )
     failed_checks = decide.document_problems(document, config.decision)
     problems = failed_checks + [f"registry {h.status}" for h in registry_hits]
     fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
-    summaries = [decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score) for h, _ in hits]
+    summaries = [
+        decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score, through_identity=h.via_identity is not None)
+        for h, _ in hits
+    ]
     reasons = decide.hit_reasons(summaries, config.decision)
     reasons += decide.document_reasons(document, failed_checks, config.decision)
     reasons += decide.registry_reasons(registry_hits, config.decision)

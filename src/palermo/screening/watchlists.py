@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
@@ -211,8 +211,18 @@ def _values(spec: EntrySpec, list_category: str) -> dict[str, Any]:
     }
 
 
+#: new entries written per batch (one executemany and one query for their ids)
+INSERT_BATCH = 2_000
+
+
 class _Writer:
-    """Upserts entries of one list by (source, entry id)."""
+    """Upserts entries of one list by (source, entry id).
+
+    New entries are inserted in batches of :data:`INSERT_BATCH` rows (one ``executemany``, then one query for their
+    ids): an ORM object and a flush per entry ran at ~1,200 entries/s, most of it SQLAlchemy's unit of work. Updates and
+    removals are rare (a list is mostly reloaded unchanged) and stay per row; a line that touches an entry still in
+    the batch (a delta's MOD or DEL after its ADD) writes the batch first.
+    """
 
     def __init__(self, session: Session, watchlist: Watchlist, source: Source, report: LoadReport) -> None:
         self.session, self.watchlist, self.source, self.report = session, watchlist, source, report
@@ -223,8 +233,23 @@ class _Writer:
         )
         self.existing = {key: (entry_id, digest) for key, entry_id, digest in rows}
         self.seen: set[str] = set()
+        self.pending: dict[str, dict[str, Any]] = {}  # source key -> the row to insert
+        agency = session.scalar(select(Agency.code).where(Agency.id == source.agency_id))
+        self.fixed = {
+            "watchlist_id": watchlist.id,
+            "source_id": source.id,
+            "originator": agency or "unknown",
+            "handling": source.default_handling,
+            "handling_note": source.default_handling_note,
+            "distribution": source.default_distribution,
+            "sharing_group": source.default_sharing_group,
+            "source_reliability": source.default_reliability,
+            "information_credibility": source.default_credibility,
+        }
 
     def remove(self, key: str) -> None:
+        if key in self.pending:
+            self.flush()
         known = self.existing.pop(key, None)
         if known is None:
             self.report.skipped += 1  # a delta removes what a list never held (another schema's entity, say)
@@ -242,6 +267,8 @@ class _Writer:
             line_rejects.write(0, f"entry id {spec.source_key!r} appears more than once in the file", spec.source_key)
             return
         self.seen.add(spec.source_key)
+        if spec.source_key in self.pending:
+            self.flush()
         values = _values(spec, self.watchlist.category)
         digest = _digest(values)
         known = self.existing.get(spec.source_key)
@@ -258,30 +285,39 @@ class _Writer:
             self.report.updated += 1
             self.report.changed.append(row.id)
             return
-        row = WatchlistEntry(
-            watchlist_id=self.watchlist.id,
-            source_id=self.source.id,
-            source_key=spec.source_key,
-            originator=self.watchlist_agency(),
-            handling=self.source.default_handling,
-            handling_note=self.source.default_handling_note,
-            distribution=self.source.default_distribution,
-            sharing_group=self.source.default_sharing_group,
-            source_reliability=self.source.default_reliability,
-            information_credibility=self.source.default_credibility,
-            sensitivity="special" if values["category"] in PROTECTIVE_CATEGORIES else self.source.default_sensitivity,
-            row_hash=digest,
+        protective = values["category"] in PROTECTIVE_CATEGORIES
+        self.pending[spec.source_key] = {
+            **self.fixed,
+            "other_birth_dates": None,
             **values,
-        )
-        self.session.add(row)
-        self.session.flush()
-        self.existing[spec.source_key] = (row.id, digest)
-        self.report.inserted += 1
-        self.report.changed.append(row.id)
+            "source_key": spec.source_key,
+            "sensitivity": "special" if protective else self.source.default_sensitivity,
+            "row_hash": digest,
+        }
+        if len(self.pending) >= INSERT_BATCH:
+            self.flush()
 
-    def watchlist_agency(self) -> str:
-        code = self.session.scalar(select(Agency.code).where(Agency.id == self.source.agency_id))
-        return code or "unknown"
+    def flush(self) -> None:
+        """Insert the pending new entries; their ids join ``existing`` and the report."""
+        if not self.pending:
+            return
+        rows = list(self.pending.values())
+        self.pending = {}
+        self.session.flush()  # the ORM's own pending changes (updates, removals) first, in file order
+        digests = {str(r["source_key"]): str(r["row_hash"]) for r in rows}
+        # executemany (RETURNING made SQLite go row by row); render_nulls: one statement for rows with and without
+        # values in optional columns, where the ORM would otherwise split the batch by which columns are None
+        self.session.execute(insert(WatchlistEntry).execution_options(render_nulls=True), rows)
+        ids = self.session.execute(
+            select(WatchlistEntry.source_key, WatchlistEntry.id).where(
+                WatchlistEntry.source_id == self.source.id, WatchlistEntry.source_key.in_(list(digests))
+            )
+        )
+        new_ids: dict[str, int] = dict(ids.all())
+        for key, digest in digests.items():  # in file order
+            self.existing[key] = (new_ids[key], digest)
+            self.report.changed.append(new_ids[key])
+        self.report.inserted += len(rows)
 
 
 def load_watchlist(
@@ -322,6 +358,8 @@ def load_watchlist(
                 writer.remove(item.source_key)
             else:
                 writer.write(item, rejects, repeatable=repeatable)
+        if writer is not None:
+            writer.flush()
         report.rejected = rejects.count
     report.rejects_path = str(rejects_path) if report.rejected else None
     report.warnings_path = str(warnings_path) if report.warnings else None
