@@ -8,17 +8,24 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from palermo.db.engine import transaction
-from palermo.db.watchlists import PROTECTIVE_CATEGORIES
+from palermo.db.watchlists import PROTECTIVE_CATEGORIES, WatchlistEntry
 from palermo.errors import InvalidInput, NotFound
 from palermo.node import Node
 from palermo.screening.candidate_index.files import index_folder, load_index
 from palermo.screening.candidate_index.node_cache import refresh_index
 from palermo.screening.entries import build_entry, partial_date
-from palermo.screening.watchlists import list_watchlists, remove_watchlist, watchlist_stats
+from palermo.screening.watchlists import (
+    LoadReport,
+    Sharing,
+    list_watchlists,
+    load_watchlist,
+    remove_watchlist,
+    watchlist_stats,
+)
 from palermo.taxonomies import taxonomy
 from tests.factories import WATCHLIST_ROWS, justified_operator, load, write_list
 
@@ -131,3 +138,37 @@ def test_a_csv_cell_may_give_several_birth_dates_most_precise_first() -> None:
     assert (spec.birth_date, spec.other_birth_dates) == ("1980-05-17", ["1981"])
     with pytest.raises(InvalidInput, match="'1980-13' is not a calendar date"):
         build_entry({"id": "e2", "name": "Ana Petrović", "birth_date": "1980;1980-13"})
+
+
+def _distributions(node: Node) -> set[tuple[str, str | None]]:
+    with transaction(node.engine) as session:
+        rows = session.execute(select(WatchlistEntry.distribution, WatchlistEntry.sharing_group))
+        return {(distribution, group) for distribution, group in rows}
+
+
+def _load_shared(node: Node, path: Path, sharing: Sharing | None) -> LoadReport:
+    with transaction(node.engine) as session:
+        return load_watchlist(
+            session,
+            justified_operator(node),
+            path,
+            name="shared",
+            agency_code=node.agency_code,
+            list_category="suspect",
+            sharing=sharing,
+        )
+
+
+def test_a_list_is_loaded_shareable_and_its_distribution_changed_on_a_later_load(node: Node, tmp_path: Path) -> None:
+    path = write_list(tmp_path)
+    assert _load_shared(node, path, Sharing("partners")).inserted == 3
+    assert _distributions(node) == {("partners", None)}
+    _load_shared(node, path, None)  # a reload without the option keeps what the list has
+    assert _distributions(node) == {("partners", None)}
+    again = _load_shared(node, path, Sharing("agency"))
+    assert (again.inserted, again.unchanged) == (0, 3)
+    assert _distributions(node) == {("agency", None)}  # every entry of the list, not only new ones
+    with pytest.raises(InvalidInput, match="needs the sharing group's name"):
+        _load_shared(node, path, Sharing("group"))
+    with pytest.raises(InvalidInput, match="expected one of: agency, group, partners"):
+        _load_shared(node, path, Sharing("everyone"))

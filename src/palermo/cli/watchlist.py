@@ -11,7 +11,7 @@ from rich.table import Table
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import operation
 from palermo.screening.candidate_index.node_cache import refresh_index
-from palermo.screening.watchlists import list_watchlists, load_watchlist, remove_watchlist, watchlist_stats
+from palermo.screening.watchlists import Sharing, list_watchlists, load_watchlist, remove_watchlist, watchlist_stats
 from palermo.taxonomies import taxonomy
 
 app = typer.Typer(help="Watchlists: suspects, wanted persons, associates, missing persons and potential victims.")
@@ -26,8 +26,17 @@ def load(
         None, "--category", help=f"One of {', '.join(taxonomy('watchlist_categories').ids)} (new lists)."
     ),
     file_format: str = typer.Option(None, "--format", help="csv or jsonl (default: from the file name)."),
+    distribution: str = typer.Option(
+        None,
+        "--distribution",
+        help="Who the list's entries may be shared with: agency (a new list's default), partners or group; "
+        "given on a later load it changes every entry of the list.",
+    ),
+    sharing_group: str = typer.Option(None, "--sharing-group", help="The sharing group, for --distribution group."),
 ) -> None:
     """Load watchlist entries from a file; idempotent by entry id; bad rows go to FILE.rejects.jsonl."""
+    if sharing_group and not distribution:
+        distribution = "group"
     with operation() as op:
         report = load_watchlist(
             op.session,
@@ -37,6 +46,7 @@ def load(
             agency_code=op.node.agency_code,
             list_category=category,
             file_format=file_format,
+            sharing=Sharing(distribution, sharing_group) if distribution else None,
         )
         refresh_index(op.session, op.node.home, report.changed, report.removed)
     console.print_json(json.dumps(report.as_dict()))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
@@ -33,6 +33,7 @@ from palermo.ingest.rejects import RejectsWriter
 from palermo.ingest.sources import SourceSpec, add_source, get_source
 from palermo.screening import ftm
 from palermo.screening.entries import EntrySpec, build_entry, category
+from palermo.taxonomies import taxonomy
 
 CSV_COLUMNS = frozenset(
     {
@@ -178,17 +179,48 @@ def _watchlist(session: Session, name: str, wanted: str | None) -> Watchlist | N
     return found
 
 
-def _source_id(session: Session, name: str, agency_code: str, protective: bool) -> int:
+@dataclass(frozen=True)
+class Sharing:
+    """Who a list's entries may be shared with (``palermo share``): a distribution and, for ``group``, the group."""
+
+    distribution: str
+    sharing_group: str | None = None
+
+    def validated(self) -> Sharing:
+        taxonomy("distributions").require(self.distribution)
+        if (self.distribution == "group") != bool(self.sharing_group):
+            raise InvalidInput(
+                "distribution 'group' needs the sharing group's name, and only it takes one", field="sharing_group"
+            )
+        return self
+
+
+def _source_id(session: Session, name: str, agency_code: str, protective: bool, sharing: Sharing | None) -> int:
+    """The list's source (created with the node's agency on the first load); ``sharing`` sets its distribution
+    and that of every entry already in the list."""
     try:
-        return get_source(session, source_name(name)).id
+        source_id = get_source(session, source_name(name)).id
     except NotFound:
         spec = SourceSpec(
             name=source_name(name),
             agency=agency_code,
             description=f"entries of watchlist {name}",
             sensitivity="special" if protective else "ordinary",
+            distribution=sharing.distribution if sharing else "agency",
+            sharing_group=sharing.sharing_group if sharing else None,
         )
         return add_source(session, spec).id
+    if sharing is not None:
+        source = session.get(Source, source_id)
+        assert source is not None
+        source.default_distribution, source.default_sharing_group = sharing.distribution, sharing.sharing_group
+        session.execute(
+            update(WatchlistEntry)
+            .where(WatchlistEntry.source_id == source_id)
+            .values(distribution=sharing.distribution, sharing_group=sharing.sharing_group)
+        )
+        session.flush()
+    return source_id
 
 
 def _digest(values: dict[str, Any]) -> str:
@@ -330,11 +362,14 @@ def load_watchlist(
     list_category: str | None = None,
     file_format: str | None = None,
     description: str | None = None,
+    sharing: Sharing | None = None,
 ) -> LoadReport:
     """Load ``path`` into watchlist ``name`` (created on first load; ``list_category`` needed then, unless rows
-    carry a category). Idempotent by (source, entry id)."""
+    carry a category). Idempotent by (source, entry id). ``sharing``: who the list's entries may be shared with
+    (default for a new list: its own agency only); given on a later load, it changes every entry of the list."""
     guard(session, actor, "watchlists.write", subject=f"watchlist:{name}")
     wanted = category(list_category)
+    sharing = sharing.validated() if sharing else None
     if not name.strip() or len(name) > 180:
         raise InvalidInput("a watchlist needs a name of at most 180 characters", field="name")
     report = LoadReport(watchlist=name, path=str(path))
@@ -350,7 +385,8 @@ def load_watchlist(
                         report.skipped += 1  # nothing to remove from a list that does not exist yet
                         continue
                     watchlist = _create(session, name, wanted or item.category, description, path)
-                source_id = _source_id(session, name, agency_code, watchlist.category in PROTECTIVE_CATEGORIES)
+                protective = watchlist.category in PROTECTIVE_CATEGORIES
+                source_id = _source_id(session, name, agency_code, protective, sharing)
                 source = session.get(Source, source_id)
                 assert source is not None
                 writer = _Writer(session, watchlist, source, report)
