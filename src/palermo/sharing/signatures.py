@@ -123,8 +123,8 @@ def verify_item(item: Item, trusted: TrustedKeys) -> None:
     if known is None:
         raise ItemRefused(
             "unknown_originator",
-            f"originator {originator} is not a partner of {trusted.own_agency}: its signature cannot be checked "
-            "(register its keys with `palermo partners add`, fingerprints compared out of band)",
+            f"originator {originator} is not an active partner of {trusted.own_agency}: its signature cannot be "
+            "checked (register its keys with `palermo partners add`, fingerprints compared out of band)",
         )
     if item.origin.signing_key != known:
         raise ItemRefused(
