@@ -200,3 +200,23 @@ def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, 
     result = compare_names([a], [b])
     assert result.score >= THRESHOLD, result.explain()
     assert score_prepared(prepare_name(a), prepare_name(b)) == result.score
+
+
+@pytest.mark.parametrize(
+    ("whole", "short"),
+    [
+        ("Ngozichukwu Okafor", "Ngozi Okafor"),  # Igbo: -chukwu dropped
+        ("Chukwuemeka Nwosu", "Emeka Nwosu"),  # Chukwu- dropped
+        ("Chinedu Eze", "Nedu Eze"),
+        ("Oluwaseun Adebayo", "Seun Adebayo"),  # Yoruba: Oluwa- dropped
+    ],
+)
+def test_a_compound_given_name_matches_its_everyday_short_form(whole: str, short: str) -> None:
+    result = compare_names([whole], [short])
+    assert result.score >= THRESHOLD, result.explain()
+    assert "(short form)" in result.explain()
+    assert score_prepared(prepare_name(whole), prepare_name(short)) == result.score
+
+
+def test_a_short_form_needs_a_known_element_not_any_shared_beginning() -> None:
+    assert compare_names(["Chidi Okafor"], ["Chidera Okafor"]).score < THRESHOLD  # two names sharing Chi-

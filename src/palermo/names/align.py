@@ -90,6 +90,20 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
     return None
 
 
+def is_short_form(a: str, b: str) -> bool:
+    """One key is the other with a compound name's element dropped (``ngozichukwu`` / ``ngozi``, ``chukwuemeka`` /
+    ``emeka``): ``taxonomies/name_elements.yaml``."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < MIN_STEM:
+        return False
+    return any(long in (short + element, element + short) for element in _name_elements())
+
+
+@cache
+def _name_elements() -> tuple[str, ...]:
+    return tuple(str(e) for term in taxonomy("name_elements").terms for e in term.attributes["elements"])
+
+
 def known_as_different_names(a: NameToken, b: NameToken) -> bool:
     """Both tokens are names the lexicon knows (rigour's name data, our equivalents), and as no common name."""
     return bool(a.symbols) and bool(b.symbols) and a.symbols.isdisjoint(b.symbols)
@@ -204,6 +218,8 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
     if a.key == b.key or a.native == b.native or (a.particle is not None and a.particle == b.particle):
         return _EXACT
     edit = 0.0 if a.is_initial or b.is_initial else OSA.normalized_similarity(a.key, b.key)
+    if params.short_form > edit and is_short_form(a.key, b.key):
+        return TokenMatch(params.short_form, SHORT_FORM)
     if (not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None:
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params)
@@ -231,6 +247,8 @@ def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
 
 
 _EXACT = TokenMatch(1.0, "exact")
+#: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
+SHORT_FORM = "short form"
 #: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation
 #: names the pair) whatever their similarity
 DIFFERENT_NAMES = "different names"

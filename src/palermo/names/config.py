@@ -47,6 +47,12 @@ class TokenSimilarity(BaseModel):
         description="most two tokens are worth when the name lexicon knows both as names, and as different names "
         "(Aleksandar / Aleksandra, Jovan / Jovana): however alike their letters or sound",
     )
+    short_form: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="a compound given name and its everyday short form (Ngozichukwu / Ngozi, Oluwaseun / Seun)",
+    )
     min_phonetic_length: int = Field(ge=1, description="shortest token whose metaphone code counts")
     align_floor: float = Field(ge=0, le=1, description="below this similarity two tokens are not aligned")
     joined_floor: float = Field(ge=0, le=1, description="names whose joined letters are this similar align as one")

@@ -29,6 +29,7 @@ _CODES = {
     "consonant skeleton": 4,
     "phonetic": 5,
     "different names": 6,
+    "short form": 7,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
