@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from palermo.cli.main import app
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonName, PersonRecord
 from palermo.db.sharing import HitQuery, ReceivedRecord
@@ -290,3 +292,27 @@ def test_a_record_sent_back_to_a_node_it_passed_is_an_echo_there_too(quartet: Qu
     assert received_names(b.node) == ["Ema Voicu"]
     collections = [d for d in audit_details(b.node) if d.get("status") == "imported"]
     assert [d["echoes"] for d in collections] == [0, 1]
+
+
+def test_share_import_prints_each_refused_item_with_its_rule(tmp_path: Path, quartet: Quartet) -> None:
+    a, b, c, _ = quartet
+    send(a, "agency-b", add_person(a.node, "f1", "Ana Ionescu", distribution="partners"))
+    forwarded = add_hop(
+        node_keys(b.node.home),
+        signed_item(b.node, "Ana Ionescu"),
+        sender="agency-b",
+        recipient="agency-c",
+        legal_basis=None,
+    )
+    bundle = tmp_path / "bundle.jwe"
+    bundle.write_text(dishonest_bundle(b, "agency-c", [forwarded]), encoding="ascii")
+    settings = c.node.settings
+    env = {"PALERMO_HOME": str(settings.home), "PALERMO_AGENCY": settings.agency}
+    if settings.database_url:
+        env["PALERMO_DATABASE_URL"] = settings.database_url
+    result = CliRunner().invoke(app, ["share", "import", str(bundle)], env=env)
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.stdout.split())  # the console wraps long lines
+    assert "imported, 0 imported, 0 echo(es)" in printed
+    assert "refused: item 0 (plm-" in printed
+    assert "partners_one_hop (distribution partners: agency-a's direct partners only" in printed
