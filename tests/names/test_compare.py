@@ -220,3 +220,11 @@ def test_a_compound_given_name_matches_its_everyday_short_form(whole: str, short
 
 def test_a_short_form_needs_a_known_element_not_any_shared_beginning() -> None:
     assert compare_names(["Chidi Okafor"], ["Chidera Okafor"]).score < THRESHOLD  # two names sharing Chi-
+
+
+def test_an_arabic_spelling_without_long_vowels_meets_the_latin_name() -> None:
+    """Arabic script has no p or v and often leaves long vowels out: فلادمير بوتن is Vladimir Putin."""
+    result = compare_names(["فلادمير بوتن"], ["Vladimir Putin"])
+    assert result.score >= THRESHOLD, result.explain()
+    assert "bwtn~putin 0.90 (consonant skeleton)" in result.explain()
+    assert compare_names(["Pavel Popov"], ["Bavel Bobov"]).score < THRESHOLD  # the folding is for Arabic script only

@@ -149,3 +149,9 @@ def test_between_namesakes_the_one_whose_other_facts_agree_ranks_first(tmp_path:
     hits = run(node, names=["Ahmed Hassan"], birth_date="1980-04-02", nationality="SDN").hits
     assert [h.score for h in hits] == [1.0, 1.0]  # the same exact name: both at the cap
     assert [h.entry_id for h in hits] == ["N-2", "N-1"]  # date of birth and nationality agree with N-2
+
+
+def test_a_listed_name_is_found_from_its_arabic_spelling_without_long_vowels(tmp_path: Path, node: Node) -> None:
+    load(node, write_list(tmp_path, ["P-1,Vladimir Putin,,1952-10-07,RUS,M,,suspect,sanctioned"], name="p.csv"))
+    [hit] = run(node, names=["فلادمير بوتن"], birth_date="1952-10-07").hits
+    assert hit.entry_id == "P-1"

@@ -16,7 +16,7 @@ from palermo.names.config import TokenSimilarity
 from palermo.names.normalise import particle_forms
 from palermo.names.symbols import part_symbols
 from palermo.names.tokens import NameToken, PreparedName
-from palermo.names.transliterate import ascii_key
+from palermo.names.transliterate import arabic_folded, ascii_key
 from palermo.taxonomies import taxonomy
 
 
@@ -82,7 +82,7 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
         initial, full = (a, b) if a.is_initial else (b, a)
         if full.key.startswith(initial.key):
             return TokenMatch(params.initial, "initial")
-    if (a.sparse_vowels or b.sparse_vowels) and a.skeleton and a.skeleton == b.skeleton:
+    if (a.sparse_vowels or b.sparse_vowels) and a.skeleton and _same_skeleton(a, b):
         return TokenMatch(params.skeleton, "consonant skeleton")
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
@@ -211,6 +211,14 @@ def _particle_keys() -> tuple[str, ...]:
 
 def _symbols_of(key: str) -> frozenset[str]:
     return part_symbols(key, 1)[0]
+
+
+def _same_skeleton(a: NameToken, b: NameToken) -> bool:
+    """The same consonants, reading a Latin p or v as the b or f an Arabic-script side writes for it."""
+    if a.skeleton == b.skeleton:
+        return True
+    arabic = a.script == "Arab" or b.script == "Arab"
+    return arabic and arabic_folded(a.skeleton) == arabic_folded(b.skeleton)
 
 
 def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch:

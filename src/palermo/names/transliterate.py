@@ -38,6 +38,16 @@ def han_name_keys(key: str) -> list[str]:
     return [syllables[0], "".join(syllables[1:])]
 
 
+#: consonants Arabic script writes with another letter (it has no p or v): folded when skeletons are compared
+_ARABIC_WRITES = str.maketrans({"p": "b", "v": "f"})
+
+
+def arabic_folded(skeleton_key: str) -> str:
+    """A consonant skeleton as Arabic script can write it (p as b, v as f): ``فلادمير بوتن`` is ``fldmr btn``, and
+    so, folded, is ``Vladimir Putin``. For comparing skeletons; stored keys keep the plain skeleton."""
+    return skeleton_key.translate(_ARABIC_WRITES)
+
+
 def skeleton(key: str) -> str:
     """Consonant skeleton: vowels and semi-vowels dropped, doubled letters collapsed (``mohammed`` -> ``mhmd``).
 
