@@ -24,6 +24,7 @@ LISTED = [
     IndexEntry(6, ["习近平"]),
     IndexEntry(7, ["양영호"]),
     IndexEntry(8, ["Maria Gonzalez Rodriguez"], 1990, ["X-99"]),
+    IndexEntry(9, ["Friedrich Lindenberg"], 1977),
 ]
 FILLER = [IndexEntry(100 + i, [f"Mohammed {surname}"]) for i, surname in enumerate(["Ali", "Khan", "Hassan"] * 40)]
 
@@ -49,6 +50,8 @@ def index() -> CandidateIndex:
         ("Xi Jinping", 6),  # Han stored
         ("Yang Yeongho", 7),  # Hangul written as one token
         ("Maria Rodriguez", 8),  # dropped second surname
+        ("FridrichLindenberg", 9),  # letters run together, with a typo in one part
+        ("LindenbergFridrich", 9),  # ... and in the other order
     ],
 )
 def test_variants_are_retrieved(index: CandidateIndex, query: str, expected: int) -> None:

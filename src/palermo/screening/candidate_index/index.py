@@ -32,6 +32,8 @@ from palermo.screening.candidate_index.vocabulary import Vocabulary
 
 log = get_logger(__name__)
 NO_YEAR = 0
+#: the shortest name part looked for inside a query whose letters run together
+MIN_PART = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +233,28 @@ class CandidateIndex:
         joined = self._joined_rows(name)
         if len(joined):
             rare.append((joined, np.full(len(joined), float(len(name.core)) * math.log(1 + total_rows))))
+        elif len(name.core) == 1:
+            rare.extend(self._run_together_parts(name.joined, total_rows))
         if len(common) >= 2 or not rare:  # rows holding two common tokens (or one, when nothing else matched)
             rare.append(_intersect_common(common))
         rows, weights = _sum_per_key(rare)
         weights = weights + _common_weights(rows, common)
         weights -= self.config.length_penalty * np.abs(self.row_length.view()[rows] - len(name.core))
         return rows, weights
+
+    def _run_together_parts(self, letters: str, total_rows: int) -> list[tuple[NDArray[np.int64], NDArray[np.float64]]]:
+        """Rows holding a stored name part that begins or ends a one-token query whose letters run together
+        (``FridrichLindenberg``: ``lindenberg``), so that a typo in the other part (``fridrich``) still retrieves
+        ``Friedrich Lindenberg``. Exact parts only: two dictionary lookups per letter, no similarity search."""
+        found = []
+        for cut in range(MIN_PART, len(letters) - MIN_PART + 1):
+            for part in (letters[:cut], letters[cut:]):
+                for token in self.vocabulary.exact(part):
+                    count = self.postings.count(token)
+                    if count and count <= self.config.max_postings:
+                        rows = self.postings.get(token)
+                        found.append((rows, np.full(len(rows), math.log(1 + total_rows / count))))
+        return found
 
     def _joined_rows(self, name: PreparedName) -> NDArray[np.int64]:
         """Rows whose letters run together equal the query's (``VladimirPutin`` = ``Vladimir Putin``)."""

@@ -53,6 +53,10 @@ class Vocabulary:
     def contents(self) -> list[tuple[object, ...]]:
         return [token.content() for token in self.tokens]
 
+    def exact(self, key: str) -> list[int]:
+        """The stored tokens whose key is exactly ``key``."""
+        return self._lookup.get(f"k:{key}", [])
+
     def similar(self, query: NameToken, scorer: FastScorer, edit_floor: float, limit: int) -> list[tuple[int, float]]:
         """Stored tokens the scorer aligns with ``query`` (similarity >= its align floor), with that similarity."""
         found: set[int] = set()
