@@ -9,6 +9,7 @@ holds the two to alembic's own view of the chain).
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ def migrations_folder() -> resources.abc.Traversable:
     return resources.files("palermo.db") / "migrations"
 
 
+@cache
 def head_revision() -> str:
     """The latest revision this code knows: the highest numbered migration file (``0010_alert_border_point.py``)."""
     numbered = [

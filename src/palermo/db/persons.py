@@ -78,6 +78,11 @@ class PersonNationality(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+def normalise_document_number(number: str) -> str:
+    """A document number's search form (``identity_documents.number_normalised``): its letters and digits."""
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
 class IdentityDocument(ProvenanceMixin, Base):
     __tablename__ = "identity_documents"
     __extra_table_args__ = (

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from palermo.db import tables as t
+from palermo.db.persons import normalise_document_number
 from palermo.ingest import formats as f
 from palermo.names.scripts import detect_script
 from palermo.persons.name_keys import name_keys
@@ -100,17 +101,13 @@ def person(row: f.PersonRow) -> Built:
     )
 
 
-def _normalise_number(number: str) -> str:
-    return "".join(ch for ch in number.upper() if ch.isalnum())
-
-
 def document(row: f.DocumentRow) -> Built:
     refs = [] if row.person_key is None else [Ref("person_id", "person_records", row.person_key, "person_key")]
     return Built(
         values={
             "document_type": row.document_type,
             "number": row.number,
-            "number_normalised": _normalise_number(row.number),
+            "number_normalised": normalise_document_number(row.number),
             "issuing_state": row.issuing_state,
             "issue_date": row.issue_date,
             "expiry_date": row.expiry_date,

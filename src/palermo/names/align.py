@@ -104,11 +104,6 @@ def _name_elements() -> tuple[str, ...]:
     return tuple(str(e) for term in taxonomy("name_elements").terms for e in term.attributes["elements"])
 
 
-def known_as_different_names(a: NameToken, b: NameToken) -> bool:
-    """Both tokens are names the lexicon knows (rigour's name data, our equivalents), and as no common name."""
-    return bool(a.symbols) and bool(b.symbols) and a.symbols.isdisjoint(b.symbols)
-
-
 @dataclass(frozen=True, slots=True)
 class _EndingRule:
     id: str
@@ -175,6 +170,8 @@ def different_forms(a: NameToken, b: NameToken) -> str | None:
     ``Alexander``), and a typo seldom lands on a name's regular feminine or derived ending.
     """
     if a.is_initial or b.is_initial or not (a.key.isascii() and b.key.isascii()):  # endings are written in ASCII
+        return None
+    if a.key[:1] != b.key[:1]:  # every rule keeps the stem, so most pairs stop here
         return None
     short, long = (a, b) if len(a.key) <= len(b.key) else (b, a)
     short_key, long_key = short.key, long.key

@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from palermo.db.identities import IdentityLink, IdentityMember
-from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.persons import IdentityDocument, PersonRecord, normalise_document_number
 from palermo.errors import InvalidInput
 from palermo.screening.person_score import Traveller
 from palermo.taxonomies.countries import normalise_country
@@ -66,7 +66,7 @@ def _presented(session: Session, numbers: list[str], state: str | None, person_i
         found[person_id] = "the recorded crossing"
     country = _country(state)
     if numbers and country:
-        plain = ["".join(ch for ch in n.upper() if ch.isalnum()) for n in numbers]
+        plain = [normalise_document_number(n) for n in numbers]
         rows = session.execute(
             select(IdentityDocument.person_id, IdentityDocument.number).where(
                 IdentityDocument.issuing_state == country,

@@ -327,13 +327,8 @@ def decide(
         raise Conflict(f"query {reference} is {query.status}, not awaiting a decision")
     partner = session.get(Partner, query.partner_id)
     assert partner is not None
-    refs = [
-        ("person" if m["table"] == "person_records" else "notice", int(m["id"]))
-        for m in query.matched
-        if m["table"] in ("person_records", "watchlist_entries")
-    ]
-    refs += [("person", int(m["person_id"])) for m in query.matched if m.get("person_id")]
-    selection = select_items(session, node, partner, sorted(set(refs)), legal_basis) if approve else None
+    refs = sorted({_record_of(m) for m in query.matched})
+    selection = select_items(session, node, partner, refs, legal_basis) if approve else None
     items = selection.items if selection else []
     message = {"reference": reference, "approved": approve and bool(items), "reason": reason}
     justification = str(actor.justification) if actor.justification else None
