@@ -108,6 +108,21 @@ def justified(page: Page, text: str | None, case_pattern: str) -> Actor:
     return page.actor.justified(optional_justification(text, case_pattern))
 
 
+def justified_or_error(
+    page: Page, text: str, case_pattern: str, errors: dict[str, str], *, missing: str, field: str = "justification"
+) -> Actor | None:
+    """:func:`justified`, or ``None`` with the reason put against the form's ``field``: ``missing`` when nothing
+    was typed, the refusal when what was typed is no justification."""
+    if not text.strip():
+        errors[field] = missing
+        return None
+    try:
+        return justified(page, text, case_pattern)
+    except PermissionDenied as exc:
+        errors[field] = str(exc)
+        return None
+
+
 class PagePermission:
     """Refuses (403 page naming the permission, the refusal recorded) a user whose role lacks the permission."""
 

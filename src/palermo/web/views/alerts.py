@@ -16,10 +16,10 @@ from palermo.alerts.lifecycle import STATUSES
 from palermo.alerts.queue import DECISIONS, SORTS, Sort
 from palermo.api.deps import MAX_ROW_ID, NodeDep, SessionDep
 from palermo.auth.actor import Actor
-from palermo.errors import Conflict, InvalidInput, PermissionDenied
+from palermo.errors import Conflict, InvalidInput
 from palermo.resolution.identities import identity_of
 from palermo.taxonomies import taxonomy
-from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified, page
+from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified_or_error, page
 from palermo.web.render import label_of, render
 
 router = APIRouter(prefix=f"{WEB_PREFIX}/alerts")
@@ -57,14 +57,8 @@ def _choices() -> dict[str, object]:
 
 def _actor(page_: Page, justification: str, node: NodeDep, errors: dict[str, str]) -> Actor | None:
     """The justified actor, or None with the reason against the justification field."""
-    if not justification.strip():
-        errors["justification"] = "Say why you open alerts: a case reference or a legal-basis code."
-        return None
-    try:
-        return justified(page_, justification, node.settings.case_reference_pattern)
-    except PermissionDenied as exc:
-        errors["justification"] = str(exc)
-        return None
+    missing = "Say why you open alerts: a case reference or a legal-basis code."
+    return justified_or_error(page_, justification, node.settings.case_reference_pattern, errors, missing=missing)
 
 
 def _age_filters(age: str, errors: dict[str, str]) -> tuple[dt.datetime | None, dt.datetime | None]:

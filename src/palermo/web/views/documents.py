@@ -19,10 +19,9 @@ from palermo.documents.mrz_dates import parse_check_date
 from palermo.documents.mrz_parse import MrzUnreadable
 from palermo.documents.registry_keys import normalise_number
 from palermo.documents.service import DocumentCheckRequest, check_for, lookup_for
-from palermo.errors import PermissionDenied
 from palermo.taxonomies import taxonomy
 from palermo.taxonomies.countries import normalise_country
-from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified, page
+from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified_or_error, page
 from palermo.web.forms import checked, field_errors, lines_of
 from palermo.web.render import render
 
@@ -70,14 +69,8 @@ def _page(
 
 def _actor(page_: Page, text: str, node: NodeDep, errors: dict[str, str], field: str) -> Actor | None:
     """The justified actor, or None with the reason at the form's justification field."""
-    if not text.strip():
-        errors[field] = "Say why you check: a legal-basis code (border_control) or a case reference."
-        return None
-    try:
-        return justified(page_, text, node.settings.case_reference_pattern)
-    except PermissionDenied as exc:
-        errors[field] = str(exc)
-        return None
+    missing = "Say why you check: a legal-basis code (border_control) or a case reference."
+    return justified_or_error(page_, text, node.settings.case_reference_pattern, errors, missing=missing, field=field)
 
 
 @router.get("", **page("documents.check"))

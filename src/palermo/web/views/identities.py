@@ -17,11 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from palermo.api.deps import MAX_ROW_ID, NodeDep, SessionDep
 from palermo.audit import group_commit
 from palermo.auth.actor import Actor
-from palermo.errors import InvalidInput, NotFound, PermissionDenied
+from palermo.errors import InvalidInput, NotFound
 from palermo.resolution.judgements import VERDICTS, judge_link, judge_merge
 from palermo.resolution.profile import identity_profile
 from palermo.taxonomies import taxonomy
-from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified, page
+from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified_or_error, page
 from palermo.web.render import render
 
 router = APIRouter(prefix=f"{WEB_PREFIX}/identities")
@@ -37,14 +37,8 @@ NOTICES = {
 
 def _actor(page_: Page, justification: str, node: NodeDep, errors: dict[str, str]) -> Actor | None:
     """The justified actor, or None with the reason against the justification field."""
-    if not justification.strip():
-        errors["justification"] = "Say why you open this identity: a case reference or a legal-basis code."
-        return None
-    try:
-        return justified(page_, justification, node.settings.case_reference_pattern)
-    except PermissionDenied as exc:
-        errors["justification"] = str(exc)
-        return None
+    missing = "Say why you open this identity: a case reference or a legal-basis code."
+    return justified_or_error(page_, justification, node.settings.case_reference_pattern, errors, missing=missing)
 
 
 def _identity_page(
