@@ -26,23 +26,11 @@ class HitNoHitConfig(BaseModel):
     person_threshold: float = Field(ge=0, le=1)
 
 
-class PprlConfig(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    filter_bits: int = Field(ge=64, multiple_of=64)
-    hashes_per_qgram: int = Field(ge=1)
-    qgram: int = Field(ge=1, le=4)
-    balance_salt_bits: int = Field(ge=0)
-    dice_threshold: float = Field(ge=0, le=1)
-    block_on: list[str]
-
-
 class SharingConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     exchange: ExchangeConfig
     hitnohit: HitNoHitConfig
-    pprl: PprlConfig
 
 
 @cache
