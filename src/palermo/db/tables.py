@@ -18,6 +18,7 @@ from palermo.db.sharing import (
     SharingGroupMember,
 )
 from palermo.db.travel import BorderPoint, TravelEvent
+from palermo.db.victims import VictimAssessment, VictimCase, VictimObservation
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 
 __all__ = [
@@ -58,6 +59,9 @@ __all__ = [
     "TravelEvent",
     "TreeHead",
     "User",
+    "VictimAssessment",
+    "VictimCase",
+    "VictimObservation",
     "Watchlist",
     "WatchlistEntry",
     "WebSession",

@@ -1,0 +1,101 @@
+"""Victim cases and their indicator assessments: special-category data, readable only with ``victims.read``.
+
+A case is opened for a person (a record, an identity, or the traveller as screened when the store has no record of
+them) by a border ``protect`` decision or by hand. Assessments are append-only: a revision is a new row with the
+next version that names the row it revises; the observed indicators are rows of their own, attributed and dated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from palermo.db.base import Base
+
+CASE_ORIGINS = ("screening", "manual")
+CASE_STATUSES = ("open", "closed")
+INDICATOR_LISTS = ("adult_labour", "adult_sexual", "child_labour", "child_sexual")
+POPULATION_BASES = ("stated", "birth_date")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class VictimCase(Base):
+    __tablename__ = "victim_cases"
+    __table_args__ = (
+        CheckConstraint(_in("origin", CASE_ORIGINS), name="origin"),
+        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        CheckConstraint("sensitivity = 'special'", name="special"),
+        Index("ix_victim_cases_person", "person_id"),
+        Index("ix_victim_cases_identity", "identity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    opened_by: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person_records.id", ondelete="SET NULL"))
+    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="SET NULL"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    #: the person as known when the case was opened (names, birth date, nationality, sex, document numbers)
+    subject: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    handling: Mapped[str] = mapped_column(String(2), default="H0")
+    sensitivity: Mapped[str] = mapped_column(String(16), default="special")
+
+
+class VictimAssessment(Base):
+    __tablename__ = "victim_assessments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "version", name="uq_victim_assessments_case_version"),
+        UniqueConstraint("revises_id", name="uq_victim_assessments_revises"),
+        CheckConstraint(_in("indicator_list", INDICATOR_LISTS), name="indicator_list"),
+        CheckConstraint(_in("population_basis", POPULATION_BASES), name="population_basis"),
+        CheckConstraint("(version = 1) = (revises_id IS NULL)", name="revision_chain"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("victim_cases.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    revises_id: Mapped[int | None] = mapped_column(ForeignKey("victim_assessments.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    interviewed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    interviewer: Mapped[str] = mapped_column(String(200))
+    indicator_list: Mapped[str] = mapped_column(String(16))
+    population_basis: Mapped[str] = mapped_column(String(16))
+    presumed_victim: Mapped[bool] = mapped_column(Boolean)
+    rule_version: Mapped[str] = mapped_column(String(32))
+    #: the rule's explained outcome as it was when recorded (dimensions, elements, conclusion)
+    outcome: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    revision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class VictimObservation(Base):
+    __tablename__ = "victim_observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("victim_assessments.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(64))
+    observed_by: Mapped[str] = mapped_column(String(200))
+    observed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
