@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from palermo.sharing.pprl import EncodedSet, PersonFields, PprlKey, encode_people, explain, match, pprl_config
-from palermo.sharing.pprl.match import candidate_pairs, score_pairs
+from palermo.sharing.pprl.match import candidate_pairs, cosine_bound, score_all, score_pairs
 
 KEY = PprlKey(b"k" * 32)
 HOME = [
@@ -86,3 +86,18 @@ def test_explanation_names_fields_and_agreement_never_values() -> None:
     words = " ".join(f.detail for f in (*score.features, *ivanov.features)).casefold()
     for clear in ("maria", "schmi", "1975", "berlin", "10115", "haupt", "ivanov", "1980", "deu", "rus"):
         assert clear not in words
+
+
+def test_the_matrix_bound_never_drops_a_pair_the_exact_score_keeps() -> None:
+    """Blocks are filtered by a cosine bound from one matrix product; no pair above the threshold may be lost."""
+    home, partner = _sets()
+    rows, cols = np.arange(len(home)), np.arange(len(partner))
+    left, right = np.repeat(rows, len(partner)), np.tile(cols, len(home))
+    exact = score_pairs(home, partner, left, right).reshape(len(home), len(partner))
+    bound = cosine_bound(home, partner, rows, cols)
+    assert (bound >= exact - 1e-5).all()
+    for threshold in (0.3, 0.65, 0.9):
+        everything = score_all(home, partner, threshold)
+        assert set(zip(everything.left.tolist(), everything.right.tolist(), strict=True)) == {
+            (int(i), int(j)) for i, j in zip(*np.nonzero(exact >= threshold), strict=True)
+        }

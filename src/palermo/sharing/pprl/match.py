@@ -2,8 +2,9 @@
 and one-to-one assignment; every match explained by the fields that agreed and by how much (never a clear value).
 
 Dice per field is ``2 |a AND b| / (|a| + |b|)`` over that field's bits; the score is the mean of the fields known
-on both sides, weighted as ``config.yaml`` says. Intersections are counted with ``np.bitwise_count`` over 64-bit
-words (numpy >= 2), a chunk of pairs at a time, chunks spread over threads (numpy releases the GIL).
+on both sides, weighted as ``config.yaml`` says. Pairs are scored from the packed 64-bit words: AND, then
+``np.bitwise_count`` (numpy >= 2) per word, summed per field (``field_dice``). A block is first bounded from above
+by one matrix product (``cosine_bound``), so only its pairs that may reach the threshold are scored so.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from palermo.sharing.pprl.encode import EncodedSet, Layout
 
 Index = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-CHUNK_PAIRS = 65_536  # pairs scored at once: (pairs x words) stays in the CPU cache's reach
+CHUNK_PAIRS = 65_536  # pairs scored at once from packed bits
+BLOCK_ROWS = 1024  # rows of a block bounded at once by a matrix product (rows x columns floats)
+MATRIX_MIN_PAIRS = 4096  # smaller blocks are pooled and scored pair by pair (a matrix product per block costs more)
+BOUND_SLACK = 1e-4  # float32 rounding of the bound: a pair this close under the threshold is still scored exactly
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,12 @@ def candidate_pairs(a: EncodedSet, b: EncodedSet) -> tuple[Index, Index]:
 
 
 def field_intersections(a: EncodedSet, b: EncodedSet, left: Index, right: Index) -> npt.NDArray[np.int32]:
-    """Bits set in both filters, per field (pairs x fields)."""
-    both = np.bitwise_and(a.filters[left], b.filters[right])
+    """Bits set in both filters, per field (pairs x fields): AND of the packed words, popcount, sums per field."""
+    both = np.take(a.filters, left, axis=0)
+    np.bitwise_and(both, np.take(b.filters, right, axis=0), out=both)
     ones = np.bitwise_count(both)
-    layout = a.layout
-    return np.stack(
-        [ones[:, s:e].sum(axis=1, dtype=np.int32) for s, e in zip(layout.starts, layout.ends, strict=True)], axis=1
-    )
+    sums: npt.NDArray[np.int32] = np.add.reduceat(ones, list(a.layout.starts), axis=1, dtype=np.int32)
+    return sums
 
 
 def field_dice(a: EncodedSet, b: EncodedSet, left: Index, right: Index) -> tuple[Floats, npt.NDArray[np.bool_]]:
@@ -91,9 +94,8 @@ def _chunks(n: int) -> Iterator[slice]:
 
 
 def score_pairs(a: EncodedSet, b: EncodedSet, left: Index, right: Index, *, threads: int = 2) -> Floats:
-    """Weighted Dice of each pair ``(left[i], right[i])``."""
-    if a.layout != b.layout:
-        raise ValueError("encodings of different schemes cannot be compared")
+    """Weighted Dice of each pair ``(left[i], right[i])``, from the packed bits (lists of pairs, explanations)."""
+    _same_scheme(a, b)
     out = np.zeros(len(left))
 
     def run(part: slice) -> None:
@@ -105,12 +107,115 @@ def score_pairs(a: EncodedSet, b: EncodedSet, left: Index, right: Index, *, thre
     return out
 
 
-def score_blocked(a: EncodedSet, b: EncodedSet, threshold: float, *, threads: int = 2) -> Scored:
-    """Pairs sharing a block key, scored; those at or above ``threshold`` kept."""
-    left, right = candidate_pairs(a, b)
-    scores = score_pairs(a, b, left, right, threads=threads)
+def _same_scheme(a: EncodedSet, b: EncodedSet) -> None:
+    if a.layout != b.layout:
+        raise ValueError("encodings of different schemes cannot be compared")
+
+
+def _scaled_bits(encoded: EncodedSet, rows: Index) -> npt.NDArray[np.float32]:
+    """Records' bits as floats, each field's bits scaled by ``sqrt(weight / bits set)`` (0 where the field is not
+    known): the dot product of two such rows is the weighted sum of the fields' cosine similarities."""
+    layout = encoded.layout
+    bits = np.unpackbits(np.ascontiguousarray(encoded.filters[rows]).view(np.uint8), axis=1, bitorder="little")
+    counts = encoded.counts[rows].astype(np.float32)
+    weights = np.asarray(layout.weights, dtype=np.float32) * encoded.present[rows]
+    scale = np.sqrt(np.divide(weights, counts, out=np.zeros_like(counts), where=counts > 0))
+    widths = [64 * (e - s) for s, e in zip(layout.starts, layout.ends, strict=True)]
+    out: npt.NDArray[np.float32] = bits.astype(np.float32) * np.repeat(scale, widths, axis=1)
+    return out
+
+
+def cosine_bound(a: EncodedSet, b: EncodedSet, rows: Index, cols: Index) -> npt.NDArray[np.float32]:
+    """An upper bound of the weighted Dice of every pair of ``rows`` x ``cols`` (a matrix), in two matrix products.
+
+    Per field, Dice ``2s/(|a|+|b|)`` is at most the cosine ``s/sqrt(|a||b|)`` (the arithmetic mean is at least the
+    geometric one), so the weighted mean of cosines bounds the weighted mean of Dice from above; and the weighted
+    sum of cosines is one dot product of bits scaled per field (:func:`_scaled_bits`), so a whole block is one
+    BLAS matrix product on every core. A pair under the threshold by this bound is under it by Dice too; the few
+    above it are scored exactly from the packed bits.
+    """
+    dots = _scaled_bits(a, rows) @ _scaled_bits(b, cols).T
+    weights = np.asarray(a.layout.weights, dtype=np.float32)
+    mass = a.present[rows].astype(np.float32) @ (b.present[cols].astype(np.float32) * weights).T
+    out: npt.NDArray[np.float32] = np.divide(dots, mass, out=np.zeros_like(dots), where=mass > 0)
+    return out
+
+
+def _blocks(a: EncodedSet, b: EncodedSet) -> Iterator[tuple[Index, Index]]:
+    """Members of each block key on both sides."""
+    left_of: dict[str, list[int]] = defaultdict(list)
+    right_of: dict[str, list[int]] = defaultdict(list)
+    for i, keys in enumerate(a.blocks):
+        for k in keys:
+            left_of[k].append(i)
+    for j, keys in enumerate(b.blocks):
+        for k in keys:
+            right_of[k].append(j)
+    for k, rows in left_of.items():
+        if k in right_of:
+            yield np.asarray(rows, dtype=np.int64), np.asarray(right_of[k], dtype=np.int64)
+
+
+def _kept(a: EncodedSet, b: EncodedSet, rows: Index, cols: Index, threshold: float) -> tuple[Index, Index, Floats]:
+    """Pairs of ``rows`` x ``cols`` at or above the threshold: bounded by a matrix product, then scored exactly."""
+    lefts, rights = [], []
+    for start in range(0, len(rows), BLOCK_ROWS):
+        part = rows[start : start + BLOCK_ROWS]
+        i, j = np.nonzero(cosine_bound(a, b, part, cols) >= np.float32(threshold) - BOUND_SLACK)
+        lefts.append(part[i])
+        rights.append(cols[j])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    return _exact(a, b, left, right, threshold)
+
+
+def _exact(a: EncodedSet, b: EncodedSet, left: Index, right: Index, threshold: float) -> tuple[Index, Index, Floats]:
+    dice, known = field_dice(a, b, left, right)
+    scores = weighted(dice, known, a.layout)
     keep = scores >= threshold
-    return Scored(left[keep], right[keep], scores[keep], len(left))
+    return left[keep], right[keep], scores[keep]
+
+
+def _scored(parts: list[tuple[Index, Index, Floats]], width: int, compared: int) -> Scored:
+    """Pairs found in several blocks kept once."""
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Scored(empty, empty, np.zeros(0), compared)
+    left, right, scores = (np.concatenate(p) for p in zip(*parts, strict=True))
+    _, first = np.unique(left * width + right, return_index=True)
+    return Scored(left[first], right[first], scores[first], compared)
+
+
+def score_blocked(a: EncodedSet, b: EncodedSet, threshold: float) -> Scored:
+    """Pairs sharing a block key, scored block by block; those at or above ``threshold`` kept (``compared``
+    counts a pair once per block it shares)."""
+    _same_scheme(a, b)
+    parts, compared = [], 0
+    small_left: list[Index] = []
+    small_right: list[Index] = []
+    for rows, cols in _blocks(a, b):
+        compared += len(rows) * len(cols)
+        if len(rows) * len(cols) >= MATRIX_MIN_PAIRS:
+            parts.append(_kept(a, b, rows, cols, threshold))
+        else:
+            small_left.append(np.repeat(rows, len(cols)))
+            small_right.append(np.tile(cols, len(rows)))
+    if small_left:
+        left, right = np.concatenate(small_left), np.concatenate(small_right)
+        _, first = np.unique(left * len(b) + right, return_index=True)
+        left, right = left[first], right[first]
+        scores = score_pairs(a, b, left, right)
+        keep = scores >= threshold
+        parts.append((left[keep], right[keep], scores[keep]))
+    return _scored(parts, len(b), compared)
+
+
+def score_all(a: EncodedSet, b: EncodedSet, threshold: float) -> Scored:
+    """Every pair of ``a`` x ``b`` scored, no blocking (small sets, and the measure of raw comparison speed); pairs
+    at or above ``threshold`` kept."""
+    _same_scheme(a, b)
+    rows, cols = np.arange(len(a), dtype=np.int64), np.arange(len(b), dtype=np.int64)
+    parts = [_kept(a, b, rows, cols, threshold)] if len(a) and len(b) else []
+    return _scored(parts, len(b), len(a) * len(b))
 
 
 def one_to_one(scored: Scored) -> list[Match]:
@@ -129,9 +234,9 @@ def one_to_one(scored: Scored) -> list[Match]:
     return matches
 
 
-def match(a: EncodedSet, b: EncodedSet, threshold: float, *, threads: int = 2) -> list[Match]:
+def match(a: EncodedSet, b: EncodedSet, threshold: float) -> list[Match]:
     """Blocked, thresholded, one-to-one matches between two encoded sets."""
-    return one_to_one(score_blocked(a, b, threshold, threads=threads))
+    return one_to_one(score_blocked(a, b, threshold))
 
 
 def _detail(field: str, dice: float, known: bool) -> str:
