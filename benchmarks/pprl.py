@@ -132,8 +132,7 @@ def main() -> None:
             result = run_scheme(people, truth, config.with_hardening(**change))
             result.pop("_sets")
             variants[name] = {
-                k: result[k]
-                for k in ("filter_bytes_per_record", "blocked_scoring_comparisons_per_second", "at_threshold")
+                k: result[k] for k in ("filter_bytes_per_record", "blocked_comparisons_per_second", "at_threshold")
             }
             variants[name]["f1_cost"] = round(
                 default["at_threshold"]["one_to_one"]["f1"] - result["at_threshold"]["one_to_one"]["f1"], 6
