@@ -125,8 +125,8 @@ def main() -> None:
     if not args.quick:
         for name, change in (
             ("double_hashing", {"random_hashing": False}),
-            ("balanced", {"balance": True}),
-            ("xor_folded", {"xor_fold": True}),
+            ("balanced_not_folded", {"balance": True, "xor_fold": False}),
+            ("not_xor_folded", {"xor_fold": False}),
             ("names_salted_with_birth_year", {"salt_names_with": "birth_year"}),
         ):
             result = run_scheme(people, truth, config.with_hardening(**change))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -65,14 +67,14 @@ def test_unknown_fields_are_marked_absent() -> None:
 
 
 def test_balanced_filters_have_half_their_bits_set() -> None:
-    config = pprl_config().with_hardening(balance=True)
+    config = pprl_config().with_hardening(balance=True, xor_fold=False)
     encoded = encode_people([IVAN, PersonFields("Jo Li", "2001")], KEY, config)
     for n, spec in enumerate(config.fields.values()):
         assert (encoded.counts[:, n] == spec.bits).all()  # 2*bits long, exactly bits set
 
 
 def test_xor_folding_halves_the_filters() -> None:
-    plain = encode_people([IVAN], KEY, pprl_config())
+    plain = encode_people([IVAN], KEY, pprl_config().with_hardening(xor_fold=False))
     folded = encode_people([IVAN], KEY, pprl_config().with_hardening(xor_fold=True))
     assert folded.layout.ends[0] == plain.layout.ends[0] // 2
     assert _dice(IVAN, IVAN, xor_fold=True)["name"] == 1.0
@@ -90,9 +92,10 @@ def test_double_hashing_is_deterministic_too() -> None:
 
 def test_wire_round_trip_and_malformed_records() -> None:
     encoded = encode_people([IVAN, PersonFields("Ana Pop")], KEY, pprl_config())
-    wire = to_wire(encoded, ["r1", "r2"])
-    back, refs = from_wire(wire, encoded.layout)
-    assert refs == ["r1", "r2"]
+    refs = [str(uuid.uuid4()), str(uuid.uuid4())]
+    wire = to_wire(encoded, refs)
+    back, got = from_wire(wire, encoded.layout)
+    assert got == refs
     assert np.array_equal(back.filters, encoded.filters)
     assert np.array_equal(back.present, encoded.present)
     assert back.blocks == encoded.blocks
@@ -100,6 +103,8 @@ def test_wire_round_trip_and_malformed_records() -> None:
         from_wire([{**wire[0], "filters": "AAAA"}], encoded.layout)
     with pytest.raises(InvalidInput, match="record 0 is malformed"):
         from_wire([{"filters": wire[0]["filters"]}], encoded.layout)
+    with pytest.raises(InvalidInput, match="record 1 is malformed"):
+        from_wire([wire[0], {**wire[1], "reference": "x" * 400}], encoded.layout)
 
 
 def test_partners_derive_the_same_key_and_nobody_else_does() -> None:

@@ -8,6 +8,7 @@ import typer
 
 from palermo.cli.common import console, err_console, node, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, operation
+from palermo.cli.share_pprl import register as register_pprl
 from palermo.sharing import hitnohit, outbox
 from palermo.sharing.inbox import receive
 from palermo.sharing.outgoing import share_records
@@ -15,6 +16,7 @@ from palermo.sharing.outgoing import share_records
 DELIVERY_FAILED = 75  # EX_TEMPFAIL
 
 app = typer.Typer(help="Share with partner nodes: export, import, deliver, hit/no-hit queries.", no_args_is_help=True)
+register_pprl(app)
 
 
 def _refs(person: list[int] | None, notice: list[int] | None) -> list[tuple[str, int]]:

@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ENVELOPE_VERSION: Final = 2
 MAX_HOPS = 16
-BundleKind = Literal["records", "notices", "query", "answer", "detail_request", "detail_reply"]
+BundleKind = Literal[
+    "records", "notices", "query", "answer", "detail_request", "detail_reply", "pprl_encodings", "pprl_answers"
+]
 
 
 class Party(BaseModel):

@@ -281,6 +281,10 @@ def receive(
         report.status = "duplicate"
     elif envelope.kind in ("records", "notices"):
         _import_items(session, node, opened, report)
+    elif envelope.kind in ("pprl_encodings", "pprl_answers"):
+        from palermo.sharing.pprl.protocol import handle_message as pprl_message
+
+        pprl_message(session, opened)
     else:
         from palermo.sharing.hitnohit import handle_message
 

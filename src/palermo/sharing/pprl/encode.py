@@ -8,6 +8,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -169,11 +170,13 @@ def from_wire(records: Sequence[dict[str, Any]], layout: Layout) -> tuple[Encode
     for i, record in enumerate(records):
         try:
             raw = base64.b64decode(str(record["filters"]), validate=True)
-            references.append(str(record["reference"]))
+            references.append(str(uuid.UUID(str(record["reference"]))))
             known = {str(f) for f in record.get("present", [])}
             blocks.append(frozenset(str(b)[:BLOCK_KEY_HEX] for b in record.get("blocks", [])))
         except (KeyError, TypeError, binascii.Error, ValueError):
-            raise InvalidInput(f"encoded record {i} is malformed (needs reference, filters, present, blocks)") from None
+            raise InvalidInput(
+                f"encoded record {i} is malformed (needs a UUID reference, base64 filters, present, blocks)"
+            ) from None
         if len(raw) != layout.nbytes:
             raise InvalidInput(f"encoded record {i} has {len(raw)} bytes of filters; the scheme has {layout.nbytes}")
         filters[i] = np.frombuffer(raw, dtype="<u8")
