@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from palermo.auth import users
 from palermo.auth.actor import Actor, user_actor
@@ -12,15 +17,21 @@ from palermo.db.engine import transaction
 from palermo.node import Node
 from tests.factories import make_user
 
-PROTECTION = Justification("legal_basis", "victim_protection")
 
-
-def person(node: Node, username: str, role: str, justified: bool = True) -> Actor:
-    """A real user account of ``role``, acting with the legal basis victim_protection (or none)."""
+def person(node: Node, username: str, role: str, justified: bool = True, basis: str = "victim_protection") -> Actor:
+    """A real user account of ``role``, acting with the legal basis ``basis`` (or none)."""
     make_user(node, username, role)
     with transaction(node.engine) as session:
         user = users.find_user(session, username)
-        return user_actor(user, node.agency_code, justification=PROTECTION if justified else None)
+        justification = Justification("legal_basis", basis) if justified else None
+        return user_actor(user, node.agency_code, justification=justification)
+
+
+@contextmanager
+def refused(node: Node, error: type[Exception], match: str) -> Iterator[Session]:
+    """A transaction whose work must fail with ``error`` matching ``match``."""
+    with pytest.raises(error, match=match), transaction(node.engine) as session:
+        yield session
 
 
 def audit_entries(node: Node, action: str | None = None) -> list[AuditEntry]:

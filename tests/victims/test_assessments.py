@@ -21,8 +21,9 @@ from palermo.victims.assessments import (
     record_assessment,
     revise_assessment,
 )
-from palermo.victims.cases import CaseIn, CaseSubject, get_case, list_cases, open_case
-from tests.victims.helpers import audit_entries, person
+from palermo.victims.case_file import get_case
+from palermo.victims.cases import CaseIn, CaseSubject, list_cases, open_case
+from tests.victims.helpers import audit_entries, person, refused
 
 INTERVIEW = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
 ADULT_SIGNS = ["dr.job_nature", "dr.wages", "ec.excessive_hours", "ec.low_pay"]  # action + purpose, no means
@@ -93,7 +94,7 @@ def test_a_revision_is_a_new_version_and_the_history_keeps_every_result(node: No
         transaction(node.engine) as session,
     ):
         revise_assessment(session, worker, first.id, revision)
-    with pytest.raises(Conflict, match=r"already has an assessment .version 2"), transaction(node.engine) as session:
+    with refused(node, Conflict, r"already has an assessment .version 2") as session:
         record_assessment(session, worker, case_id, assessment(MEANS))
 
 
@@ -129,7 +130,7 @@ def test_bad_input_is_refused_clearly(node: Node) -> None:
         transaction(node.engine) as session,
     ):
         record_assessment(session, worker, case_id, assessment(["vd.nothing"]))
-    with pytest.raises(NotFound, match=r"no victim case 999"), transaction(node.engine) as session:
+    with refused(node, NotFound, r"no victim case 999") as session:
         record_assessment(session, worker, 999, assessment([]))
 
 

@@ -55,6 +55,8 @@ def test_a_missing_girl_from_her_passport_mrz_is_protected_with_guidance(officer
     assert 'class="decision decision-protect"' in text
     assert "What to do for a possible victim" in text
     assert "do not arrest" in text
+    assert 'id="victim-case"' in text  # the protect decision opened a victim case and hands over to victim support
+    assert "Hand the traveller over to victim support" in text
     assert "Document checks passed" in text
 
 

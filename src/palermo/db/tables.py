@@ -18,7 +18,14 @@ from palermo.db.sharing import (
     SharingGroupMember,
 )
 from palermo.db.travel import BorderPoint, TravelEvent
-from palermo.db.victims import VictimAssessment, VictimCase, VictimObservation
+from palermo.db.victims import (
+    VictimAssessment,
+    VictimCase,
+    VictimConsent,
+    VictimObservation,
+    VictimReferral,
+    VictimServiceProvider,
+)
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 
 __all__ = [
@@ -61,7 +68,10 @@ __all__ = [
     "User",
     "VictimAssessment",
     "VictimCase",
+    "VictimConsent",
     "VictimObservation",
+    "VictimReferral",
+    "VictimServiceProvider",
     "Watchlist",
     "WatchlistEntry",
     "WebSession",

@@ -1,5 +1,9 @@
 """Victim cases and their indicator assessments: special-category data, readable only with ``victims.read``.
 
+Service providers are reference data loaded from a file. A consent records what data may go to which provider,
+for which services, until when, and when it was withdrawn; a referral names the consent (or another recorded legal
+basis) it rests on, and stops when that consent is withdrawn.
+
 A case is opened for a person (a record, an identity, or the traveller as screened when the store has no record of
 them) by a border ``protect`` decision or by hand. Assessments are append-only: a revision is a new row with the
 next version that names the row it revises; the observed indicators are rows of their own, attributed and dated.
@@ -14,6 +18,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -31,6 +36,7 @@ CASE_ORIGINS = ("screening", "manual")
 CASE_STATUSES = ("open", "closed")
 INDICATOR_LISTS = ("adult_labour", "adult_sexual", "child_labour", "child_sexual")
 POPULATION_BASES = ("stated", "birth_date")
+CONSENT_GIVERS = ("person", "guardian")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -99,3 +105,66 @@ class VictimObservation(Base):
     observed_by: Mapped[str] = mapped_column(String(200))
     observed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class VictimServiceProvider(Base):
+    __tablename__ = "victim_service_providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    services: Mapped[list[str]] = mapped_column(JSON)  # victim_services.yaml ids
+    country: Mapped[str] = mapped_column(String(3))
+    area: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(Text)
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    serves_children: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    loaded_by: Mapped[str] = mapped_column(String(200))
+
+
+class VictimConsent(Base):
+    __tablename__ = "victim_consents"
+    __table_args__ = (
+        CheckConstraint(_in("given_by", CONSENT_GIVERS), name="given_by"),
+        CheckConstraint("(withdrawn_at IS NULL) = (withdrawn_by IS NULL)", name="withdrawal_attributed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("victim_cases.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("victim_service_providers.id"))
+    data_categories: Mapped[list[str]] = mapped_column(JSON)  # victim_data_categories.yaml ids
+    services: Mapped[list[str]] = mapped_column(JSON)  # the purposes: victim_services.yaml ids
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    given_by: Mapped[str] = mapped_column(String(16))
+    informed_in: Mapped[str] = mapped_column(String(64))  # the language the person was informed in
+    explained_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+
+
+class VictimReferral(Base):
+    __tablename__ = "victim_referrals"
+    __table_args__ = (
+        CheckConstraint("(consent_id IS NULL) <> (legal_basis IS NULL)", name="one_basis"),
+        CheckConstraint("legal_basis IS NULL OR legal_basis_note IS NOT NULL", name="basis_explained"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("victim_cases.id", ondelete="CASCADE"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("victim_service_providers.id"))
+    service: Mapped[str] = mapped_column(String(32))
+    data_categories: Mapped[list[str]] = mapped_column(JSON)
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("victim_consents.id"), index=True)
+    legal_basis: Mapped[str | None] = mapped_column(String(32))
+    legal_basis_note: Mapped[str | None] = mapped_column(Text)
+    referred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    referred_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    #: when further sharing under this referral stopped (its consent was withdrawn)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,7 @@ from palermo.screening.decision import Reason
 from palermo.screening.entries import partial_date, sex_code
 from palermo.screening.indicators import Indicator
 from palermo.screening.scoring_config import Decision
+from palermo.victims.protection import VictimCaseRoute
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -115,4 +116,7 @@ class ScreeningResult(BaseModel):
     indicators: list[Indicator] = Field(description="The risk indicators that fired")
     document_checks: DocumentCheckResult | TypedDocumentCheck | None
     alert_id: int | None
+    victim_case: VictimCaseRoute | None = Field(
+        None, description="A protect decision: the victim case opened and the hand-over to victim support"
+    )
     elapsed_ms: float

@@ -41,6 +41,8 @@ from palermo.screening.person_score import (
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
 from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
 from palermo.taxonomies.countries import normalise_country
+from palermo.victims.cases import PARTIAL_DATE, CaseSubject
+from palermo.victims.protection import VictimCaseRoute, link_alert, open_for_protection
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,18 @@ class StoreRefs:
 
 def _mrz_document(request: ScreeningRequest, registry: LostStolenRegistry, day: dt.date) -> DocumentCheckResult | None:
     return check_document(request.mrz, registry=registry, at=day, ocr=request.ocr) if request.mrz else None
+
+
+def case_subject(traveller: Traveller) -> CaseSubject:
+    """The traveller as a victim case records them."""
+    birth = traveller.birth_date if traveller.birth_date and PARTIAL_DATE.match(traveller.birth_date) else None
+    return CaseSubject(
+        names=[n[:400] for n in traveller.names[:20]],
+        birth_date=birth,
+        nationality=traveller.nationalities[0][:3] if traveller.nationalities else None,
+        sex=traveller.sex if traveller.sex in ("M", "F", "X") else None,
+        document_numbers=[d[:64] for d in traveller.document_numbers[:10]],
+    )
 
 
 def traveller_of(request: ScreeningRequest, document: DocumentCheckResult | None) -> Traveller:
@@ -247,8 +261,11 @@ class Assessment:
     hits: list[tuple[HitOut, int]]
     indicators: list[Indicator]
     document_checks: DocumentCheckResult | TypedDocumentCheck | None
+    traveller: Traveller
 
-    def result(self, *, alert_id: int | None, elapsed_ms: float) -> ScreeningResult:
+    def result(
+        self, *, alert_id: int | None, elapsed_ms: float, victim_case: VictimCaseRoute | None = None
+    ) -> ScreeningResult:
         """The documented answer of this assessment."""
         return ScreeningResult(
             decision=self.verdict,
@@ -258,6 +275,7 @@ class Assessment:
             indicators=self.indicators,
             document_checks=self.document_checks,
             alert_id=alert_id,
+            victim_case=victim_case,
             elapsed_ms=elapsed_ms,
         )
 
@@ -307,6 +325,7 @@ def assess(
         hits=hits,
         indicators=fired,
         document_checks=_document_checks(document, registry_hits),
+        traveller=traveller,
     )
 
 
@@ -327,15 +346,25 @@ def screen(
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     found = assess(session, request, home=home, at=at, refs=refs, config=config)
     hits, verdict, score = found.hits, found.verdict, found.score
-    alert_id = None
+    alert_id, route = None, None
     if verdict != "clear" and persist:
         protective = verdict == "protect" or any(h.category in PROTECTIVE_CATEGORIES for h, _ in hits)
+        if verdict == "protect":
+            route = open_for_protection(
+                session,
+                actor.name,
+                case_subject(found.traveller),
+                person_id=refs.person_id if refs else None,
+                on=at.date(),
+            )
         subject = AlertSubject(
             person_id=refs.person_id if refs else None,
             travel_event_id=refs.travel_event_id if refs else None,
             watchlist_entry_id=hits[0][1] if hits else None,
+            ref=f"victim_case:{route.case_id}" if route else None,
             border_point=request.border_point,
         )
+        routed = [{"kind": "victim_case", "case_id": route.case_id, "detail": route.handover}] if route else []
         alert = open_alert(
             session,
             actor.name,
@@ -343,10 +372,15 @@ def screen(
             subject=subject,
             decision=verdict,
             score=score,
-            explanation=[r.model_dump(mode="json") for r in found.reasons]
+            explanation=routed
+            + [r.model_dump(mode="json") for r in found.reasons]
             + [{"kind": "hit", **h.model_dump(mode="json", exclude={"name_features"})} for h, _ in hits]
             + [{"kind": "indicator", **i.model_dump(mode="json")} for i in found.indicators],
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id
-    return found.result(alert_id=alert_id, elapsed_ms=round((time.perf_counter() - started) * 1000, 3))
+        if route:
+            link_alert(session, route.case_id, alert.id)
+    return found.result(
+        alert_id=alert_id, victim_case=route, elapsed_ms=round((time.perf_counter() - started) * 1000, 3)
+    )

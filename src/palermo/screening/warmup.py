@@ -130,5 +130,7 @@ def rehearse_hit(request: ScreeningRequest) -> None:
         handling="H1",
     )
     hits = rank_hits(traveller, [entry], {0: ScoredCandidate(0, 1.0, name, name)}, config)
-    found = Assessment(verdict="refer", score=1.0, reasons=[], hits=hits, indicators=[], document_checks=None)
+    found = Assessment(
+        verdict="refer", score=1.0, reasons=[], hits=hits, indicators=[], document_checks=None, traveller=traveller
+    )
     found.result(alert_id=0, elapsed_ms=0.0).model_dump_json()

@@ -7,6 +7,7 @@ reads a case"): the officer hands the person over to victim support, whose casew
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +22,7 @@ from palermo.db.victims import CASE_STATUSES, VictimAssessment, VictimCase
 from palermo.errors import InvalidInput, NotFound
 
 MAX_LIST = 500
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 class CaseSubject(BaseModel):
@@ -169,12 +171,6 @@ def open_case(session: Session, actor: Actor, request: CaseIn) -> CaseView:
         note=request.note,
     )
     return case_view(session, case)
-
-
-def get_case(session: Session, actor: Actor, case_id: int) -> CaseView:
-    """One case (``victims.read``, justified; the read is logged)."""
-    guard(session, actor, "victims.read", subject=f"victim_case:{case_id}")
-    return case_view(session, _case(session, case_id))
 
 
 def list_cases(session: Session, actor: Actor, *, status: str | None = None, limit: int = 100) -> list[CaseSummary]:
