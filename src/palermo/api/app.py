@@ -26,6 +26,7 @@ from palermo.api.routers import (
     system,
     tokens,
     users,
+    victims,
 )
 from palermo.api.warm import warm_up_lifespan
 from palermo.db.engine import connections_at_most
@@ -46,6 +47,7 @@ DOMAIN_ROUTERS = (
     identities.router,
     system.router,
     sharing.router,
+    victims.router,
 )
 
 

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watchlist": ("watchlist", "app"),
     "names": ("names", "app"),
     "alerts": ("alerts", "app"),
+    "victims": ("victims", "app"),
     "screen": ("screening", "screen"),
     "replay": ("screening", "replay"),
     "resolve": ("resolution", "resolve_app"),

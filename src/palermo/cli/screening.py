@@ -35,6 +35,10 @@ def _print(result: ScreeningResult) -> None:
                 )
     for indicator in result.indicators:
         console.print(f"  indicator {indicator.id}: {indicator.detail}", highlight=False)
+    if result.victim_case is not None:
+        console.print(f"[bold magenta]{result.victim_case.handover}[/]", highlight=False)
+        for contact in result.victim_case.contacts:
+            console.print(f"  call {contact.name} ({', '.join(contact.services)}): {contact.contact}", highlight=False)
 
 
 def _crossing_time(text: str | None) -> dt.datetime | None:
