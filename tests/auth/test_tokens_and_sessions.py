@@ -22,10 +22,9 @@ from tests.factories import make_token, make_user, operator
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 
-def resolve(node: Node, secret: str, now: dt.datetime | None = None) -> ApiToken:
+def resolve(node: Node, secret: str, now: dt.datetime | None = None) -> tokens.LiveToken:
     with transaction(node.engine) as session:
         _, row = tokens.resolve_token(session, secret, now=now)
-        session.expunge(row)
         return row
 
 

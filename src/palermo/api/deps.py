@@ -11,6 +11,7 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -157,13 +158,37 @@ def get_actor(
     ] = None,
 ) -> Actor:
     """The one acting, from a bearer token or a session cookie (CSRF-checked on state-changing requests)."""
-    if bearer is not None and bearer.scheme.lower() == "bearer":
-        actor = _from_token(session, node, request, bearer.credentials)
-    elif cookie:
-        actor = _from_cookie(session, node, request, cookie)
+    return resolve_actor(session, node, request, Credentials.of(bearer, cookie, justification))
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a request presents: an API token or a session cookie, and the justification header."""
+
+    token: str | None
+    cookie: str | None
+    justification: str | None
+
+    @classmethod
+    def of(
+        cls, bearer: HTTPAuthorizationCredentials | None, cookie: str | None, justification: str | None
+    ) -> Credentials:
+        token = bearer.credentials if bearer is not None and bearer.scheme.lower() == "bearer" else None
+        if token is None and not cookie:
+            raise NotAuthenticated(
+                "log in (POST /api/v1/auth/login) or send an API token as `Authorization: Bearer ...`"
+            )
+        return cls(token, cookie or None, justification)
+
+
+def resolve_actor(session: Session, node: Node, request: Request, credentials: Credentials) -> Actor:
+    """The actor the credentials stand for (the token wins over a cookie), with their justification."""
+    if credentials.token is not None:
+        actor = _from_token(session, node, request, credentials.token)
     else:
-        raise NotAuthenticated("log in (POST /api/v1/auth/login) or send an API token as `Authorization: Bearer ...`")
-    return actor.justified(optional_justification(justification, node.settings.case_reference_pattern))
+        assert credentials.cookie is not None
+        actor = _from_cookie(session, node, request, credentials.cookie)
+    return actor.justified(optional_justification(credentials.justification, node.settings.case_reference_pattern))
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from palermo.api.booth import refusal_before_invalid_input
 from palermo.errors import NotAuthenticated, PalermoError, TooManyAttempts
 from palermo.logs import get_logger
 
@@ -36,8 +37,11 @@ def _field(error: dict[str, Any]) -> dict[str, str]:
     return {"field": where, "message": str(error.get("msg", "invalid")), "type": str(error.get("type", ""))}
 
 
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    refusal = await refusal_before_invalid_input(request)
+    if refusal is not None:
+        return _palermo_error(request, refusal)
     fields = [_field(e) for e in exc.errors()]
     message = "; ".join(f"{f['field']}: {f['message']}" for f in fields) or "invalid request"
     return JSONResponse({"error": "invalid_input", "message": message, "details": {"fields": fields}}, status_code=422)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, Protocol
 
 from palermo.auth.justification import Justification
-from palermo.db.accounts import User
 
 ActorKind = Literal["user", "token", "cli"]
+
+
+class Account(Protocol):
+    """What acting needs of an account: a ``User`` row, or a token's owner read with the token."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def must_change_password(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,7 @@ class Actor:
 
 
 def user_actor(
-    user: User,
+    user: Account,
     agency_code: str,
     *,
     client_address: str | None = None,
@@ -56,7 +68,7 @@ def user_actor(
 
 
 def token_actor(
-    user: User,
+    user: Account,
     agency_code: str,
     *,
     token_id: int,

@@ -3,12 +3,26 @@
 The hash parameters are the process's settings (``PALERMO_PASSWORD_HASH_*``, default RFC 9106's low-memory
 profile), read at the first hash; a hash made with other parameters still verifies, and is redone with the current
 ones at the next successful login (:func:`needs_rehash`).
+
+A hash costs about 0.1 s of CPU on every lane at once (Argon2 runs its lanes in parallel threads), and a sign-in
+checks one. Run beside a border post's booths, each sign-in would take every core from their screenings for that
+long (at one sign-in a second, a tenth of the screenings waited 50-100 ms behind one). So hashes run
+:func:`in_background`: at most :data:`HASHES_AT_ONCE` at a time (which also bounds their memory under a flood of
+login attempts), in threads of lower scheduling priority (niceness :data:`BACKGROUND_NICENESS` on Linux, which
+Argon2's lane threads inherit), so that the booths' requests come first and a sign-in takes longer only when the
+node is busy.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from functools import cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,6 +32,25 @@ from palermo.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
+HASHES_AT_ONCE = 2
+BACKGROUND_NICENESS = 10
+T = TypeVar("T")
+
+
+def _background_priority() -> None:
+    """Lower this thread's scheduling priority (Linux schedules threads one by one; elsewhere nothing changes)."""
+    with suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+
+
+@cache
+def _hashing_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(HASHES_AT_ONCE, thread_name_prefix="palermo-password", initializer=_background_priority)
+
+
+def in_background(work: Callable[[], T]) -> T:
+    """``work()`` (password hashing) in one of the background-priority hashing threads; its result or its error."""
+    return _hashing_threads().submit(work).result()
 
 
 @cache
@@ -33,13 +66,13 @@ def _hasher() -> PasswordHasher:
 @cache
 def _dummy_hash() -> str:
     """A hash of a random password, checked for unknown users so that their answer takes as long as a real one."""
-    return _hasher().hash(secrets.token_urlsafe(16))
+    return in_background(lambda: _hasher().hash(secrets.token_urlsafe(16)))
 
 
 def hash_password(password: str) -> str:
     """The Argon2id hash of ``password``, refusing ones that are too short or absurdly long."""
     check_password_strength(password)
-    return _hasher().hash(password)
+    return in_background(lambda: _hasher().hash(password))
 
 
 def check_password_strength(password: str) -> None:
@@ -52,7 +85,8 @@ def check_password_strength(password: str) -> None:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; with no hash (unknown user) a dummy hash is checked, so timing tells nothing."""
     try:
-        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        stored = password_hash or _dummy_hash()
+        return in_background(lambda: _hasher().verify(stored, password)) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

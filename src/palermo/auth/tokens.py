@@ -128,29 +128,68 @@ def create_token(
 
 
 # Built once: every bearer request resolves its token, and building the statement cost as much as running it.
+@dataclass(frozen=True, slots=True)
+class TokenOwner:
+    """The account a token acts for, as each use needs it (an :class:`palermo.auth.actor.Account`)."""
+
+    id: int
+    username: str
+    role: str
+    must_change_password: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LiveToken:
+    """A token found live at its use."""
+
+    id: int
+    prefix: str
+    scopes: str
+    last_used_at: dt.datetime | None
+
+
+_tokens, _users = ApiToken.__table__, User.__table__
+# One Core statement, no ORM objects: a token is resolved at every request of a script or a booth.
 _BY_HASH = (
-    select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("token_hash"))
+    select(
+        _tokens.c.id,
+        _tokens.c.prefix,
+        _tokens.c.scopes,
+        _tokens.c.revoked_at,
+        _tokens.c.expires_at,
+        _tokens.c.last_used_at,
+        _users.c.id,
+        _users.c.username,
+        _users.c.role,
+        _users.c.must_change_password,
+        _users.c.disabled,
+    )
+    .join(_users, _users.c.id == _tokens.c.user_id)
+    .where(_tokens.c.token_hash == bindparam("token_hash"))
 )
 
 
-def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = None) -> tuple[User, ApiToken]:
+def resolve_token(session: Session, secret: str, *, now: dt.datetime | None = None) -> tuple[TokenOwner, LiveToken]:
     """The owner of a live token (its last use stamped), or :class:`NotAuthenticated`."""
     now = now or utcnow()
-    found = session.execute(_BY_HASH, {"token_hash": sha256(secret)}).first()
+    found = session.connection().execute(_BY_HASH, {"token_hash": sha256(secret)}).first()
     if found is None:
         raise NotAuthenticated("unknown API token")
-    row, user = found
-    if row.revoked_at is not None:
-        raise NotAuthenticated(f"API token {row.prefix}… was revoked")
-    expires = as_utc(row.expires_at)
+    token_id, prefix, scopes, revoked_at, expires_at, last_used_at, user_id, username, role, must_change, disabled = (
+        found
+    )
+    if revoked_at is not None:
+        raise NotAuthenticated(f"API token {prefix}… was revoked")
+    expires = as_utc(expires_at)
     if expires is None or expires <= now:
-        raise NotAuthenticated(f"API token {row.prefix}… expired; create a new one")
-    if user.disabled:
+        raise NotAuthenticated(f"API token {prefix}… expired; create a new one")
+    if disabled:
         raise NotAuthenticated("the API token's account is disabled")
-    last_used = as_utc(row.last_used_at)
+    last_used = as_utc(last_used_at)
     if last_used is None or now - last_used >= LAST_USE_RESOLUTION:
-        on_commit(session, lambda s: stamp_last_use(s, row.id, now))
-    return user, row
+        on_commit(session, lambda s: stamp_last_use(s, token_id, now))
+    owner = TokenOwner(user_id, username, role, bool(must_change))
+    return owner, LiveToken(token_id, prefix, scopes, last_used)
 
 
 def stamp_last_use(session: Session, token_id: int, now: dt.datetime) -> None:

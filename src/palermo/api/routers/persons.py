@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
 
 from palermo.api.answers import json_answer
-from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, committed, permitted
+from palermo.api.booth import booth_route, in_one_hop
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
+from palermo.auth.actor import Actor
+from palermo.node import Node
 from palermo.persons import lookup
 from palermo.persons.lookup import PersonView
 from palermo.persons.search import PersonFilters
@@ -19,10 +23,9 @@ router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 _PERSON_LIST = TypeAdapter(list[PersonView])
 
 
-@router.get("", response_model=list[PersonView], **permitted("persons.search"))
-def search_persons(
-    session: SessionDep,
-    actor: ActorDep,
+@router.get("", response_model=list[PersonView], **booth_route("persons.search"))
+async def search_persons(
+    http: Request,
     name: Annotated[
         str,
         Query(
@@ -40,8 +43,12 @@ def search_persons(
     filters = PersonFilters(
         birth_year=birth_year, nationality=nationality.upper() if nationality else None, source=source
     )
-    found = lookup.search_persons(session, actor, name, limit=limit, filters=filters)
-    return committed(session, json_answer(found, _PERSON_LIST))
+
+    def search(session: Session, actor: Actor, _node: Node) -> Response:
+        found = lookup.search_persons(session, actor, name, limit=limit, filters=filters)
+        return json_answer(found, _PERSON_LIST)
+
+    return await in_one_hop(http, search)
 
 
 @router.get("/{person_id}", **permitted("persons.read"))

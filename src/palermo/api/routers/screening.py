@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from palermo.alerts import lifecycle as core_alerts
 from palermo.alerts.lifecycle import AlertView
 from palermo.api.answers import json_answer
-from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, committed, permitted
+from palermo.api.booth import booth_route, in_one_hop
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
 from palermo.screening.requests import ScreeningRequest, ScreeningResult
 from palermo.screening.service import screen
 from palermo.screening.watchlists import WatchlistSummary, list_watchlists
@@ -30,10 +31,12 @@ class DispositionIn(BaseModel):
     comment: str | None = Field(None, max_length=2000)
 
 
-@router.post("/screenings", response_model=ScreeningResult, **permitted("screening.run"))
-def create_screening(request: ScreeningRequest, session: SessionDep, actor: ActorDep, node: NodeDep) -> Response:
+@router.post("/screenings", response_model=ScreeningResult, **booth_route("screening.run"))
+async def create_screening(request: ScreeningRequest, http: Request) -> Response:
     """Screen one traveller (MRZ and/or identity, travel context): decision, score, hits, indicators, documents."""
-    return committed(session, json_answer(screen(session, actor, request, home=node.home)))
+    return await in_one_hop(
+        http, lambda session, actor, node: json_answer(screen(session, actor, request, home=node.home))
+    )
 
 
 @router.get("/alerts", **permitted("alerts.read"))
