@@ -157,11 +157,24 @@ def _blocks(a: EncodedSet, b: EncodedSet) -> Iterator[tuple[Index, Index]]:
 
 
 def _kept(a: EncodedSet, b: EncodedSet, rows: Index, cols: Index, threshold: float) -> tuple[Index, Index, Floats]:
-    """Pairs of ``rows`` x ``cols`` at or above the threshold: bounded by a matrix product, then scored exactly."""
+    """Pairs of ``rows`` x ``cols`` at or above the threshold: bounded by a matrix product (:func:`cosine_bound`,
+    compared as ``dots >= threshold * mass`` without dividing), then scored exactly."""
+    weights = np.asarray(a.layout.weights, dtype=np.float32)
+    right_bits = _scaled_bits(b, cols).T.copy()
+    right_present = b.present[cols]
+    floor = np.float32(threshold - BOUND_SLACK)
     lefts, rights = [], []
     for start in range(0, len(rows), BLOCK_ROWS):
         part = rows[start : start + BLOCK_ROWS]
-        i, j = np.nonzero(cosine_bound(a, b, part, cols) >= np.float32(threshold) - BOUND_SLACK)
+        dots = _scaled_bits(a, part) @ right_bits
+        left_present = a.present[part]
+        if left_present.all() and right_present.all():  # every field known on both sides: one mass for all pairs
+            keep = dots >= floor * weights.sum()
+        else:
+            mass = left_present.astype(np.float32) @ (right_present.astype(np.float32) * weights).T
+            mass[mass == 0] = np.inf  # no field known on both sides: never a match
+            keep = dots >= floor * mass
+        i, j = np.nonzero(keep)
         lefts.append(part[i])
         rights.append(cols[j])
     left, right = np.concatenate(lefts), np.concatenate(rights)
