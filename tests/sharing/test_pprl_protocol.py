@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_encodings_travel_answers_come_back_and_details_follow_the_normal_reques
     assert report.status == "imported"
     with transaction(b.node.engine) as session:
         (matched,) = protocol.match_export(session, b.node, operator(b.node))
-    assert (matched.encoded, matched.hits, matched.compared_with) == (2, 1, 3)
+    assert (matched.encoded, len(matched.hits), matched.compared_with) == (2, 1, 3)
     deliver(b)
 
     with transaction(a.node.engine) as session:
@@ -180,11 +181,18 @@ def test_over_http_with_the_cli_and_refusals(pair: tuple[Served, Served], tmp_pa
     assert done.exit_code == 0, done.output
     assert "1 encoded person(s) for agency-b queued" in done.stdout
     deliver(a)  # over HTTP into B's inbox
-    with transaction(b.node.engine) as session:
-        (report,) = protocol.match_export(session, b.node, operator(b.node))
-        assert report.hits == 1  # one letter mistyped
-        with pytest.raises(NotFound, match="no pending PPRL export"):
-            protocol.match_export(session, b.node, operator(b.node), report.export)
+    env_b = {"PALERMO_HOME": str(b.node.settings.home), "PALERMO_AGENCY": b.node.settings.agency}
+    env_b["PALERMO_DATABASE_URL"] = str(b.node.settings.database_url)
+    matched = runner.invoke(app, ["share", "pprl-match", "--justification", "JIT-2026-0042"], env=env_b)
+    assert matched.exit_code == 0, matched.output
+    assert "1 encoded, compared with 1 of our persons, 1 hit(s)" in matched.stdout  # one letter mistyped
+    assert "name: encodings largely agree" in matched.stdout  # explained in words, by encoded field
+    assert "birth_date: encodings identical" in matched.stdout
+    assert "popes" not in matched.stdout.casefold()
+    again = runner.invoke(app, ["share", "pprl-match", "--justification", "JIT-2026-0042"], env=env_b)
+    assert "no pending PPRL export to match" in again.stdout
+    with transaction(b.node.engine) as session, pytest.raises(NotFound, match="no pending PPRL export"):
+        protocol.match_export(session, b.node, operator(b.node), str(uuid.uuid4()))
     deliver(b)
     listed = runner.invoke(app, ["share", "pprl-hits", "--justification", "JIT-2026-0042"], env=env)
     assert listed.exit_code == 0, listed.output
@@ -201,13 +209,26 @@ def test_over_http_with_the_cli_and_refusals(pair: tuple[Served, Served], tmp_pa
         protocol.export_encodings(session, a.node, operator(a.node), "agency-b", queue=False)
 
 
-def test_a_partner_on_another_scheme_or_key_is_told_so(pair: tuple[Served, Served]) -> None:
+def _env(served: Served) -> dict[str, str]:
+    settings = served.node.settings
+    return {
+        "PALERMO_HOME": str(settings.home),
+        "PALERMO_AGENCY": settings.agency,
+        "PALERMO_DATABASE_URL": str(settings.database_url),
+    }
+
+
+def test_a_partner_on_another_scheme_or_key_is_told_so(pair: tuple[Served, Served], tmp_path: Path) -> None:
     a, b = pair
     add_person(a.node, "a1", "Ion Popescu", "1990-11-30")
-    with transaction(a.node.engine) as session:
-        sent = protocol.export_encodings(session, a.node, operator(a.node), "agency-b", queue=False)
-    with transaction(b.node.engine) as session:
-        receive(session, b.node, sent.token, transport="file", actor="cli:tester")
+    file = tmp_path / "encodings.jwe"  # the air-gapped link: a file, imported as any bundle
+    runner = CliRunner()
+    justified = ["--justification", "JIT-2026-0042"]
+    done = runner.invoke(app, ["share", "pprl-export", "--to", "agency-b", "--out", str(file), *justified], env=_env(a))
+    assert done.exit_code == 0, done.output
+    imported = runner.invoke(app, ["share", "import", str(file)], env=_env(b))
+    assert imported.exit_code == 0, imported.output
+    assert "imported" in imported.stdout
     with transaction(b.node.engine) as session:
         export = session.scalars(select(HitQuery).where(HitQuery.kind == "pprl_export")).one()
         export.criteria = {**export.criteria, "key_epoch": 2}

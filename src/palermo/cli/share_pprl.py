@@ -42,9 +42,13 @@ def pprl_match(
     for r in reports:
         console.print(
             f"PPRL export {r.export} from {r.partner}: {r.encoded} encoded, compared with {r.compared_with} "
-            f"of our persons, {r.hits} hit(s); answers queued (bundle {r.bundle_id})",
+            f"of our persons, {len(r.hits)} hit(s); answers queued (bundle {r.bundle_id})",
             soft_wrap=True,
         )
+        for hit in r.hits:
+            console.print(f"  hit {hit.reference}: our person #{hit.person_id}, score {hit.explanation.total:.2f}")
+            for feature in hit.explanation.features:
+                console.print(f"    {feature.detail} (share {feature.weight:.2f})", soft_wrap=True)
 
 
 def pprl_hits(

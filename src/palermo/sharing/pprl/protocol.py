@@ -29,6 +29,7 @@ from palermo.db.entities import Address
 from palermo.db.persons import PersonRecord
 from palermo.db.sharing import HitQuery, Partner
 from palermo.errors import InvalidInput, NotFound, PermissionDenied
+from palermo.explanation import Score
 from palermo.node import Node
 from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import OpenedBundle
@@ -151,12 +152,21 @@ def export_encodings(
 
 
 @dataclass(frozen=True)
+class PprlHit:
+    """One encoded person of the partner that matched one of ours, and why (encoded fields only)."""
+
+    reference: str
+    person_id: int
+    explanation: Score
+
+
+@dataclass(frozen=True)
 class PprlMatchReport:
     export: str
     partner: str
     encoded: int
     compared_with: int
-    hits: int
+    hits: list[PprlHit]
     bundle_id: str
 
 
@@ -199,7 +209,7 @@ def _match_one(session: Session, node: Node, actor: Actor, export: HitQuery) -> 
     records, withheld = _releasable_persons(session, node, partner, None)
     ours = encode_people([person_fields(session, r) for r in records], key, config)
     matches = one_to_one(score_blocked(theirs, ours, config.dice_threshold)) if records and references else []
-    hits = []
+    hits: list[PprlHit] = []
     for found in matches:
         reference, record = references[found.left], records[found.right]
         explanation = explain(theirs, ours, found.left, found.right)
@@ -216,8 +226,9 @@ def _match_one(session: Session, node: Node, actor: Actor, export: HitQuery) -> 
                 status="answered",
             )
         )
-        hits.append(reference)
-    answers = envelope_for(node, partner, "pprl_answers", message={"export": export.reference, "hits": sorted(hits)})
+        hits.append(PprlHit(reference, record.id, explanation))
+    answered = sorted(h.reference for h in hits)
+    answers = envelope_for(node, partner, "pprl_answers", message={"export": export.reference, "hits": answered})
     enqueue(session, partner, answers, seal_for(node, partner, answers))
     export.criteria = {"records": len(references), "scheme_id": message.get("scheme_id"), "key_id": key.key_id}
     export.status, export.hit, export.matched = "answered", bool(hits), []
@@ -235,7 +246,7 @@ def _match_one(session: Session, node: Node, actor: Actor, export: HitQuery) -> 
         encoded=len(references),
         withheld=withheld,
     )
-    return PprlMatchReport(export.reference, partner.name, len(references), len(records), len(hits), answers.bundle_id)
+    return PprlMatchReport(export.reference, partner.name, len(references), len(records), hits, answers.bundle_id)
 
 
 def match_export(session: Session, node: Node, actor: Actor, reference: str | None = None) -> list[PprlMatchReport]:
