@@ -24,7 +24,7 @@ Index = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 CHUNK_PAIRS = 65_536  # pairs scored at once from packed bits
 BLOCK_ROWS = 1024  # rows of a block bounded at once by a matrix product (rows x columns floats)
-MATRIX_MIN_PAIRS = 4096  # smaller blocks are pooled and scored pair by pair (a matrix product per block costs more)
+MATRIX_MIN_PAIRS = 65_536  # smaller blocks are pooled and scored pair by pair (unpacking a block costs more)
 BOUND_SLACK = 1e-4  # float32 rounding of the bound: a pair this close under the threshold is still scored exactly
 
 
