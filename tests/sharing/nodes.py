@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,13 @@ from typing import Any
 import httpx
 import uvicorn
 from sqlalchemy import func, select
+from typer.testing import CliRunner, Result
 
 from palermo.api import create_app
 from palermo.audit.log import stream_rows
 from palermo.auth.actor import Actor, cli_actor
 from palermo.auth.justification import optional_justification
+from palermo.cli.main import app
 from palermo.db.engine import transaction
 from palermo.db.persons import PersonName, PersonRecord
 from palermo.db.reference import Agency, Source
@@ -26,11 +30,14 @@ from palermo.settings import Settings
 from palermo.sharing import partners
 from palermo.sharing.envelope import Item
 from palermo.sharing.keys import node_keys
-from palermo.sharing.outgoing import envelope_for, seal_for
+from palermo.sharing.outbox import deliver_pending
+from palermo.sharing.outgoing import envelope_for, seal_for, share_records
 from tests.conftest import StoreTemplates
 from tests.factories import free_port
 
 START_SECONDS = 120  # a bound for a busy machine, not a measurement
+ARRIVAL_SECONDS = 120  # how long a test waits for a node's push in the background: a bound, not a measurement
+LATER = dt.timedelta(hours=2)  # past any back-off
 
 
 @dataclass
@@ -256,3 +263,42 @@ def audit_details(node: Node) -> list[dict[str, Any]]:
     """The details of every sharing entry in the node's audit log."""
     with transaction(node.engine) as session:
         return [dict(row.details) for row in stream_rows(session) if row.details and "bundle_id" in row.details]
+
+
+def share(src: Served, to: str, refs: list[tuple[str, int]], **options: object) -> str:
+    """Share records as an operator of ``src`` does: the bundle id (queued), or the bundle itself (``queue=False``)."""
+    with transaction(src.node.engine) as session:
+        result = share_records(session, src.node, operator(src.node), to, refs, **options)  # type: ignore[arg-type]
+    return result.bundle_id if options.get("queue", True) else result.token
+
+
+def deliver(src: Served) -> None:
+    """Deliver everything in ``src``'s outbox, back-off or not; every delivery must succeed."""
+    report = deliver_pending(src.node, now=dt.datetime.now(dt.UTC) + LATER)
+    assert report.failed == 0, report.errors
+
+
+def received_id(node: Served, name: str) -> int:
+    """The id of the newest person record with ``name`` (0 when there is none)."""
+    with transaction(node.node.engine) as session:
+        statement = select(PersonName.person_id).where(PersonName.full_name == name)
+        return int(session.scalars(statement.order_by(PersonName.person_id.desc())).first() or 0)
+
+
+def eventually(check: Callable[[], bool], what: str) -> None:
+    """Wait for something a node does in the background (a push after its inbox answered), within a bound."""
+    deadline = time.monotonic() + ARRIVAL_SECONDS
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not within {ARRIVAL_SECONDS} s: {what}")
+
+
+def cli(served: Served, *args: str) -> Result:
+    """Run ``palermo ARGS`` as an operator of ``served`` would (its home, agency and store)."""
+    settings = served.node.settings
+    env = {"PALERMO_HOME": str(settings.home), "PALERMO_AGENCY": settings.agency}
+    if settings.database_url:
+        env["PALERMO_DATABASE_URL"] = settings.database_url
+    return CliRunner().invoke(app, list(args), env=env)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,62 +23,22 @@ from palermo.sharing import groups, hitnohit, partners
 from palermo.sharing.inbox import receive
 from palermo.sharing.outbox import deliver_pending
 from palermo.sharing.outgoing import share_records
-from tests.conftest import StoreTemplates
 from tests.factories import justified_operator as booth
 from tests.sharing.nodes import (
+    LATER,
     Served,
     add_notice,
     add_person,
     audit_actions,
     audit_details,
     connect,
-    make_node,
+    deliver,
     operator,
+    received_id,
     received_names,
     register,
-    sqlite_store,
+    share,
 )
-
-LATER = dt.timedelta(hours=2)
-
-
-@pytest.fixture
-def trio(tmp_path: Path, store_url: str, templates: StoreTemplates) -> Iterator[tuple[Served, Served, Served]]:
-    """Nodes A (on the backend under test), B and C (SQLite), served, B partnered with A and with C."""
-    a = Served(make_node(tmp_path, "agency-a", store_url), "AUT")
-    b = Served(make_node(tmp_path, "agency-b", sqlite_store(templates, tmp_path / "store-b")), "ROU")
-    c = Served(make_node(tmp_path, "agency-c", sqlite_store(templates, tmp_path / "store-c")), "ITA")
-    for served in (a, b, c):
-        served.start()
-    connect(a, b)
-    connect(b, c)
-    yield a, b, c
-    for served in (a, b, c):
-        served.stop()
-        served.node.engine.dispose()
-
-
-def share(src: Served, to: str, refs: list[tuple[str, int]], **options: object) -> str:
-    with transaction(src.node.engine) as session:
-        result = share_records(session, src.node, operator(src.node), to, refs, **options)  # type: ignore[arg-type]
-    return result.bundle_id if options.get("queue", True) else result.token
-
-
-def deliver(src: Served) -> None:
-    report = deliver_pending(src.node, now=dt.datetime.now(dt.UTC) + LATER)
-    assert report.failed == 0
-
-
-def received_id(node: Served, name: str) -> int:
-    with transaction(node.node.engine) as session:
-        from palermo.db.persons import PersonName
-
-        return int(
-            session.scalars(
-                select(PersonName.person_id).where(PersonName.full_name == name).order_by(PersonName.person_id.desc())
-            ).first()
-            or 0
-        )
 
 
 def test_records_travel_with_originator_handling_and_grading(trio: tuple[Served, Served, Served]) -> None:

@@ -76,12 +76,15 @@ def open_alert(
     *,
     kind: str,
     subject: AlertSubject,
-    decision: str,
+    decision: str | None,
     score: float,
     explanation: list[dict[str, Any]],
     sensitivity: str = "ordinary",
 ) -> Alert:
-    """Persist an alert and its ``opened`` event (the caller has already guarded the action that raised it)."""
+    """Persist an alert and its ``opened`` event (the caller has already guarded the action that raised it).
+
+    ``decision``: a screening decision (``screening_decisions.yaml``) when the alert asks for one, else ``None``
+    (a partner's records arriving ask for a look, not for a border decision)."""
     taxonomy("alert_kinds").require(kind)
     alert = Alert(
         kind=kind,
@@ -98,7 +101,8 @@ def open_alert(
     )
     session.add(alert)
     session.flush()
-    session.add(AlertEvent(alert_id=alert.id, actor=actor_name, action="opened", comment=f"decision {decision}"))
+    comment = f"decision {decision}" if decision else None
+    session.add(AlertEvent(alert_id=alert.id, actor=actor_name, action="opened", comment=comment))
     return alert
 
 

@@ -19,7 +19,7 @@ app = typer.Typer(help="Screening alerts: queue, history, dispositions and measu
 def list_command(
     status: str = typer.Option(None, "--status", help="open, assigned or closed."),
     decision: str = typer.Option(None, "--decision", help="refer, alert or protect."),
-    kind: str = typer.Option(None, "--kind", help="What raised it: screening, network, victim, partner_notice, rule."),
+    kind: str = typer.Option(None, "--kind", help="What raised it: screening, partner_notice ... (alert_kinds.yaml)."),
     limit: int = typer.Option(50, min=1, max=core.MAX_LIST, help="Most alerts to list."),
     justification: str = JUSTIFICATION,
 ) -> None:

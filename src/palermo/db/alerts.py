@@ -28,7 +28,7 @@ class Alert(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    kind: Mapped[str] = mapped_column(String(32))  # alert_kinds.yaml: screening, network, victim, partner_notice, rule
+    kind: Mapped[str] = mapped_column(String(32))  # alert_kinds.yaml: screening, network, partner_notice ...
     decision: Mapped[str | None] = mapped_column(String(16))  # refer, alert, protect
     status: Mapped[str] = mapped_column(String(16), default="open")
     score: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,5 @@
-"""Cross-border sharing: partner nodes, sharing groups, the outbox, received bundles and hit/no-hit queries.
+"""Cross-border sharing: partner nodes, sharing groups, the outbox, received bundles, hit/no-hit queries, delivery
+receipts, what was sent to whom, and withdrawals.
 
 Partners are never deleted (audit entries and received records refer to them); removal marks them ``removed`` and
 the inbox refuses them from then on.
@@ -88,6 +89,8 @@ class ReceivedBundle(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     items: Mapped[int] = mapped_column(Integer, default=0)
     transport: Mapped[str] = mapped_column(String(8))
+    #: the signed receipt this node gave for it (compact JWS), given again to a resend
+    receipt: Mapped[str | None] = mapped_column(Text)
 
 
 class ReceivedRecord(Base):
@@ -135,3 +138,60 @@ class HitQuery(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class DeliveryReceipt(Base):
+    """A partner's signed receipt for a bundle this node sent: what it accepted and what it refused, and why."""
+
+    __tablename__ = "sharing_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[str] = mapped_column(String(36), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # the partner's time, as it signed
+    imported: Mapped[int] = mapped_column(Integer)
+    echoes: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[list[str]] = mapped_column(JSON)  # entity ids
+    refused: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # {"item", "entity_id", "rule", "detail"}
+    receipt: Mapped[str] = mapped_column(Text)  # the compact JWS, verifiable again at any time
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SentRecord(Base):
+    """A record that left this node for a partner, by entity id: where a withdrawal must follow it."""
+
+    __tablename__ = "sharing_sent_records"
+    __table_args__ = (
+        Index("ix_sharing_sent_records_entity", "entity_id"),
+        Index("ix_sharing_sent_records_record", "record_table", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[str] = mapped_column(String(36))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    record_table: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
+    entity_id: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Withdrawal(Base):
+    """An originator's signed withdrawal of a shared record: made here (``partner_id`` empty) or received.
+
+    It stays as a tombstone: the record is not sent again from this node, and a copy arriving later is refused.
+    """
+
+    __tablename__ = "sharing_withdrawals"
+    __table_args__ = (Index("ix_sharing_withdrawals_entity", "entity_id", "originator", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(64))
+    originator: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # the originator's time, as signed
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)  # the originator's signed withdrawal, forwarded untouched
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))  # who brought it; empty: made here
+    removed: Mapped[int] = mapped_column(Integer, default=0)  # copies this node removed
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

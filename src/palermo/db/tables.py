@@ -9,13 +9,16 @@ from palermo.db.identities import Identity, IdentityLink, IdentityMember, MatchJ
 from palermo.db.persons import IdentityDocument, PersonName, PersonNameKey, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
 from palermo.db.sharing import (
+    DeliveryReceipt,
     HitQuery,
     OutboxMessage,
     Partner,
     ReceivedBundle,
     ReceivedRecord,
+    SentRecord,
     SharingGroup,
     SharingGroupMember,
+    Withdrawal,
 )
 from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.db.victims import (
@@ -39,6 +42,7 @@ __all__ = [
     "Base",
     "BorderPoint",
     "Contact",
+    "DeliveryReceipt",
     "HitQuery",
     "Identity",
     "IdentityDocument",
@@ -59,6 +63,7 @@ __all__ = [
     "ReceivedRecord",
     "Relationship",
     "ResolutionRun",
+    "SentRecord",
     "SharingGroup",
     "SharingGroupMember",
     "Source",
@@ -75,4 +80,5 @@ __all__ = [
     "Watchlist",
     "WatchlistEntry",
     "WebSession",
+    "Withdrawal",
 ]

@@ -26,11 +26,18 @@ class HitNoHitConfig(BaseModel):
     person_threshold: float = Field(ge=0, le=1)
 
 
+class ArrivalsConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    max_records_listed: int = Field(ge=1)
+
+
 class SharingConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     exchange: ExchangeConfig
     hitnohit: HitNoHitConfig
+    arrivals: ArrivalsConfig
 
 
 @cache

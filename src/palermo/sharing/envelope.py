@@ -18,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field
 ENVELOPE_VERSION: Final = 2
 MAX_HOPS = 16
 BundleKind = Literal[
-    "records", "notices", "query", "answer", "detail_request", "detail_reply", "pprl_encodings", "pprl_answers"
+    "records",
+    "notices",
+    "query",
+    "answer",
+    "detail_request",
+    "detail_reply",
+    "withdrawal",
+    "pprl_encodings",
+    "pprl_answers",
 ]
 
 
@@ -89,6 +97,20 @@ class Item(BaseModel):
     def hops(self) -> int:
         """How many times the item was forwarded before its last transfer (0: sent by its originator)."""
         return max(len(self.chain) - 1, 0)
+
+
+class WithdrawalNotice(BaseModel):
+    """An originator's signed withdrawal of a record it shared; forwarded untouched along the record's paths."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entity_id: str = Field(max_length=64)
+    kind: Literal["person", "notice"]
+    originator: str = Field(max_length=64)
+    withdrawn_at: dt.datetime
+    reason: str = Field(min_length=1, max_length=2000)
+    signing_key: str = Field(max_length=64, description="The originator's public signing key (base64url, raw).")
+    signature: str = Field(max_length=100, description="Ed25519 over the notice's other fields (canonical JSON).")
 
 
 class PalermoEnvelope(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -30,11 +31,10 @@ from palermo.sharing.bundles import OpenedBundle
 from palermo.sharing.config import sharing_config
 from palermo.sharing.envelope import BundleKind
 from palermo.sharing.handling import may_send
-from palermo.sharing.inbox import check_item, refusal, trusted_keys
+from palermo.sharing.inbox import ImportReport, import_items
 from palermo.sharing.outbox import enqueue
-from palermo.sharing.outgoing import envelope_for, record_handling, seal_for, select_items
+from palermo.sharing.outgoing import Refusal, envelope_for, record_handling, record_sent, seal_for, select_items
 from palermo.sharing.partners import find_partner
-from palermo.sharing.signatures import ItemRefused
 from palermo.taxonomies import taxonomy
 
 QUERY_KINDS = ("document", "person")
@@ -223,7 +223,7 @@ def _query(session: Session, reference: str, direction: str) -> HitQuery:
     return query
 
 
-def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
+def handle_message(session: Session, node: Node, opened: OpenedBundle, report: ImportReport, actor: str) -> None:
     """Act on a query, an answer, a detail request or a detail reply that arrived in the inbox."""
     envelope, partner, message = opened.envelope, opened.partner, opened.envelope.message
     reference = str(message.get("reference", ""))
@@ -252,30 +252,29 @@ def handle_message(session: Session, node: Node, opened: OpenedBundle) -> None:
         query = _query(session, reference, "incoming")
         if query.hit:
             query.status = "detail_requested"
+            query.detail = {"request_justification": envelope.justification}
     elif envelope.kind == "detail_reply":
         query = _query(session, reference, "outgoing")
-        approved = bool(message.get("approved"))
-        query.status = "detail_received" if approved else "refused"
-        items, refused = _checked_details(session, node, opened)
-        query.detail = {"items": items, "refused": refused, "reason": message.get("reason")}
+        query.status = "detail_received" if message.get("approved") else "refused"
+        outcome = import_items(session, node, opened, actor)  # checked as any import: signatures, chain, terms
+        outcome.into(report)
+        query.detail = {
+            "items": [s.item.model_dump(mode="json") for s in outcome.stored]
+            + [item.model_dump(mode="json") for item in outcome.echoed],
+            "records": [
+                {"entity_id": s.item.entity.get("id"), "table": s.table, "id": s.record_id} for s in outcome.stored
+            ],
+            "echoes": len(outcome.echoed),
+            "refused": [r.model_dump() for r in outcome.refused],
+            "reason": message.get("reason"),
+        }
 
 
-def _checked_details(
-    session: Session, node: Node, opened: OpenedBundle
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The detail items whose originator signature, hop chain and terms hold (as an import checks them), and the
-    refusals of the others, each with its rule."""
-    trusted = trusted_keys(session, node, opened.partner)
-    items: list[dict[str, Any]] = []
-    refused: list[dict[str, Any]] = []
-    for position, item in enumerate(opened.envelope.items):
-        try:
-            check_item(item, trusted)
-        except ItemRefused as exc:
-            refused.append(refusal(position, item, exc).model_dump())
-            continue
-        items.append(item.model_dump(mode="json"))
-    return items, refused
+def partner_name(session: Session, query: HitQuery) -> str:
+    """The name of the partner a query was asked of (or by)."""
+    partner = session.get(Partner, query.partner_id)
+    assert partner is not None
+    return partner.name
 
 
 def request_details(session: Session, node: Node, actor: Actor, reference: str) -> HitQuery:
@@ -303,11 +302,60 @@ def request_details(session: Session, node: Node, actor: Actor, reference: str) 
     return query
 
 
-def pending_requests(session: Session, actor: Actor) -> list[HitQuery]:
+@dataclass(frozen=True)
+class DetailRequest:
+    """A partner's request for the details behind a hit, as the deciding supervisor sees it."""
+
+    reference: str
+    partner: str
+    kind: str
+    criteria: dict[str, Any]
+    justification: str | None  # the partner's, for its query
+    request_justification: str | None  # the partner's, for asking the details
+    matched: list[str]  # "person 12", "notice 3": the records that would go
+
+    def summary(self) -> str:
+        asked = ", ".join(f"{k}={v}" for k, v in self.criteria.items() if v is not None)
+        return (
+            f"{self.reference} from {self.partner}: {self.kind} query ({asked}); justification "
+            f"{self.justification or '-'}; details asked for {self.request_justification or '-'}; "
+            f"matched {', '.join(self.matched) or 'nothing'}"
+        )
+
+
+def pending_requests(session: Session, actor: Actor) -> list[DetailRequest]:
+    """Partners' detail requests awaiting a decision here, with what they asked, why, and what matched."""
     guard(session, actor, "sharing.decide")
-    return list(
-        session.scalars(select(HitQuery).where(HitQuery.status == "detail_requested", HitQuery.direction == "incoming"))
+    statement = (
+        select(HitQuery, Partner.name)
+        .join(Partner, Partner.id == HitQuery.partner_id)
+        .where(HitQuery.status == "detail_requested", HitQuery.direction == "incoming")
+        .order_by(HitQuery.id)
     )
+    return [
+        DetailRequest(
+            reference=query.reference,
+            partner=name,
+            kind=query.kind,
+            criteria=dict(query.criteria),
+            justification=query.justification,
+            request_justification=(query.detail or {}).get("request_justification"),
+            matched=[f"{kind} {record_id}" for kind, record_id in sorted({_record_of(m) for m in query.matched})],
+        )
+        for query, name in session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True)
+class DetailDecision:
+    """A supervisor's decision on a detail request: the status, the bundle sent and the records kept home."""
+
+    reference: str
+    partner: str
+    status: str
+    bundle_id: str
+    sent: int
+    refused: list[Refusal]
 
 
 def decide(
@@ -319,8 +367,11 @@ def decide(
     approve: bool,
     legal_basis: str | None = None,
     reason: str | None = None,
-) -> HitQuery:
-    """Approve (details go back under their handling rules) or refuse a partner's detail request."""
+) -> DetailDecision:
+    """Approve (details go back under their handling rules) or refuse a partner's detail request.
+
+    An approval sends only the matched records the transfer rules allow now; those they refuse stay home and are
+    named with their rule (a request is refused when none may go)."""
     guard(session, actor, "sharing.decide", subject=f"query:{reference}")
     query = _query(session, reference, "incoming")
     if query.status != "detail_requested":
@@ -333,7 +384,10 @@ def decide(
     message = {"reference": reference, "approved": approve and bool(items), "reason": reason}
     justification = str(actor.justification) if actor.justification else None
     bundle_id = _send(session, node, partner, "detail_reply", message, items=items, justification=justification)
+    if selection is not None:
+        record_sent(session, partner, bundle_id, selection)
     query.status, query.decided_by = ("approved" if message["approved"] else "refused"), actor.name
+    refused = selection.refused if selection else []
     log_exchange(
         session,
         actor=actor.name,
@@ -346,6 +400,6 @@ def decide(
         query=reference,
         step="decision",
         approved=message["approved"],
-        refused=[f"{r.kind}:{r.record_id}:{r.rule}" for r in (selection.refused if selection else [])],
+        refused=[f"{r.kind}:{r.record_id}:{r.rule}" for r in refused],
     )
-    return query
+    return DetailDecision(reference, partner.name, query.status, bundle_id, len(items), refused)

@@ -6,7 +6,9 @@ verified against this node's partner registry (:func:`palermo.sharing.signatures
 node's own record is dropped and counted; the rest is judged on the originator's signed terms and the path it
 travelled (:func:`palermo.sharing.handling.check_received`) and stored with its originator, handling, grading, a
 distribution never wider than it arrived with, and the signed item itself (to forward it untouched). Each refused
-item is named in the report with its rule.
+item is named in the report with its rule; what arrived raises an alert (:mod:`palermo.sharing.arrivals`). Every
+bundle opened is answered with this node's signed receipt (:mod:`palermo.sharing.receipts`), kept in the ledger
+and given again to a resend.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -29,22 +32,17 @@ from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntr
 from palermo.errors import InvalidInput, PalermoError, PermissionDenied
 from palermo.node import Node
 from palermo.sharing import ftm
+from palermo.sharing.arrivals import Stored, alert_arrivals
 from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import OpenedBundle, open_bundle
 from palermo.sharing.envelope import Item
 from palermo.sharing.handling import RecordHandling, as_received, check_received
 from palermo.sharing.keys import node_keys
 from palermo.sharing.partners import SERVICE_PREFIX
+from palermo.sharing.receipts import Receipt, RefusedItem, sign_receipt
 from palermo.sharing.signatures import ItemRefused, TrustedKeys, item_facts, path, verify_item
 
-
-class ItemRefusal(BaseModel):
-    """A received item that was not stored, the rule that refused it and why."""
-
-    item: int = Field(description="Position of the item in the bundle.")
-    entity_id: str | None = None
-    rule: str
-    detail: str
+ItemRefusal = RefusedItem  # a received item not stored, its rule and why (the receipt lists the same)
 
 
 class ImportReport(BaseModel):
@@ -56,7 +54,11 @@ class ImportReport(BaseModel):
     status: str = Field(description="`imported`, or `duplicate` for a bundle id already imported (nothing changed).")
     imported: int = 0
     echoes: int = Field(0, description="This node's own records sent back to it: verified, not stored again.")
+    accepted: list[str] = Field(default_factory=list, description="Entity ids of the items stored (or withdrawn).")
     refused: list[ItemRefusal] = Field(default_factory=list)
+    receipt: str | None = Field(
+        None, description="This node's signed receipt (compact JWS) for the sender; the same one for a resend."
+    )
 
 
 def partner_source(session: Session, partner: Partner) -> Source:
@@ -212,27 +214,52 @@ def refusal(position: int, item: Item, exc: PalermoError) -> ItemRefusal:
     return ItemRefusal(item=position, entity_id=str(entity_id) if entity_id else None, rule=rule, detail=exc.message)
 
 
-def _import_items(session: Session, node: Node, opened: OpenedBundle, report: ImportReport) -> None:
-    notices: list[int] = []
+@dataclass
+class Outcome:
+    """What importing a bundle's items did: the rows stored, the echoes dropped, the items refused."""
+
+    stored: list[Stored] = field(default_factory=list)
+    echoed: list[Item] = field(default_factory=list)
+    refused: list[ItemRefusal] = field(default_factory=list)
+
+    def into(self, report: ImportReport) -> None:
+        report.imported += len(self.stored)
+        report.echoes += len(self.echoed)
+        report.accepted += [str(s.item.entity.get("id")) for s in self.stored]
+        report.refused += self.refused
+
+
+def import_items(session: Session, node: Node, opened: OpenedBundle, actor: str) -> Outcome:
+    """Check and store every item of a bundle (records, notices, approved details): echoes dropped, withdrawn and
+    refused items named; notices screened at once; an arrival alert for what was stored."""
+    from palermo.sharing.withdrawals import withdrawn_entities
+
+    outcome = Outcome()
     trusted = trusted_keys(session, node, opened.partner)
-    for position, item in enumerate(opened.envelope.items):
+    items = opened.envelope.items
+    withdrawn = withdrawn_entities(session, [(str(i.entity.get("id")), i.handling.originator) for i in items])
+    for position, item in enumerate(items):
         try:
             if is_echo(item, node.agency_code):  # a record this node holds already: no new copy
                 verify_item(item, trusted)  # a forged echo is refused like any other item
-                report.echoes += 1
+                outcome.echoed.append(item)
                 continue
             check_item(item, trusted)
+            reason = withdrawn.get((str(item.entity.get("id")), item.handling.originator))
+            if reason is not None:
+                raise ItemRefused("withdrawn", f"{item.handling.originator} withdrew this record: {reason}")
             with session.begin_nested():
                 table, record_id = import_item(session, node, opened, item)
-            report.imported += 1
-            if table == "watchlist_entries":
-                notices.append(record_id)
+            outcome.stored.append(Stored(item, table, record_id))
         except PalermoError as exc:
-            report.refused.append(refusal(position, item, exc))
+            outcome.refused.append(refusal(position, item, exc))
+    notices = [s.record_id for s in outcome.stored if s.table == "watchlist_entries"]
     if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
         from palermo.screening.candidate_index.node_cache import refresh_index
 
         refresh_index(session, node.home, notices, [])
+    alert_arrivals(session, actor, opened.partner.name, opened.envelope.bundle_id, outcome.stored)
+    return outcome
 
 
 def _refuse_foreign_deliverer(session: Session, node: Node, deliverer: Actor, opened: OpenedBundle) -> None:
@@ -276,11 +303,16 @@ def receive(
         _refuse_foreign_deliverer(session, node, deliverer, opened)
         actor = deliverer.name
     report = ImportReport(bundle_id=envelope.bundle_id, partner=partner.name, kind=envelope.kind, status="imported")
+    actor = actor or f"partner:{partner.name}"
     seen = session.scalars(select(ReceivedBundle).where(ReceivedBundle.bundle_id == envelope.bundle_id)).first()
     if seen is not None:
-        report.status = "duplicate"
+        report.status, report.receipt = "duplicate", seen.receipt
     elif envelope.kind in ("records", "notices"):
-        _import_items(session, node, opened, report)
+        import_items(session, node, opened, actor).into(report)
+    elif envelope.kind == "withdrawal":
+        from palermo.sharing.withdrawals import receive_withdrawals
+
+        receive_withdrawals(session, node, opened, report, actor)
     elif envelope.kind in ("pprl_encodings", "pprl_answers"):
         from palermo.sharing.pprl.protocol import handle_message as pprl_message
 
@@ -288,8 +320,9 @@ def receive(
     else:
         from palermo.sharing.hitnohit import handle_message
 
-        handle_message(session, node, opened)
+        handle_message(session, node, opened, report, actor)
     if seen is None:
+        report.receipt = _receipt(node, opened, report)
         session.add(
             ReceivedBundle(
                 bundle_id=envelope.bundle_id,
@@ -298,11 +331,12 @@ def receive(
                 sent_at=envelope.created_at,
                 items=report.imported,
                 transport=transport,
+                receipt=report.receipt,
             )
         )
     log_exchange(
         session,
-        actor=actor or f"partner:{partner.name}",
+        actor=actor,
         agency=node.agency_code,
         action="collection",
         partner=partner.name,
@@ -316,3 +350,19 @@ def receive(
         refused=[f"item {r.item}:{r.rule}" for r in report.refused],
     )
     return report
+
+
+def _receipt(node: Node, opened: OpenedBundle, report: ImportReport) -> str:
+    """This node's signed receipt for a bundle it opened: what it accepted, refused (and why) and dropped."""
+    receipt = Receipt(
+        bundle_id=report.bundle_id,
+        kind=report.kind,
+        sender=opened.envelope.sender.agency,
+        receiver=node.agency_code,
+        received_at=dt.datetime.now(dt.UTC),
+        imported=report.imported,
+        echoes=report.echoes,
+        accepted=report.accepted,
+        refused=report.refused,
+    )
+    return sign_receipt(node, receipt)

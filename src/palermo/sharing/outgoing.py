@@ -20,7 +20,7 @@ from palermo.auth.actor import Actor
 from palermo.db.base import ProvenanceMixin
 from palermo.db.persons import IdentityDocument, PersonRecord
 from palermo.db.reference import Source
-from palermo.db.sharing import Partner, ReceivedRecord
+from palermo.db.sharing import Partner, ReceivedRecord, SentRecord, Withdrawal
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import NotFound, PermissionDenied
 from palermo.node import Node
@@ -54,9 +54,11 @@ class Refusal:
 
 @dataclass
 class Selection:
-    """Items that may go, and records refused with the rule that refused them."""
+    """Items that may go (``records``: the ``(kind, id)`` of each, in the same order), and records refused with the
+    rule that refused them."""
 
     items: list[Item] = field(default_factory=list)
+    records: list[tuple[str, int]] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
 
 
@@ -117,7 +119,7 @@ def _terms(row: ProvenanceMixin, facts: RecordHandling) -> Handling:
     )
 
 
-def _entity_id(session: Session, kind: str, row: ProvenanceMixin) -> str:
+def entity_id_of(session: Session, kind: str, row: ProvenanceMixin) -> str:
     """The id of a record this node originates: derived from its own keys, stable wherever the record goes."""
     source = session.get(Source, row.source_id)
     return ftm.entity_id(row.originator, kind, source.name if source else str(row.source_id), row.source_key)
@@ -142,7 +144,7 @@ def _item(
             return Refusal(kind, row.id, "no_originator_signature", detail)
     else:
         category = row.category if kind == "notice" else None
-        entity = _entity(session, kind, row, _entity_id(session, kind, row))
+        entity = _entity(session, kind, row, entity_id_of(session, kind, row))
         terms = _terms(row, facts)
         origin = originate(keys, kind, category, entity, terms)
         signed = Item(kind=kind, category=category, entity=entity, handling=terms, origin=origin, chain=[])
@@ -162,6 +164,7 @@ def select_items(
     selection = Selection()
     today = dt.datetime.now(dt.UTC).date()
     keys = node_keys(node.home)
+    withdrawn = withdrawn_here(session, node)
     for kind, record_id in refs:
         row: Any = session.get(PersonRecord if kind == "person" else WatchlistEntry, record_id)
         if row is None:
@@ -178,11 +181,35 @@ def select_items(
             selection.refused.append(Refusal(kind, record_id, decision.rule, decision.detail))
             continue
         item = _item(session, node, keys, kind, row, facts, partner.agency_code, legal_basis)
+        if not isinstance(item, Refusal) and item.entity["id"] in withdrawn:
+            detail = f"{node.agency_code} withdrew it: {withdrawn[item.entity['id']]}"
+            item = Refusal(kind, record_id, "withdrawn", detail)
         if isinstance(item, Refusal):
             selection.refused.append(item)
         else:
             selection.items.append(item)
+            selection.records.append((kind, record_id))
     return selection
+
+
+def withdrawn_here(session: Session, node: Node) -> dict[str, str]:
+    """Entity ids of the records this node withdrew, with the reason: they do not travel again."""
+    statement = select(Withdrawal.entity_id, Withdrawal.reason).where(Withdrawal.originator == node.agency_code)
+    return {str(entity_id): str(reason) for entity_id, reason in session.execute(statement)}
+
+
+def record_sent(session: Session, partner: Partner, bundle_id: str, selection: Selection) -> None:
+    """Remember which records went to ``partner`` in ``bundle_id``: a withdrawal follows them there."""
+    session.add_all(
+        SentRecord(
+            bundle_id=bundle_id,
+            partner_id=partner.id,
+            record_table=RECORD_TABLES[kind],
+            record_id=record_id,
+            entity_id=str(item.entity["id"]),
+        )
+        for item, (kind, record_id) in zip(selection.items, selection.records, strict=True)
+    )
 
 
 def envelope_for(node: Node, partner: Partner, kind: BundleKind, **fields: Any) -> PalermoEnvelope:
@@ -229,6 +256,7 @@ def share_records(
     justification = str(actor.justification) if actor.justification else None
     envelope = envelope_for(node, partner, kind, items=selection.items, justification=justification)
     token = seal_for(node, partner, envelope)
+    record_sent(session, partner, envelope.bundle_id, selection)
     if queue:
         from palermo.sharing.outbox import enqueue
 

@@ -24,11 +24,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from palermo.errors import InvalidInput
-from palermo.sharing.envelope import Handling, Hop, Item, OriginSignature
+from palermo.sharing.envelope import Handling, Hop, Item, OriginSignature, WithdrawalNotice
 from palermo.sharing.handling import RecordHandling
 from palermo.sharing.keys import NodeKeys, b64, unb64
 
 ITEM_VERSION = 2
+WITHDRAWAL_VERSION = 1
 SIGNATURE_BYTES = 64
 
 
@@ -183,3 +184,31 @@ def item_facts(item: Item) -> RecordHandling:
         delete_at=terms.delete_at,
         hops=item.hops,
     )
+
+
+def withdrawal_payload(notice: WithdrawalNotice) -> bytes:
+    """The bytes an originator signs to withdraw a record: which record, who, when and why."""
+    body = notice.model_dump(mode="json", exclude={"signing_key", "signature"})
+    return _canonical({**body, "palermo_withdrawal": WITHDRAWAL_VERSION})
+
+
+def sign_withdrawal(keys: NodeKeys, notice: WithdrawalNotice) -> WithdrawalNotice:
+    """``notice`` signed by this node as the record's originator."""
+    signing_key = keys.public.signing_key
+    return notice.model_copy(update={"signing_key": signing_key, "signature": _sign(keys, withdrawal_payload(notice))})
+
+
+def verify_withdrawal(notice: WithdrawalNotice, trusted: TrustedKeys) -> None:
+    """Refuse (:class:`ItemRefused`) a withdrawal its originator did not sign with its registered key."""
+    known = trusted.of(notice.originator)
+    if known is None:
+        raise ItemRefused(
+            "unknown_originator",
+            f"originator {notice.originator} is not an active partner of {trusted.own_agency}: its withdrawal "
+            "cannot be checked",
+        )
+    if notice.signing_key != known or not _verifies(known, notice.signature, withdrawal_payload(notice)):
+        raise ItemRefused(
+            "withdrawal_signature_invalid",
+            f"the withdrawal of {notice.entity_id} is not signed by {notice.originator}'s registered key",
+        )
