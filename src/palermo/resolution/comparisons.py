@@ -13,6 +13,9 @@ from splink.comparison_library import CustomComparison
 
 from palermo.resolution.config import ResolutionConfig
 
+# the levels of the date-of-birth comparison at which two dates conflict (``conflicts.dates_conflict``, roughly)
+DATE_CONFLICT_LEVELS = ("same year of birth, day or month differ", "dates of birth years apart")
+
 
 def _level(creator: Any, label: str) -> Any:
     return creator.configure(label_for_charts=label)
@@ -39,14 +42,20 @@ def _dob() -> CustomComparison:
         "(dob_l IS NULL OR dob_r IS NULL) AND dob_year_l = dob_year_r "
         "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r)"
     )
+    year_off = (
+        "abs(cast(dob_year_l as int) - cast(dob_year_r as int)) = 1 "
+        "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r) "
+        "AND (dob_day_l IS NULL OR dob_day_r IS NULL OR dob_day_l = dob_day_r)"
+    )
     levels = [
         cll.NullLevel("dob_year"),
         _level(cll.ExactMatchLevel("dob"), "date of birth identical"),
         cll.CustomLevel(swapped, label_for_charts="day and month swapped"),
         cll.CustomLevel(partial, label_for_charts="partial date agrees (year, or year and month)"),
         _level(cll.DamerauLevenshteinLevel("dob", 1), "date of birth one character apart"),
-        _level(cll.ExactMatchLevel("dob_year"), "same year of birth"),
-        _level(cll.ElseLevel(), "date of birth different"),
+        cll.CustomLevel(year_off, label_for_charts="year of birth one apart, day and month agree"),
+        _level(cll.ExactMatchLevel("dob_year"), DATE_CONFLICT_LEVELS[0]),
+        _level(cll.ElseLevel(), DATE_CONFLICT_LEVELS[1]),
     ]
     return CustomComparison(levels, output_column_name="dob", comparison_description="date of birth")
 

@@ -32,12 +32,13 @@ FEATURE_COLUMNS = (
     "nationalities",
     "documents",
     "document",
+    "issued_documents",
     "phones",
     "address",
     "postcode",
     "city",
 )
-ARRAY_COLUMNS = frozenset({"name_keys", "nationalities", "documents", "phones"})
+ARRAY_COLUMNS = frozenset({"name_keys", "nationalities", "documents", "issued_documents", "phones"})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SPACES = re.compile(r"\s+")
 
@@ -47,6 +48,18 @@ class RawName:
     full_name: str | None
     given_names: str | None = None
     surname: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A document of a record as issued: its state (ICAO code), type and normalised number."""
+
+    issuing_state: str
+    document_type: str
+    number: str
+
+    def key(self) -> str:
+        return f"{self.issuing_state}|{self.document_type}|{self.number}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class RawPerson:
     address: str | None = None
     postcode: str | None = None
     city: str | None = None
+    issued: Sequence[IssuedDocument] = ()  # the documents with their issuer and type, when the source says
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -149,6 +163,7 @@ def feature_row(person: RawPerson) -> dict[str, Any]:
         "nationalities": _values(person.nationalities),
         "documents": _values(person.documents),
         "document": next(iter(_values(person.documents) or []), None),
+        "issued_documents": sorted({d.key() for d in person.issued}) or None,
         "phones": _values(person.phones),
         "address": _clean(person.address),
         "postcode": _clean(person.postcode),

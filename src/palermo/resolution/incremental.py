@@ -2,8 +2,8 @@
 
 The new record is blocked against the resolved records through the blocking index (the same rules as batch
 prediction), its candidates are scored with the saved model by Splink's ``predict_between``, and it joins the
-identity of its strongest link above the threshold (an identity holding a record an analyst said it is not is
-skipped), or a new identity of its own.
+identity of its strongest link above the threshold (an identity holding a record an analyst said it is not, or a
+record whose facts conflict with it, ``conflicts``, is skipped), or a new identity of its own.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from palermo.node import Node
 from palermo.resolution import index, model
 from palermo.resolution.cluster import ordered
 from palermo.resolution.config import ResolutionConfig, default_config
+from palermo.resolution.conflicts import NO_FACTS, Facts, conflict, facts_by_record, facts_of
 from palermo.resolution.engines import ResolutionEngine, open_engine
 from palermo.resolution.features import feature_row
 from palermo.resolution.judgements import constraints
@@ -78,7 +79,19 @@ class LinkOutcome:
     seconds: float
 
 
-def _choose(session: Session, person_id: int, pairs: Sequence[model.ScoredPair]) -> int | None:
+def _conflicting(session: Session, facts: Facts, members: set[int], *, birth_dates: bool) -> bool:
+    """Whether a record with ``facts`` cannot join the identity of ``members`` (``conflicts.conflict``)."""
+    if facts == NO_FACTS:
+        return False
+    rows = (feature_row(p) for p in load_persons(session, sorted(members)))
+    theirs = facts_by_record(rows, birth_dates=birth_dates).values()
+    return any(conflict(facts, other) is not None for other in theirs)
+
+
+def _choose(
+    session: Session, row: dict[str, Any], pairs: Sequence[model.ScoredPair], *, birth_dates: bool
+) -> int | None:
+    person_id = int(row["unique_id"])
     rejected = {b if a == person_id else a for a, b in constraints(session).cannot_link if person_id in (a, b)}
     best: dict[int, float] = {}
     for pair in pairs:
@@ -88,7 +101,8 @@ def _choose(session: Session, person_id: int, pairs: Sequence[model.ScoredPair])
             best[identity] = max(best.get(identity, float("-inf")), pair.match_weight)
     for identity, _ in sorted(best.items(), key=lambda item: (-item[1], item[0])):
         members = set(session.scalars(select(IdentityMember.person_id).where(IdentityMember.identity_id == identity)))
-        if not members & rejected:
+        mine = facts_of(row, birth_dates=birth_dates)
+        if not members & rejected and not _conflicting(session, mine, members, birth_dates=birth_dates):
             return identity
     return None
 
@@ -135,6 +149,7 @@ def link_records(
     config = config or default_config()
     info = require_model(node.home)
     scorer = scorer_for(info.path)
+    dates = model.saved_trusts_birth_dates(info.path, config)
     outcomes = []
     with transaction(node.engine) as session, index.connect(node.home) as con:
         run = start_run(session, kind="incremental", engine="duckdb", model_version=info.version, actor=actor)
@@ -150,7 +165,7 @@ def link_records(
             if current is not None:
                 outcomes.append(LinkOutcome(person_id, current, False, len(found), 0, time.perf_counter() - started))
                 continue
-            identity, created = _join(session, person_id, _choose(session, person_id, pairs), run)
+            identity, created = _join(session, person_id, _choose(session, row, pairs, birth_dates=dates), run)
             links = _store_links(session, identity, person_id, pairs, run)
             index.add(con, row, config)
             outcomes.append(LinkOutcome(person_id, identity, created, len(found), links, time.perf_counter() - started))

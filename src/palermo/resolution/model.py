@@ -16,10 +16,11 @@ from typing import Any, Literal
 
 from splink import Linker, SettingsCreator, block_on
 
+from palermo.errors import Conflict
 from palermo.explanation import Feature
 from palermo.logs import get_logger
-from palermo.resolution.comparisons import person_comparisons
-from palermo.resolution.config import BlockingRule, ResolutionConfig, default_config
+from palermo.resolution.comparisons import DATE_CONFLICT_LEVELS, person_comparisons
+from palermo.resolution.config import BlockingRule, ResolutionConfig, TrainingRule, default_config
 from palermo.resolution.link_features import link_feature
 
 log = get_logger(__name__)
@@ -73,9 +74,28 @@ def _dialect(tables: Any) -> str:
     return str(first.db_api.sql_dialect.sql_dialect_str)
 
 
+def _levels(comparisons: list[dict[str, Any]]) -> list[tuple[str, list[str | None]]]:
+    return [
+        (c.get("output_column_name", ""), [lvl.get("label_for_charts") for lvl in c["comparison_levels"]])
+        for c in comparisons
+    ]
+
+
+def saved_model_matches(path: Path, config: ResolutionConfig) -> bool:
+    """Whether the model saved at ``path`` was trained with today's comparisons (same columns, same levels)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))["comparisons"]
+    fresh = [c.get_comparison("duckdb").as_dict() for c in person_comparisons(config)]  # type: ignore[no-untyped-call]
+    return _levels(saved) == _levels(fresh)
+
+
 def _comparisons_in(dialect: str, saved: list[dict[str, Any]], config: ResolutionConfig) -> list[dict[str, Any]]:
     """The comparisons in ``dialect``'s SQL, with the trained m and u probabilities of ``saved``."""
     fresh = [c.get_comparison(dialect).as_dict() for c in person_comparisons(config)]  # type: ignore[no-untyped-call]
+    if _levels(saved) != _levels(fresh):
+        raise Conflict(
+            "the saved resolution model was trained with other comparisons than this version of Palermo has; "
+            "run `palermo resolve --retrain`"
+        )
     for comparison, trained in zip(fresh, saved, strict=True):
         for level, trained_level in zip(comparison["comparison_levels"], trained["comparison_levels"], strict=True):
             for key in ("m_probability", "u_probability"):
@@ -88,13 +108,22 @@ def _rules(config: ResolutionConfig) -> list[Any]:
     return [blocking_rule(r) for r in config.blocking_rules]
 
 
+def training_rule(rule: TrainingRule) -> Any:
+    """The pairs of one EM session: equal on the rule's columns, not in conflict on its held-out columns."""
+    if not rule.held_out:
+        return block_on(*rule.columns)
+    equal = [f"l.{c} = r.{c}" for c in rule.columns]
+    held = [f"(l.{c} = r.{c} OR l.{c} IS NULL OR r.{c} IS NULL)" for c in rule.held_out]
+    return " AND ".join(equal + held)
+
+
 def train(linker: Linker, config: ResolutionConfig) -> None:
     """Prior from deterministic rules, u by random sampling, m by EM (one session per rule of ``em_rules``)."""
     rules: list[Any] = [block_on(*r) for r in config.prior_rules]
     linker.training.estimate_probability_two_random_records_match(rules, recall=config.prior_recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.u_seed)
     for rule in config.em_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+        linker.training.estimate_parameters_using_expectation_maximisation(training_rule(rule))
     log.info("resolution_model_trained", em_sessions=len(config.em_rules))
 
 
@@ -158,6 +187,19 @@ def predict_between(linker: Linker, new: Any, existing: Any, threshold: float) -
         new, existing, link_type="link_only", threshold_match_probability=threshold, warning_mode="never"
     )
     return scored_pairs(linker, predictions)
+
+
+def trusts_birth_dates(saved: dict[str, Any], config: ResolutionConfig) -> bool:
+    """Whether conflicting dates of birth rule a union out (``conflicts``) under the trained model ``saved``: the
+    trained probability that one person's two records carry conflicting dates is below ``date_conflicts_below``."""
+    dob = next(c for c in saved["comparisons"] if c.get("output_column_name") == "dob")
+    levels = [lvl for lvl in dob["comparison_levels"] if lvl.get("label_for_charts") in DATE_CONFLICT_LEVELS]
+    return sum(float(lvl.get("m_probability") or 0.0) for lvl in levels) < config.date_conflicts_below
+
+
+def saved_trusts_birth_dates(path: Path, config: ResolutionConfig) -> bool:
+    """:func:`trusts_birth_dates` of the model saved at ``path``."""
+    return trusts_birth_dates(json.loads(path.read_text(encoding="utf-8")), config)
 
 
 def model_dict(linker: Linker) -> dict[str, Any]:

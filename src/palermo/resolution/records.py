@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from palermo.db.entities import Address, Contact
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Source
-from palermo.resolution.features import RawName, RawPerson
+from palermo.resolution.features import IssuedDocument, RawName, RawPerson
 
 _CHUNK = 900  # ids per IN (...) list: below SQLite's bound-parameter limit
 
@@ -55,9 +55,12 @@ def load_persons(session: Session, ids: Sequence[int] | None = None) -> list[Raw
     )
     documents = _grouped(
         session,
-        select(IdentityDocument.person_id, IdentityDocument.number_normalised).where(
-            IdentityDocument.person_id.is_not(None)
-        ),
+        select(
+            IdentityDocument.person_id,
+            IdentityDocument.number_normalised,
+            IdentityDocument.issuing_state,
+            IdentityDocument.document_type,
+        ).where(IdentityDocument.person_id.is_not(None)),
         IdentityDocument.person_id,
         ids,
     )
@@ -90,6 +93,7 @@ def load_persons(session: Session, ids: Sequence[int] | None = None) -> list[Raw
                 sex=sex,
                 nationalities=[n[0] for n in nationalities.get(rid, [])],
                 documents=[d[0] for d in documents.get(rid, [])],
+                issued=[IssuedDocument(d[1], d[2], d[0]) for d in documents.get(rid, [])],
                 phones=[p[0] for p in phones.get(rid, [])],
                 address=address[0],
                 postcode=address[1],
