@@ -123,8 +123,8 @@ def main() -> None:
     truth = {(i, right_of[e]) for i, e in enumerate(entity[0]) if e in right_of}
     people = ([_person(r) for r in frames[0].itertuples()], [_person(r) for r in frames[1].itertuples()])
 
-    pairs, ids, ptruth, seconds = palermo_run(frames, identifier=False)
-    plaintext = {**vars(_scores(pairs, ids, ptruth)["pairwise_links"]), "seconds": round(seconds, 2)}
+    pairs, ids, ptruth, facts, seconds = palermo_run(frames, identifier=False)
+    plaintext = {**vars(_scores(pairs, ids, ptruth, facts)["pairwise_links"]), "seconds": round(seconds, 2)}
 
     config = pprl_config()
     default = run_scheme(people, truth, config)
