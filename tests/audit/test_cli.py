@@ -73,3 +73,12 @@ def test_bad_since_is_a_clear_error(node: Node) -> None:
     result = runner.invoke(app, ["audit", "export", "--since", "last tuesday"])
     assert result.exit_code == 2
     assert "not an ISO date" in result.output
+
+
+def test_the_report_counts_in_words_a_reader_expects(node: Node) -> None:
+    result = runner.invoke(app, ["audit", "report"])
+    assert result.exit_code == 0, result.output
+    counted = next(line for line in result.output.splitlines() if "examined" in line)
+    assert counted.startswith("7 entries examined, ")
+    number = int(counted.split(", ")[1].split()[0])
+    assert counted.endswith(f"{number} consultation" + ("" if number == 1 else "s"))

@@ -151,5 +151,11 @@ def report(
     for finding in result.findings:
         shown = ", ".join(str(s) for s in finding.entries[:8]) + (" ..." if len(finding.entries) > 8 else "")
         table.add_row(finding.kind, finding.actor or "", shown, finding.summary)
-    console.print(f"{result.entries_examined} entries examined, {result.consultations} consultations")
+    examined = _count(result.entries_examined, "entry", "entries")
+    console.print(f"{examined} examined, {_count(result.consultations, 'consultation')}")
     console.print(table if result.findings else "No findings.")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 consultation``, ``2 consultations``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

@@ -46,7 +46,7 @@ def split_list(value: Any) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else str(value).split(";")
-    return [str(v).strip() for v in items if str(v).strip()]
+    return [text for v in items if (text := str(v).strip())]
 
 
 def partial_date(value: Any, what: str = "birth_date") -> str | None:
@@ -115,7 +115,7 @@ def build_entry(row: dict[str, Any]) -> EntrySpec:
         raise InvalidInput("name is required")
     if len(names) > MAX_NAMES or any(len(n) > MAX_NAME_LENGTH for n in names):
         raise InvalidInput(f"at most {MAX_NAMES} names of at most {MAX_NAME_LENGTH} characters each")
-    if not any(c.isalpha() for n in names for c in n):
+    if not any(map(str.isalpha, "".join(names))):
         raise InvalidInput("the names hold no letters")
     expires = partial_date(row.get("expires_on"), "expires_on")
     if expires is not None and len(expires) != 10:
