@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from palermo.db.engine import transaction
 from palermo.node import Node
 from palermo.victims.providers import load_providers
-from tests.factories import bearer, make_token, make_user, operator
+from tests.factories import bearer, load, make_token, make_user, operator, write_list
 
 PROVIDERS = Path(__file__).parent / "providers.csv"
 WHY = "victim_protection"
@@ -85,3 +85,24 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient, node: Node) -> None:
     unjustified = client.get("/api/v1/victims/cases", headers=bearer(token(node, "w2", "victim_support")))
     assert unjustified.status_code == 403
     assert "needs a justification" in unjustified.json()["message"]
+
+
+def test_a_booth_token_scoped_to_screening_opens_the_case_of_a_protect_decision(
+    client: TestClient, node: Node, tmp_path: Path
+) -> None:
+    load(node, write_list(tmp_path))
+    make_user(node, "booth", "border_officer")
+    booth = bearer(make_token(node, "booth", scopes=["screening.run"]), "border_control")
+    body = {"names": ["Olena Shevchenko"], "birth_date": "2009-07-05", "companions": [{"name": "Ivan Petrenko"}]}
+    answer = client.post("/api/v1/screenings", json=body, headers=booth)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["decision"] == "protect"
+    assert result["victim_case"]["handover"].startswith(f"Victim case {result['victim_case']['case_id']} is open")
+    worker = bearer(token(node, "worker", "victim_support"), WHY)
+    case = client.get(f"/api/v1/victims/cases/{result['victim_case']['case_id']}", headers=worker).json()
+    assert (case["origin"], case["alert_id"], case["subject"]["names"]) == (
+        "screening",
+        result["alert_id"],
+        ["Olena Shevchenko"],
+    )

@@ -52,6 +52,10 @@ def test_the_queue_asks_why_first_then_lists_and_filters(officer: TestClient) ->
     assert "Alerts 1–1 of 1" in protect.text
     assert "Special category" in protect.text
     assert ">BUD<" in protect.text  # the border point typed at the booth
+    [protect_id] = alert_ids(protect.text)
+    page = officer.get(f"/web/alerts/{protect_id}", params={"justification": WHY})
+    assert 'id="victim-case"' in page.text  # routed to the victim case opened, and to victim support
+    assert "Hand the traveller over to victim support" in page.text
     vie = officer.get("/web/alerts", params={"justification": WHY, "border_point": "vie", "sort": "score"})
     assert "of 1" in vie.text
     assert ">VIE<" in vie.text
