@@ -42,8 +42,7 @@ def positions(key: bytes, token: str, hashes: int, bits: int, random_hashing: bo
 
 def bloom_filter(key: bytes, tokens: Iterable[str], hashes: int, bits: int, *, random_hashing: bool = True) -> Bits:
     out = np.zeros(bits, dtype=np.bool_)
-    for token in tokens:
-        out[list(positions(key, token, hashes, bits, random_hashing))] = True
+    out[[p for token in tokens for p in positions(key, token, hashes, bits, random_hashing)]] = True
     return out
 
 

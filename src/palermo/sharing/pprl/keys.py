@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -34,7 +35,7 @@ class PprlKey:
             raise ValueError(f"a PPRL secret has at least {SECRET_BYTES} bytes")
 
     def _derive(self, label: str) -> bytes:
-        return hmac.new(self.secret, f"{SCHEME}/{label}".encode(), hashlib.sha256).digest()
+        return _derived(self.secret, label)
 
     def field_key(self, field: str) -> bytes:
         return self._derive(f"field/{field}")
@@ -46,6 +47,12 @@ class PprlKey:
     def key_id(self) -> str:
         """A short public name of the key (not the key): partners see at once whether they derived the same one."""
         return self._derive("key-id").hex()[:16]
+
+
+@lru_cache(maxsize=1024)
+def _derived(secret: bytes, label: str) -> bytes:
+    """HMAC-SHA256 of a label under the secret (cached: every record asks for the same few field keys)."""
+    return hmac.new(secret, f"{SCHEME}/{label}".encode(), hashlib.sha256).digest()
 
 
 def partnership_key(
