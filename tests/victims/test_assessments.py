@@ -4,12 +4,14 @@ and the audit entries of every access."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from palermo.db.engine import transaction
+from palermo.db.persons import PersonRecord
 from palermo.db.victims import VictimAssessment, VictimObservation
 from palermo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from palermo.node import Node
@@ -23,6 +25,7 @@ from palermo.victims.assessments import (
 )
 from palermo.victims.case_file import get_case
 from palermo.victims.cases import CaseIn, CaseSubject, list_cases, open_case
+from tests.factories import add_persons
 from tests.victims.helpers import audit_entries, person, refused
 
 INTERVIEW = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
@@ -178,3 +181,20 @@ def test_every_access_is_logged_with_its_justification_and_none_goes_without_one
         transaction(node.engine) as session,
     ):
         get_case(session, unjustified, case_id)
+
+
+def test_a_case_for_a_person_record_takes_the_record_as_known(node: Node, tmp_path: Path) -> None:
+    add_persons(node, tmp_path, [["v1", "Moldovan", "Elena"]])
+    officer = person(node, "officer1", "border_officer")
+    with transaction(node.engine) as session:
+        record_id = session.scalars(select(PersonRecord.id)).one()
+        opened = open_case(session, officer, CaseIn(person_id=record_id))
+    assert (opened.person_id, opened.origin, opened.opened_by) == (record_id, "manual", "user:officer1")
+    assert opened.subject["names"] == ["Elena Moldovan"]
+    assert opened.subject["birth_date"] == "1990-05-17"
+    with refused(node, NotFound, "no identity 999") as session:
+        open_case(session, officer, CaseIn(identity_id=999))
+    with refused(node, InvalidInput, "a victim case is opened for a person record") as session:
+        open_case(session, officer, CaseIn())
+    [opening] = [e for e in audit_entries(node, "collection") if e.details.get("permission") == "victims.open"]
+    assert opening.objects == [{"type": "person", "id": str(record_id)}]
