@@ -125,3 +125,14 @@ def test_partners_derive_the_same_key_and_nobody_else_does() -> None:
     assert at_a.field_key("name") != at_a.field_key("city")
     with pytest.raises(ValueError, match="at least 32 bytes"):
         PprlKey(b"short")
+
+
+def test_compound_block_keys_need_year_and_name_sound_together() -> None:
+    config = pprl_config().model_copy(update={"blocking": ["birth_year_name_phonetic"]})
+    jon, john, other_year = (
+        encode_people([PersonFields(name, birth)], KEY, config).blocks[0]
+        for name, birth in (("Jon Smith", "1980-01-02"), ("John Smyth", "1980-05-06"), ("John Smith", "1981-01-02"))
+    )
+    assert jon & john  # same year, names that sound alike
+    assert not jon & other_year
+    assert len(jon) == 2  # one per name token

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from palermo.config_files import load_packaged_yaml
 
 FIELDS = ("name", "birth_date", "sex", "nationality", "street", "postcode", "city")
-BlockingKey = Literal["birth_year", "name_phonetic"]
+BlockingKey = Literal["birth_year", "name_phonetic", "birth_year_name_phonetic"]
 
 
 class FieldFilter(BaseModel):

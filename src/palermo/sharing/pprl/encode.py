@@ -121,8 +121,11 @@ def block_keys(person: PersonFields, key: PprlKey, config: PprlConfig) -> frozen
     values: set[str] = set()
     if "birth_year" in config.blocking and (year := birth_year(person.birth_date)):
         values.add(f"birth_year:{year}")
+    codes = phonetic_codes(person)
     if "name_phonetic" in config.blocking:
-        values.update(f"name_phonetic:{code}" for code in phonetic_codes(person))
+        values.update(f"name_phonetic:{code}" for code in codes)
+    if "birth_year_name_phonetic" in config.blocking and (year := birth_year(person.birth_date)):
+        values.update(f"birth_year_name_phonetic:{year}:{code}" for code in codes)  # both at once: for scale
     secret = key.block_key()
     return frozenset(hmac.new(secret, v.encode(), hashlib.sha256).hexdigest()[:BLOCK_KEY_HEX] for v in values)
 
