@@ -2,20 +2,20 @@
 
 A query token finds stored tokens by the same evidence the name scorer uses (``palermo.names.align``): identical
 key or native form, shared equivalent-name symbol (``Bill``/``William``, ``محمد``/``Muhammad``), consonant
-skeleton, metaphone code, an initial of it, and edit-distance neighbours (rapidfuzz over the vocabulary keys).
+skeleton, metaphone code, an initial of it, and edit-distance neighbours (rapidfuzz over the vocabulary keys that
+``edit_neighbours`` cannot rule out).
 Each found token is then scored with the scorer's own token similarity, so retrieval and scoring agree.
 The vocabulary grows far slower than the entries (names share tokens), which keeps retrieval sub-linear.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from palermo.names.fast import FastScorer
 from palermo.names.tokens import NameToken, intern_token
+from palermo.screening.candidate_index.edit_neighbours import EditNeighbours
 
 
 class Vocabulary:
@@ -26,6 +26,8 @@ class Vocabulary:
         self.keys: list[str] = []
         self._ids: dict[int, int] = {}
         self._lookup: dict[str, list[int]] = defaultdict(list)
+        self._neighbours: EditNeighbours | None = None  # built at the first lookup after tokens were added
+        self._neighbours_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -63,10 +65,7 @@ class Vocabulary:
         for lookup in _query_keys(query):
             found.update(self._lookup.get(lookup, ()))
         if not query.is_initial and self.keys:
-            hits = process.extract(
-                query.key, self.keys, scorer=OSA.normalized_similarity, score_cutoff=edit_floor, limit=limit
-            )
-            found.update(index for _, _, index in hits)
+            found.update(index for index, _ in self._edit_neighbours().within(query.key, edit_floor, limit))
         floor = scorer.floor
         similar = []
         for index in found:
@@ -74,6 +73,15 @@ class Vocabulary:
             if similarity >= floor:
                 similar.append((index, similarity))
         return similar
+
+    def _edit_neighbours(self) -> EditNeighbours:
+        neighbours = self._neighbours
+        if neighbours is None or neighbours.size != len(self.keys):
+            with self._neighbours_lock:
+                neighbours = self._neighbours
+                if neighbours is None or neighbours.size != len(self.keys):
+                    neighbours = self._neighbours = EditNeighbours(self.keys)
+        return neighbours
 
 
 def _token_keys(token: NameToken) -> list[str]:
