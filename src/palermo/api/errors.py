@@ -11,10 +11,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from palermo.api.booth import refusal_before_invalid_input
-from palermo.errors import NotAuthenticated, PalermoError, TooManyAttempts
+from palermo.errors import NotAuthenticated, PalermoError, StoreError, TooManyAttempts
 from palermo.logs import get_logger
 
 log = get_logger(__name__)
@@ -53,6 +54,15 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": code, "message": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
 
+def _store_lost(request: Request, exc: Exception) -> JSONResponse:
+    """A statement failed because the store's connection broke (a server restart): 503, try again."""
+    if not (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return _unexpected(request, exc)
+    log.warning("store_connection_lost", path=request.url.path, error=repr(exc.orig))
+    lost = StoreError("the connection to the store was lost (the database restarted?); try again")
+    return JSONResponse(lost.to_dict(), status_code=lost.status_code, headers={"Retry-After": "1"})
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", path=request.url.path, error=repr(exc))
     return JSONResponse({"error": "internal", "message": "internal error; see the server log"}, status_code=500)
@@ -62,4 +72,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PalermoError, _palermo_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _store_lost)
     app.add_exception_handler(Exception, _unexpected)

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from palermo.auth.permissions import permissions
@@ -71,6 +72,15 @@ def _unexpected(request: Request, exc: Exception) -> HTMLResponse:
     return error_page(request, 500, "An unexpected error happened; it has been logged for the administrator.")
 
 
+def _store_lost(request: Request, exc: Exception) -> HTMLResponse:
+    if not (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return _unexpected(request, exc)
+    log.warning("store_connection_lost", path=request.url.path, error=repr(exc.orig))
+    response = error_page(request, 503, "The connection to the database was lost; reload the page in a moment.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def _redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageRedirect)
     if request.headers.get("HX-Request"):
@@ -93,6 +103,7 @@ def install_page_errors(app: FastAPI) -> None:
         PalermoError: _palermo,
         RequestValidationError: _validation,
         HTTPException: _http,
+        DBAPIError: _store_lost,
         Exception: _unexpected,
     }
     for kind, handler in page_handlers.items():
