@@ -23,6 +23,7 @@ from palermo.db.persons import IdentityDocument
 from palermo.db.travel import TravelEvent
 from palermo.errors import ConfigurationError
 from palermo.explanation import Feature
+from palermo.screening import journey
 from palermo.screening.context import TravelContext, age_at, surname_of
 from palermo.screening.person_score import Traveller
 from palermo.taxonomies import Term, taxonomy
@@ -70,9 +71,11 @@ class MinorParameters(Parameters):
 
 
 class EscortParameters(Parameters):
-    window_days: int = Field(ge=1, le=3650)
-    min_bookings: int = Field(ge=1)
-    min_companions: int = Field(ge=1)
+    window_days: int = Field(ge=1, le=3650, description="How far back the escort's earlier crossings are looked for")
+    min_bookings: int = Field(ge=1, description="Earlier bookings (other than this one) the escort crossed on")
+    min_companions: int = Field(ge=1, description="Distinct travellers on them who are not on this booking")
+    young_age: int = Field(ge=1, le=120, description="Under this age (at their crossing) a companion counts as young")
+    min_young_share: float = Field(ge=0.0, le=1.0, description="Share of those companions (of known age) who are young")
 
 
 class SharedParameters(Parameters):
@@ -126,27 +129,55 @@ def minor_without_guardian(inp: Inputs, p: MinorParameters) -> tuple[str, dict[s
     }
 
 
-def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict[str, Any]] | None:
-    ctx = inp.context
+def _escort_candidates(ctx: TravelContext) -> list[int]:
     people = [c.person_id for c in ctx.companions if c.person_id is not None]
-    people += [ctx.person_id] if ctx.person_id is not None else []
-    for person in people:
-        bookings = select(EV.c.booking_ref).where(
-            EV.c.person_id == person, EV.c.booking_ref.is_not(None), _since(ctx, p.window_days)
+    return people + ([ctx.person_id] if ctx.person_id is not None else [])
+
+
+def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict[str, Any]] | None:
+    """A companion (or the traveller) whose identity crossed before, on other bookings, with other travellers who
+    are not on this booking and are mostly young: the escort who brings a new batch each time."""
+    ctx = inp.context
+    since = ctx.at - dt.timedelta(days=p.window_days)
+    here = {c.person_id for c in ctx.companions if c.person_id is not None}
+    here |= {ctx.person_id} if ctx.person_id is not None else set()
+    # an unresolved record of someone on this booking (another source, another border point) is the same person
+    on_board = {d for d in [inp.traveller.birth_date, *(c.birth_date for c in ctx.companions)] if d and len(d) == 10}
+    for person in _escort_candidates(ctx):
+        records = journey.identity_records(inp.session, person)
+        crossings = journey.earlier_bookings(inp.session, records, ctx.at, since, ctx.booking_ref)
+        bookings = sorted({c.booking_ref for c in crossings})
+        if len(bookings) < p.min_bookings:
+            continue
+        fellows = journey.fellows_on(inp.session, bookings, ctx.at, since, here | set(records))
+        fellows = [f for f in fellows if not (f.birth_date and f.birth_date in on_board)]
+        aged = [f for f in fellows if f.age is not None]
+        young = [f for f in aged if f.age is not None and f.age < p.young_age]
+        if len(fellows) < p.min_companions or not aged or len(young) / len(aged) < p.min_young_share:
+            continue
+        role = "the traveller" if person == ctx.person_id else f"companion record {person}"
+        alias = f" (identity of {len(records)} records)" if len(records) > 1 else ""
+        shown = "; ".join(c.describe() for c in crossings[:6]) + ("; ..." if len(crossings) > 6 else "")
+        detail = (
+            f"{role}{alias} crossed on {len(bookings)} earlier bookings in {p.window_days} days ({shown}) with "
+            f"{len(fellows)} other travellers not on this booking, {len(young)} of {len(aged)} under {p.young_age}"
         )
-        row = inp.session.execute(
-            select(func.count(distinct(EV.c.booking_ref)), func.count(distinct(EV.c.person_id))).where(
-                EV.c.booking_ref.in_(bookings.scalar_subquery()),
-                EV.c.person_id != person,
-                _since(ctx, p.window_days),
-            )
-        ).one()
-        if row[0] >= p.min_bookings and row[1] >= p.min_companions:
-            return (
-                f"person record {person} crossed on {row[0]} bookings with {row[1]} other travellers "
-                f"in {p.window_days} days",
-                {"escort_person_id": person, "bookings": row[0], "travellers": row[1]},
-            )
+        return detail, {
+            "escort_person_id": person,
+            "escort_records": records,
+            "bookings": len(bookings),
+            "crossings": [
+                {
+                    "travel_event_id": c.event_id,
+                    "at": c.at.isoformat(),
+                    "booking_ref": c.booking_ref,
+                    "border_point": c.border_point,
+                }
+                for c in crossings
+            ],
+            "companions": [{"person_id": f.person_id, "booking_ref": f.booking_ref, "age": f.age} for f in fellows],
+            "young_share": round(len(young) / len(aged), 3),
+        }
     return None
 
 

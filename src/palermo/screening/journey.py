@@ -1,0 +1,90 @@
+"""A traveller's journey as the store knows it before a crossing: every crossing of the node (any border point) by
+any record of the person's resolved identity, and who travelled along on those bookings.
+
+Identities come from ``palermo.resolution`` (``identity_members``); a record not yet resolved is its own identity.
+Every query reads only events before the screening time, so a replay of past crossings sees what an officer would
+have seen then. The queries use the indexes on ``identity_members`` (person, identity) and ``travel_events``
+(person/time, booking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from palermo.db.identities import IdentityMember
+from palermo.db.persons import PersonRecord
+from palermo.db.travel import BorderPoint, TravelEvent
+from palermo.screening.context import age_at
+
+EV = TravelEvent.__table__
+
+
+def identity_records(session: Session, person_id: int) -> list[int]:
+    """The person records of the identity ``person_id`` belongs to (the record alone when it is unresolved)."""
+    members = IdentityMember.__table__
+    identity = select(members.c.identity_id).where(members.c.person_id == person_id).scalar_subquery()
+    found = set(session.scalars(select(members.c.person_id).where(members.c.identity_id == identity)))
+    return sorted(found | {person_id})
+
+
+@dataclass(frozen=True)
+class PastCrossing:
+    event_id: int
+    at: dt.datetime
+    booking_ref: str
+    border_point: str | None
+
+    def describe(self) -> str:
+        return f"{self.at:%Y-%m-%d} at {self.border_point or '?'} on booking {self.booking_ref}"
+
+
+@dataclass(frozen=True)
+class Fellow:
+    """Someone who crossed on one of the earlier bookings, with their age at that crossing when known."""
+
+    person_id: int
+    booking_ref: str
+    age: int | None
+    birth_date: str | None
+
+
+def earlier_bookings(
+    session: Session, records: list[int], at: dt.datetime, since: dt.datetime, exclude: str | None
+) -> list[PastCrossing]:
+    """The crossings on a booking by these records in ``[since, at)``, other than on booking ``exclude``."""
+    query = (
+        select(EV.c.id, EV.c.occurred_at, EV.c.booking_ref, BorderPoint.__table__.c.code)
+        .select_from(EV.outerjoin(BorderPoint.__table__, BorderPoint.__table__.c.id == EV.c.border_point_id))
+        .where(EV.c.person_id.in_(records), EV.c.occurred_at >= since, EV.c.occurred_at < at)
+        .where(EV.c.booking_ref.is_not(None))
+        .order_by(EV.c.occurred_at)
+    )
+    if exclude:
+        query = query.where(EV.c.booking_ref != exclude)
+    return [PastCrossing(i, t, ref, code) for i, t, ref, code in session.execute(query)]
+
+
+def fellows_on(
+    session: Session, bookings: Iterable[str], at: dt.datetime, since: dt.datetime, exclude: set[int]
+) -> list[Fellow]:
+    """The other travellers (records not in ``exclude``) who crossed on these bookings in ``[since, at)``."""
+    refs = sorted(set(bookings))
+    if not refs:
+        return []
+    persons = PersonRecord.__table__
+    rows = session.execute(
+        select(EV.c.person_id, EV.c.booking_ref, EV.c.occurred_at, persons.c.birth_date)
+        .select_from(EV.join(persons, persons.c.id == EV.c.person_id))
+        .where(EV.c.booking_ref.in_(refs), EV.c.occurred_at >= since, EV.c.occurred_at < at)
+        .where(EV.c.person_id.not_in(sorted(exclude)))
+    )
+    seen: dict[int, Fellow] = {}
+    for person_id, ref, when, birth in rows:
+        if person_id not in seen:
+            seen[person_id] = Fellow(person_id, ref, age_at(birth, when.date()), birth)
+    return list(seen.values())
