@@ -51,7 +51,7 @@ test: lint pytest ## every check: lint, types, tests on SQLite and PostgreSQL
 demo: install ## initialise a node in ./demo-home and run the demo
 	PALERMO_HOME=$(CURDIR)/demo-home $(BIN)/palermo demo $(DEMO_ARGS)
 
-BENCHES ?= ingest documents names candidates audit synth startup load
+BENCHES ?= ingest documents names candidates audit synth startup load sharing
 
 bench: install system-deps ## every benchmark (long); JSON results in benchmarks/results/; BENCHES="names" for one
 	@set -e; for b in $(BENCHES); do echo "== benchmarks/$$b.py $(BENCH_ARGS)"; $(BIN)/python benchmarks/$$b.py $(BENCH_ARGS); done

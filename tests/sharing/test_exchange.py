@@ -17,6 +17,7 @@ from palermo.db.persons import PersonRecord
 from palermo.db.sharing import HitQuery
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput, PermissionDenied
+from palermo.persons.search import PersonFilters, find_records
 from palermo.screening.requests import ScreeningRequest
 from palermo.screening.service import screen
 from palermo.sharing import groups, hitnohit, partners
@@ -332,3 +333,27 @@ def test_share_deliver_exits_non_zero_while_deliveries_fail(trio: tuple[Served, 
     report = deliver_pending(a.node, now=dt.datetime.now(dt.UTC) + LATER)  # past the back-off
     assert (report.delivered, report.failed) == (1, 0)
     assert CliRunner().invoke(app, ["share", "deliver"], env=env).exit_code == 0  # nothing due, nothing failed
+
+
+def test_a_received_person_is_found_by_person_search(trio: tuple[Served, Served, Served]) -> None:
+    a, b, _ = trio
+    share(a, "agency-b", [("person", add_person(a.node, "s1", "Elena Popescu"))])
+    deliver(a)
+    with transaction(b.node.engine) as session:
+        hits = find_records(session, booth(b.node), "Elena Popesku", PersonFilters(source="partner:agency-a"))
+    assert [(h.person.id, h.matched_name) for h in hits] == [(received_id(b, "Elena Popescu"), "Elena Popescu")]
+
+
+def test_an_item_the_store_refuses_is_refused_alone(backend: str, trio: tuple[Served, Served, Served]) -> None:
+    a, b, _ = trio  # A on the backend under test: PostgreSQL keeps names to 400 characters, SQLite does not check
+    refs = [
+        ("person", add_person(b.node, "l1", "Ana Ionescu")),
+        ("person", add_person(b.node, "l2", "Ana " + "x" * 500)),
+    ]
+    share(b, "agency-a", refs)
+    deliver(b)
+    with transaction(a.node.engine) as session:
+        refused = [r["refused"] for r in (e for e in audit_details(a.node) if e.get("status") == "imported")]
+        stored = session.scalars(select(PersonRecord.id).where(PersonRecord.originator == "agency-b")).all()
+    assert refused == ([[]] if backend == "sqlite" else [["item 1:malformed_item"]])
+    assert len(stored) == (2 if backend == "sqlite" else 1)

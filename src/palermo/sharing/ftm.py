@@ -9,10 +9,10 @@ entity id is derived from the originator and the originator's own keys, so it is
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.persons import PersonRecord
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import InvalidInput
 from palermo.names.scripts import detect_script
@@ -51,17 +51,26 @@ def _add_names(proxy: Any, names: list[tuple[str, str, str | None, str | None]])
             proxy.add("lastName", surname)
 
 
-def person_entity(record: PersonRecord, documents: list[IdentityDocument], *, eid: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PersonParts:
+    """What a person record's entity is built from, as read for many records at once (``outgoing``)."""
+
+    names: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # kind, full, given, surname
+    nationalities: list[str] = field(default_factory=list)  # Palermo's three-letter codes
+    documents: list[tuple[str, str]] = field(default_factory=list)  # document type, number
+
+
+def person_entity(record: PersonRecord, parts: PersonParts, *, eid: str) -> dict[str, Any]:
     proxy = _model().make_entity("Person")
     proxy.id = eid
-    _add_names(proxy, [(n.kind, n.full_name, n.given_names, n.surname) for n in record.names])
+    _add_names(proxy, parts.names)
     proxy.add("birthDate", record.birth_date)
     proxy.add("birthPlace", record.birth_place)
     proxy.add("gender", GENDERS.get(record.sex or ""))
-    for nationality in record.nationalities:
-        proxy.add("nationality", _country_alpha2(nationality.country))
-    for document in documents:
-        proxy.add("passportNumber" if document.document_type == "passport" else "idNumber", document.number)
+    for nationality in parts.nationalities:
+        proxy.add("nationality", _country_alpha2(nationality))
+    for document_type, number in parts.documents:
+        proxy.add("passportNumber" if document_type == "passport" else "idNumber", number)
     result: dict[str, Any] = proxy.to_dict()
     return result
 

@@ -14,10 +14,7 @@ and given again to a resend.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -25,21 +22,18 @@ from sqlalchemy.orm import Session
 
 from palermo.auth.actor import Actor
 from palermo.db.accounts import User
-from palermo.db.persons import PersonName, PersonNationality, PersonRecord
-from palermo.db.reference import Agency, Source
-from palermo.db.sharing import Partner, ReceivedBundle, ReceivedRecord
-from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntry
-from palermo.errors import InvalidInput, PalermoError, PermissionDenied
+from palermo.db.sharing import Partner, ReceivedBundle
+from palermo.errors import PalermoError, PermissionDenied
 from palermo.node import Node
-from palermo.sharing import ftm
 from palermo.sharing.arrivals import Stored, alert_arrivals
 from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import OpenedBundle, open_bundle
 from palermo.sharing.envelope import Item
-from palermo.sharing.handling import RecordHandling, as_received, check_received
+from palermo.sharing.handling import check_received
 from palermo.sharing.keys import node_keys
 from palermo.sharing.partners import SERVICE_PREFIX
 from palermo.sharing.receipts import Receipt, RefusedItem, sign_receipt
+from palermo.sharing.received import Ready, prepare, store
 from palermo.sharing.signatures import ItemRefused, TrustedKeys, item_facts, path, verify_item
 
 ItemRefusal = RefusedItem  # a received item not stored, its rule and why (the receipt lists the same)
@@ -59,87 +53,6 @@ class ImportReport(BaseModel):
     receipt: str | None = Field(
         None, description="This node's signed receipt (compact JWS) for the sender; the same one for a resend."
     )
-
-
-def partner_source(session: Session, partner: Partner) -> Source:
-    """The source holding what ``partner`` sent us (one per partner)."""
-    name = f"partner:{partner.name}"
-    source = session.scalars(select(Source).where(Source.name == name)).first()
-    if source is None:
-        agency = session.scalars(select(Agency).where(Agency.code == partner.agency_code)).one()
-        source = Source(name=name, agency_id=agency.id, description=f"Records shared by partner node {partner.name}")
-        session.add(source)
-        session.flush()
-    return source
-
-
-def _provenance(item: Item, stored: RecordHandling, source: Source) -> dict[str, Any]:
-    h = item.handling
-    return {
-        "source_id": source.id,
-        "source_key": item.entity["id"],
-        "originator": stored.originator,
-        "handling": stored.handling,
-        "handling_note": stored.handling_note,
-        "distribution": stored.distribution,
-        "sharing_group": stored.sharing_group,
-        "source_reliability": h.source_reliability,
-        "information_credibility": h.information_credibility,
-        "sensitivity": stored.sensitivity,
-        "review_at": h.review_at,
-        "delete_at": h.delete_at,
-        "row_hash": hashlib.sha256(json.dumps(item.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:32],
-    }
-
-
-def _existing(session: Session, model: Any, source: Source, key: str) -> Any:
-    return session.scalars(select(model).where(model.source_id == source.id, model.source_key == key)).first()
-
-
-def _store_person(session: Session, item: Item, provenance: dict[str, Any], source: Source) -> tuple[str, int]:
-    values = ftm.person_values(item.entity)
-    row = _existing(session, PersonRecord, source, values.entity_id)
-    if row is None:
-        row = PersonRecord(**provenance, birth_date=values.birth_date, sex=values.sex, notes=values.notes)
-        row.birth_date_precision = {4: "year", 7: "month", 10: "day"}.get(len(values.birth_date or ""))
-        row.names = [PersonName(position=i, **n) for i, n in enumerate(values.names)]
-        row.nationalities = [PersonNationality(country=c, position=i) for i, c in enumerate(values.nationalities)]
-        session.add(row)
-        session.flush()
-    return "person_records", row.id
-
-
-def _watchlist(session: Session, category: str) -> Watchlist:
-    name = f"partners-{category}"
-    watchlist = session.scalars(select(Watchlist).where(Watchlist.name == name)).first()
-    if watchlist is None:
-        watchlist = Watchlist(name=name, category=category, description=f"{category} notices shared by partners")
-        session.add(watchlist)
-        session.flush()
-    return watchlist
-
-
-def _store_notice(session: Session, item: Item, provenance: dict[str, Any], source: Source) -> tuple[str, int]:
-    if item.category not in WATCHLIST_CATEGORIES:
-        raise InvalidInput(f"notice category {item.category!r} is not one of {', '.join(WATCHLIST_CATEGORIES)}")
-    values = ftm.person_values(item.entity)
-    row = _existing(session, WatchlistEntry, source, values.entity_id)
-    if row is None:
-        row = WatchlistEntry(
-            **provenance,
-            watchlist_id=_watchlist(session, item.category).id,
-            category=item.category,
-            names=[{**n, "position": i} for i, n in enumerate(values.names)],
-            birth_date=values.birth_date,
-            other_birth_dates=values.other_birth_dates or None,
-            nationalities=values.nationalities,
-            sex=values.sex,
-            document_numbers=values.document_numbers,
-            reason=values.notes,
-        )
-        session.add(row)
-        session.flush()
-    return "watchlist_entries", row.id
 
 
 def trusted_keys(session: Session, node: Node, partner: Partner) -> TrustedKeys:
@@ -171,35 +84,6 @@ def check_item(item: Item, trusted: TrustedKeys) -> None:
     )
     if not decision.allowed:
         raise ItemRefused(decision.rule, decision.detail)
-
-
-def import_item(session: Session, node: Node, opened: OpenedBundle, item: Item) -> tuple[str, int]:
-    """Store one item that passed :func:`check_item`, with its hop facts and the signed item itself (its table and
-    row id)."""
-    partner = opened.partner
-    stored = as_received(item_facts(item))
-    source = partner_source(session, partner)
-    provenance = _provenance(item, stored, source)
-    store = _store_person if item.kind == "person" else _store_notice
-    table, record_id = store(session, item, provenance, source)
-    known = session.scalars(
-        select(ReceivedRecord).where(ReceivedRecord.record_table == table, ReceivedRecord.record_id == record_id)
-    ).first()
-    if known is None:
-        session.add(
-            ReceivedRecord(
-                record_table=table,
-                record_id=record_id,
-                bundle_id=opened.envelope.bundle_id,
-                partner_id=partner.id,
-                hops=stored.hops,
-                group_members=sorted(stored.group_members),
-                legal_basis=item.legal_basis,
-                judicial_restriction=stored.handling == "H1",
-                signed_item=item.model_dump(mode="json"),
-            )
-        )
-    return table, record_id
 
 
 def is_echo(item: Item, own_agency: str) -> bool:
@@ -238,6 +122,7 @@ def import_items(session: Session, node: Node, opened: OpenedBundle, actor: str)
     trusted = trusted_keys(session, node, opened.partner)
     items = opened.envelope.items
     withdrawn = withdrawn_entities(session, [(str(i.entity.get("id")), i.handling.originator) for i in items])
+    ready: list[Ready] = []
     for position, item in enumerate(items):
         try:
             if is_echo(item, node.agency_code):  # a record this node holds already: no new copy
@@ -248,11 +133,12 @@ def import_items(session: Session, node: Node, opened: OpenedBundle, actor: str)
             reason = withdrawn.get((str(item.entity.get("id")), item.handling.originator))
             if reason is not None:
                 raise ItemRefused("withdrawn", f"{item.handling.originator} withdrew this record: {reason}")
-            with session.begin_nested():
-                table, record_id = import_item(session, node, opened, item)
-            outcome.stored.append(Stored(item, table, record_id))
+            ready.append(prepare(position, item))
         except PalermoError as exc:
             outcome.refused.append(refusal(position, item, exc))
+    written, refused = store(session, opened.partner, opened.envelope.bundle_id, ready)
+    outcome.stored = [Stored(r.item, r.table, record_id) for r, record_id in written]
+    outcome.refused = sorted([*outcome.refused, *refused], key=lambda r: r.item)
     notices = [s.record_id for s in outcome.stored if s.table == "watchlist_entries"]
     if notices:  # a partner's notice is screened from the next traveller on, not after a rebuild
         from palermo.screening.candidate_index.node_cache import refresh_index

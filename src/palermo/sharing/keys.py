@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -76,7 +77,7 @@ class NodeKeys:
     signing: Ed25519PrivateKey
     encryption: X25519PrivateKey
 
-    @property
+    @cached_property
     def public(self) -> PublicKeys:
         raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
         return PublicKeys(

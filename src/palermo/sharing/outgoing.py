@@ -9,16 +9,19 @@ received goes on as the originator signed it (judged on those signed terms), and
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.base import ProvenanceMixin
-from palermo.db.persons import IdentityDocument, PersonRecord
+from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Source
 from palermo.db.sharing import Partner, ReceivedRecord, SentRecord, Withdrawal
 from palermo.db.watchlists import WatchlistEntry
@@ -42,6 +45,7 @@ from palermo.sharing.partners import find_partner
 from palermo.sharing.signatures import add_hop, item_facts, originate
 
 RECORD_TABLES = {"person": "person_records", "notice": "watchlist_entries"}
+IN_BATCH = 500  # ids per IN (...) list: well under every store's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,62 @@ def _received(session: Session, kind: str, record_id: int) -> ReceivedRecord | N
     ).first()
 
 
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), IN_BATCH):
+        yield ids[start : start + IN_BATCH]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The records of one selection and what their items need: each table read once, not once a record."""
+
+    rows: dict[tuple[str, int], Any]
+    received: dict[tuple[str, int], ReceivedRecord]
+    parts: dict[int, ftm.PersonParts]  # names, nationalities and documents of each person
+    sources: dict[int, str]  # names by id
+
+
+def _person_parts(session: Session, chunk: list[int], parts: dict[int, ftm.PersonParts]) -> None:
+    """Names, nationalities and documents of these persons, three queries (plain rows, not ORM objects)."""
+    names = select(
+        PersonName.person_id, PersonName.kind, PersonName.full_name, PersonName.given_names, PersonName.surname
+    )
+    names = names.where(PersonName.person_id.in_(chunk)).order_by(PersonName.person_id, PersonName.position)
+    for person_id, kind, full, given, surname in session.execute(names):
+        parts[person_id].names.append((kind, full, given, surname))
+    countries = select(PersonNationality.person_id, PersonNationality.country)
+    countries = countries.where(PersonNationality.person_id.in_(chunk)).order_by(
+        PersonNationality.person_id, PersonNationality.position
+    )
+    for person_id, country in session.execute(countries):
+        parts[person_id].nationalities.append(country)
+    held = select(IdentityDocument.person_id, IdentityDocument.document_type, IdentityDocument.number)
+    held = held.where(IdentityDocument.person_id.in_(chunk)).order_by(IdentityDocument.id)
+    for holder, document_type, number in session.execute(held):
+        parts[int(holder or 0)].documents.append((document_type, number))
+
+
+def _load(session: Session, refs: list[tuple[str, int]]) -> _Loaded:
+    ids = {kind: sorted({i for k, i in refs if k == kind}) for kind in RECORD_TABLES}
+    rows: dict[tuple[str, int], Any] = {}
+    received: dict[tuple[str, int], ReceivedRecord] = {}
+    parts: dict[int, ftm.PersonParts] = defaultdict(ftm.PersonParts)
+    models: dict[str, Any] = {"person": PersonRecord, "notice": WatchlistEntry}
+    for kind, model in models.items():
+        for chunk in _chunks(ids[kind]):
+            rows.update(((kind, row.id), row) for row in session.scalars(select(model).where(model.id.in_(chunk))))
+            if kind == "person":
+                _person_parts(session, chunk, parts)
+            statement = select(ReceivedRecord).where(
+                ReceivedRecord.record_table == RECORD_TABLES[kind], ReceivedRecord.record_id.in_(chunk)
+            )
+            received.update(((kind, r.record_id), r) for r in session.scalars(statement))
+    source_ids = sorted({row.source_id for row in rows.values()})
+    named = session.execute(select(Source.id, Source.name).where(Source.id.in_(source_ids)))
+    sources = {int(source_id): str(name) for source_id, name in named}
+    return _Loaded(rows, received, parts, sources)
+
+
 def _signed_item(received: ReceivedRecord | None) -> Item | None:
     return Item.model_validate(received.signed_item) if received and received.signed_item else None
 
@@ -78,6 +138,12 @@ def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixi
     """The handling facts of a stored record; for a received one, the originator's signed terms as a recipient
     holds them (never wider than the local row says)."""
     received = _received(session, kind, record_id)
+    return _handling(row, received, lambda group: member_agencies(session, group, node.agency_code))
+
+
+def _handling(
+    row: ProvenanceMixin, received: ReceivedRecord | None, members_of: Callable[[str], frozenset[str]]
+) -> RecordHandling:
     signed = _signed_item(received)
     if signed is not None:
         facts = as_received(item_facts(signed))
@@ -86,7 +152,7 @@ def record_handling(session: Session, node: Node, kind: str, row: ProvenanceMixi
     if received is not None:
         members = frozenset(received.group_members)
     elif row.distribution == "group" and row.sharing_group:
-        members = member_agencies(session, row.sharing_group, node.agency_code)
+        members = members_of(row.sharing_group)
     else:
         members = frozenset()
     return RecordHandling(
@@ -119,32 +185,44 @@ def _terms(row: ProvenanceMixin, facts: RecordHandling) -> Handling:
     )
 
 
-def entity_id_of(session: Session, kind: str, row: ProvenanceMixin) -> str:
-    """The id of a record this node originates: derived from its own keys, stable wherever the record goes."""
-    source = session.get(Source, row.source_id)
-    return ftm.entity_id(row.originator, kind, source.name if source else str(row.source_id), row.source_key)
+def entity_id_of(session: Session, kind: str, row: ProvenanceMixin, sources: dict[int, str] | None = None) -> str:
+    """The id of a record this node originates: derived from its own keys, stable wherever the record goes.
 
-
-def _entity(session: Session, kind: str, row: Any, eid: str) -> dict[str, Any]:
-    if kind == "person":
-        documents = list(session.scalars(select(IdentityDocument).where(IdentityDocument.person_id == row.id)))
-        return ftm.person_entity(row, documents, eid=eid)
-    return ftm.notice_entity(row, eid=eid)
+    ``sources``: source names by id, when the caller has read them (one query for many records)."""
+    if sources is not None and row.source_id in sources:
+        name = sources[row.source_id]
+    else:
+        source = session.get(Source, row.source_id)
+        name = source.name if source else str(row.source_id)
+    return ftm.entity_id(row.originator, kind, name, row.source_key)
 
 
 def _item(
-    session: Session, node: Node, keys: NodeKeys, kind: str, row: Any, facts: RecordHandling, to: str, basis: str | None
+    session: Session,
+    node: Node,
+    keys: NodeKeys,
+    kind: str,
+    row: Any,
+    facts: RecordHandling,
+    to: str,
+    basis: str | None,
+    loaded: _Loaded,
 ) -> Item | Refusal:
     """The item for ``to``: a received record as its originator signed it, an own record signed here; either way
     with this node's hop appended."""
     if facts.received_by(node.agency_code):
-        signed = _signed_item(_received(session, kind, row.id))
+        signed = _signed_item(loaded.received.get((kind, row.id)))
         if signed is None:
             detail = f"received before items were signed: {facts.originator}'s signature was not kept"
             return Refusal(kind, row.id, "no_originator_signature", detail)
     else:
         category = row.category if kind == "notice" else None
-        entity = _entity(session, kind, row, entity_id_of(session, kind, row))
+        eid = entity_id_of(session, kind, row, loaded.sources)
+        entity = (
+            ftm.person_entity(row, loaded.parts[row.id], eid=eid)
+            if kind == "person"
+            else ftm.notice_entity(row, eid=eid)
+        )
         terms = _terms(row, facts)
         origin = originate(keys, kind, category, entity, terms)
         signed = Item(kind=kind, category=category, entity=entity, handling=terms, origin=origin, chain=[])
@@ -165,11 +243,13 @@ def select_items(
     today = dt.datetime.now(dt.UTC).date()
     keys = node_keys(node.home)
     withdrawn = withdrawn_here(session, node)
+    loaded = _load(session, refs)
+    members_of = cache(lambda group: member_agencies(session, group, node.agency_code))
     for kind, record_id in refs:
-        row: Any = session.get(PersonRecord if kind == "person" else WatchlistEntry, record_id)
+        row: Any = loaded.rows.get((kind, record_id))
         if row is None:
             raise NotFound(f"no {kind} record with id {record_id}")
-        facts = record_handling(session, node, kind, row, record_id)
+        facts = _handling(row, loaded.received.get((kind, record_id)), members_of)
         decision: Decision = may_send(
             facts,
             sender_agency=node.agency_code,
@@ -180,7 +260,7 @@ def select_items(
         if not decision.allowed:
             selection.refused.append(Refusal(kind, record_id, decision.rule, decision.detail))
             continue
-        item = _item(session, node, keys, kind, row, facts, partner.agency_code, legal_basis)
+        item = _item(session, node, keys, kind, row, facts, partner.agency_code, legal_basis, loaded)
         if not isinstance(item, Refusal) and item.entity["id"] in withdrawn:
             detail = f"{node.agency_code} withdrew it: {withdrawn[item.entity['id']]}"
             item = Refusal(kind, record_id, "withdrawn", detail)
@@ -200,16 +280,18 @@ def withdrawn_here(session: Session, node: Node) -> dict[str, str]:
 
 def record_sent(session: Session, partner: Partner, bundle_id: str, selection: Selection) -> None:
     """Remember which records went to ``partner`` in ``bundle_id``: a withdrawal follows them there."""
-    session.add_all(
-        SentRecord(
-            bundle_id=bundle_id,
-            partner_id=partner.id,
-            record_table=RECORD_TABLES[kind],
-            record_id=record_id,
-            entity_id=str(item.entity["id"]),
-        )
+    rows = [
+        {
+            "bundle_id": bundle_id,
+            "partner_id": partner.id,
+            "record_table": RECORD_TABLES[kind],
+            "record_id": record_id,
+            "entity_id": str(item.entity["id"]),
+        }
         for item, (kind, record_id) in zip(selection.items, selection.records, strict=True)
-    )
+    ]
+    if rows:  # one executemany, not an ORM object (and a round trip) a record
+        session.execute(insert(SentRecord).execution_options(render_nulls=True), rows)
 
 
 def envelope_for(node: Node, partner: Partner, kind: BundleKind, **fields: Any) -> PalermoEnvelope:

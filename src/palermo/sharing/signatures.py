@@ -18,6 +18,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -62,11 +63,15 @@ def _sign(keys: NodeKeys, payload: bytes) -> str:
     return b64(keys.signing.sign(payload))
 
 
+@lru_cache(maxsize=256)
+def _public_key(signing_key: str) -> Ed25519PublicKey:
+    """The key object of a signing key (a bundle's items are signed by a handful of keys: decode each once)."""
+    return Ed25519PublicKey.from_public_bytes(unb64(signing_key, "signing key"))
+
+
 def _verifies(signing_key: str, signature: str, payload: bytes) -> bool:
     try:
-        raw = unb64(signing_key, "signing key")
-        signed = _unb64_signature(signature)
-        Ed25519PublicKey.from_public_bytes(raw).verify(signed, payload)
+        _public_key(signing_key).verify(_unb64_signature(signature), payload)
     except (InvalidInput, InvalidSignature, ValueError):
         return False
     return True
