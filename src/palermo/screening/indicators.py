@@ -143,14 +143,25 @@ def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict
     here |= {ctx.person_id} if ctx.person_id is not None else set()
     # an unresolved record of someone on this booking (another source, another border point) is the same person
     on_board = {d for d in [inp.traveller.birth_date, *(c.birth_date for c in ctx.companions)] if d and len(d) == 10}
-    for person in _escort_candidates(ctx):
-        records = journey.identity_records(inp.session, person)
-        crossings = journey.earlier_bookings(inp.session, records, ctx.at, since, ctx.booking_ref)
+    candidates = _escort_candidates(ctx)
+    records_of = journey.identity_records(inp.session, candidates)
+    everyone = sorted({r for records in records_of.values() for r in records})
+    earlier = journey.earlier_bookings(inp.session, everyone, ctx.at, since, ctx.booking_ref) if everyone else []
+    history = {person: [c for c in earlier if c.person_id in set(records_of[person])] for person in candidates}
+    history = {k: v for k, v in history.items() if len({c.booking_ref for c in v}) >= p.min_bookings}
+    rows = journey.fellows_on(inp.session, {c.booking_ref for v in history.values() for c in v}, ctx.at, since, here)
+    for person, crossings in history.items():
+        records = records_of[person]
         bookings = sorted({c.booking_ref for c in crossings})
-        if len(bookings) < p.min_bookings:
-            continue
-        fellows = journey.fellows_on(inp.session, bookings, ctx.at, since, here | set(records))
-        fellows = [f for f in fellows if not (f.birth_date and f.birth_date in on_board)]
+        fellows = list(
+            {
+                f.person_id: f
+                for f in reversed(rows)
+                if f.booking_ref in bookings
+                and f.person_id not in records
+                and not (f.birth_date and f.birth_date in on_board)
+            }.values()
+        )
         aged = [f for f in fellows if f.age is not None]
         young = [f for f in aged if f.age is not None and f.age < p.young_age]
         if len(fellows) < p.min_companions or not aged or len(young) / len(aged) < p.min_young_share:

@@ -10,6 +10,7 @@ have seen then. The queries use the indexes on ``identity_members`` (person, ide
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,17 +25,30 @@ from palermo.screening.context import age_at
 EV = TravelEvent.__table__
 
 
-def identity_records(session: Session, person_id: int) -> list[int]:
-    """The person records of the identity ``person_id`` belongs to (the record alone when it is unresolved)."""
+def identity_records(session: Session, persons: list[int]) -> dict[int, list[int]]:
+    """For each record, the person records of the identity it belongs to (itself alone when unresolved); two
+    queries whatever the number of records."""
+    if not persons:
+        return {}
     members = IdentityMember.__table__
-    identity = select(members.c.identity_id).where(members.c.person_id == person_id).scalar_subquery()
-    found = set(session.scalars(select(members.c.person_id).where(members.c.identity_id == identity)))
-    return sorted(found | {person_id})
+    query = select(members.c.person_id, members.c.identity_id).where(members.c.person_id.in_(persons))
+    identity_of: dict[int, int] = dict(session.execute(query).all())
+    records: dict[int, set[int]] = defaultdict(set)
+    if identity_of:
+        rows = session.execute(
+            select(members.c.identity_id, members.c.person_id).where(
+                members.c.identity_id.in_(sorted(set(identity_of.values())))
+            )
+        )
+        for identity, record in rows:
+            records[identity].add(record)
+    return {p: sorted(records.get(identity_of.get(p, -1), set()) | {p}) for p in persons}
 
 
 @dataclass(frozen=True)
 class PastCrossing:
     event_id: int
+    person_id: int
     at: dt.datetime
     booking_ref: str
     border_point: str | None
@@ -58,7 +72,7 @@ def earlier_bookings(
 ) -> list[PastCrossing]:
     """The crossings on a booking by these records in ``[since, at)``, other than on booking ``exclude``."""
     query = (
-        select(EV.c.id, EV.c.occurred_at, EV.c.booking_ref, BorderPoint.__table__.c.code)
+        select(EV.c.id, EV.c.person_id, EV.c.occurred_at, EV.c.booking_ref, BorderPoint.__table__.c.code)
         .select_from(EV.outerjoin(BorderPoint.__table__, BorderPoint.__table__.c.id == EV.c.border_point_id))
         .where(EV.c.person_id.in_(records), EV.c.occurred_at >= since, EV.c.occurred_at < at)
         .where(EV.c.booking_ref.is_not(None))
@@ -66,13 +80,14 @@ def earlier_bookings(
     )
     if exclude:
         query = query.where(EV.c.booking_ref != exclude)
-    return [PastCrossing(i, t, ref, code) for i, t, ref, code in session.execute(query)]
+    return [PastCrossing(i, person, t, ref, code) for i, person, t, ref, code in session.execute(query)]
 
 
 def fellows_on(
     session: Session, bookings: Iterable[str], at: dt.datetime, since: dt.datetime, exclude: set[int]
 ) -> list[Fellow]:
-    """The other travellers (records not in ``exclude``) who crossed on these bookings in ``[since, at)``."""
+    """Who (records not in ``exclude``) crossed on these bookings in ``[since, at)``: one row a person and booking,
+    with their age at that crossing."""
     refs = sorted(set(bookings))
     if not refs:
         return []
@@ -83,8 +98,7 @@ def fellows_on(
         .where(EV.c.booking_ref.in_(refs), EV.c.occurred_at >= since, EV.c.occurred_at < at)
         .where(EV.c.person_id.not_in(sorted(exclude)))
     )
-    seen: dict[int, Fellow] = {}
+    seen: dict[tuple[int, str], Fellow] = {}
     for person_id, ref, when, birth in rows:
-        if person_id not in seen:
-            seen[person_id] = Fellow(person_id, ref, age_at(birth, when.date()), birth)
+        seen.setdefault((person_id, ref), Fellow(person_id, ref, age_at(birth, when.date()), birth))
     return list(seen.values())
