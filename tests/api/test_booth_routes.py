@@ -6,12 +6,16 @@ recorded in the audit log; only then invalid input: 422. Each answered request i
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import threading
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from palermo.api import booth
 from palermo.node import Node
 from tests.factories import PASSWORD, bearer, make_token, make_user
 
@@ -89,3 +93,36 @@ def test_a_session_cookie_works_on_the_booth_routes_and_needs_the_csrf_header_to
     assert refused.status_code == 403, refused.text
     answer = client.post("/api/v1/screenings", json=SCREENING, headers=headers | {"X-CSRF-Token": csrf})
     assert answer.status_code == 200, answer.text
+
+
+def test_a_cancelled_request_holds_its_turn_until_its_work_has_ended() -> None:
+    """A client that hangs up cancels its request, but the work in the thread runs on (threads cannot be stopped):
+    the request lets go of its session turn only once that work has ended, so the gate never over-admits."""
+    started, release = threading.Event(), threading.Event()
+
+    def work() -> str:
+        started.set()
+        release.wait(5)
+        return "done"
+
+    async def scenario() -> None:
+        task = asyncio.create_task(booth._in_a_thread(work))
+        await asyncio.to_thread(started.wait, 5)
+        task.cancel()
+        await asyncio.sleep(0.05)
+        assert not task.done()  # still waiting for the thread
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+
+
+def test_the_work_runs_in_a_copy_of_the_request_context() -> None:
+    seen: contextvars.ContextVar[str] = contextvars.ContextVar("seen", default="none")
+
+    async def scenario() -> str:
+        seen.set("request")
+        return await booth._in_a_thread(seen.get)
+
+    assert asyncio.run(scenario()) == "request"

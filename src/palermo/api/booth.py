@@ -9,6 +9,11 @@ handler hands one function to one worker thread (:func:`in_one_hop`), which open
 exactly as ``ActorDep`` does, enforces the route's permission exactly as ``permitted`` does, does the work and
 commits it with its audit entries. The request gate (``SessionGate``) applies as for every session.
 
+The hop itself goes straight to a thread pool of the event loop (:func:`_in_a_thread`), not through anyio's
+``to_thread`` (its capacity limiter, cancel scopes and clock cost a screening 0.3 ms of CPU, a seventh of it); like
+anyio, a request cancelled while its work runs (a client that hangs up) waits for the work to end before it lets
+go of its turn at the gate, so no more sessions are open than the pool has connections.
+
 Refusals keep the order of every other route: no credentials 401 (before the input is read), then unknown
 credentials 401 and a missing permission 403, and only then invalid input 422. FastAPI validates a route's
 parameters and body before its handler runs, so when it finds them invalid on a booth route the 422 handler first
@@ -17,11 +22,14 @@ asks :func:`refusal_before_invalid_input` whether the caller would have been ref
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
@@ -82,7 +90,22 @@ async def in_one_hop(request: Request, work: Work[T]) -> T:
     node: Node = request.app.state.node
     gate: SessionGate = request.app.state.session_gate
     async with gate.entered():
-        return await run_in_threadpool(_run, node, request, credentials, permission_id, work)
+        return await _in_a_thread(functools.partial(_run, node, request, credentials, permission_id, work))
+
+
+#: worker threads of the booth routes (as many as anyio's default, which serves every other route)
+REQUEST_THREADS = 40
+_threads = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="palermo-booth")
+
+
+async def _in_a_thread(call: Callable[[], T]) -> T:
+    """``call()`` in a worker thread, in a copy of this context; a cancelled caller waits for it to end."""
+    running = asyncio.get_running_loop().run_in_executor(_threads, contextvars.copy_context().run, call)
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait({running})  # a thread cannot be stopped: hold the turn until the work has ended
+        raise
 
 
 async def refusal_before_invalid_input(request: Request) -> PalermoError | None:

@@ -9,6 +9,9 @@ from palermo.node import Node
 SERVER_OPTIONS: dict[str, Any] = {
     "server_header": False,  # no `Server: uvicorn`: do not advertise the software to scanners
     "log_level": "warning",
+    # uvicorn's access lines are INFO, below that level, yet each request still built one; the audit log and
+    # /metrics record every request
+    "access_log": False,
 }
 
 

@@ -17,8 +17,8 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", **public())
-def healthz() -> Health:
-    """The process is up."""
+async def healthz() -> Health:
+    """The process is up (answered on the event loop: no I/O, no worker thread, however busy the node is)."""
     return Health(status="ok")
 
 
