@@ -24,3 +24,6 @@ def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_on
     assert quality["ordinary_referred_by_watchlist"] <= 0.005
     assert report.alerts == sum(n for d, n in report.decisions.items() if d != "clear")
     assert "minor_without_guardian" in quality["per_indicator"]
+    escort = quality["per_indicator"]["escort_repeat_crossings"]  # the journey over two years (issue 23)
+    assert escort["recall"] >= 0.6
+    assert escort["precision"] >= 0.9
