@@ -128,3 +128,29 @@ def test_load_without_index_raises(tmp_path: Path) -> None:
 def test_index_config_is_declared() -> None:
     assert isinstance(default_index_config(), IndexConfig)
     assert default_index_config().top_k >= 1
+
+
+def test_entries_removed_and_added_again_across_a_save_keep_exactly_their_own_rows(tmp_path: Path) -> None:
+    """Each entry's rows are found by range, not by scanning every row: removals, re-adds and a save/load in
+    between must leave every entry with exactly its live rows (what scoring and `contains` rely on)."""
+    index = CandidateIndex.build(LISTED + FILLER)
+    index.remove(4)
+    index.add(IndexEntry(4, ["Bill Gates", "William Gates"], 1955))
+    index.remove(100)
+    save_index(index, tmp_path / "index")
+    loaded = load_index(tmp_path / "index")
+    loaded.remove(1)
+    loaded.add(IndexEntry(1, ["Olena Shevchenko"], 1980))
+    loaded.add(IndexEntry(70, ["Anna Berg"]))
+    loaded.remove(70)
+    for candidate in (index, loaded):
+        entries = candidate.row_entry.view()
+        alive = candidate.row_alive.view()
+        for entry_id in {int(e) for e in entries} | {999}:
+            scanned = [int(r) for r in range(len(entries)) if entries[r] == entry_id and alive[r]]
+            assert candidate._rows_of(entry_id).tolist() == scanned, entry_id
+            assert candidate.contains(entry_id) == bool(scanned)
+    assert {n.original for n in loaded.entry_names(4)} == {"Bill Gates", "William Gates"}
+    assert not loaded.contains(100)
+    assert not loaded.contains(70)
+    assert loaded.search(["Olena Shevchenko"])[0].entry_id == 1

@@ -19,6 +19,7 @@ import numpy as np
 from palermo.errors import NotFound
 from palermo.logs import get_logger
 from palermo.screening.candidate_index.columns import Column, Postings, Ragged
+from palermo.screening.candidate_index.entry_rows import EntryRows
 from palermo.screening.candidate_index.index import CandidateIndex, NameStore
 from palermo.screening.candidate_index.parameters import IndexConfig
 from palermo.screening.candidate_index.vocabulary import Vocabulary
@@ -80,6 +81,10 @@ def load_index(folder: Path, config: IndexConfig | None = None) -> CandidateInde
     for name in ("row_entry", "row_alive", "row_year", "row_length", "row_script", "row_joined"):
         data = arrays[name]
         setattr(index, name, Column(data.dtype, data))
+    ranges = EntryRows.of(index.row_entry.view(), index.row_alive.view())
+    if ranges is None:  # written by a build that interleaved entries' rows: rebuild from the store
+        raise NotFound(f"the candidate index in {folder} does not keep each entry's rows together; rebuilding it")
+    index.entry_rows = ranges
     index.names = NameStore(arrays["names_buffer"].tobytes(), arrays["names_offsets"])
     index.scripts = objects["scripts"]
     index.documents = {number: set(held) for number, held in objects["documents"].items()}

@@ -27,6 +27,7 @@ from palermo.names.fast import FastScorer, scorer_for
 from palermo.names.tokens import NameToken, intern_token
 from palermo.names.variants import with_variants
 from palermo.screening.candidate_index.columns import Column, Postings, Ragged
+from palermo.screening.candidate_index.entry_rows import EntryRows
 from palermo.screening.candidate_index.parameters import IndexConfig, default_index_config
 from palermo.screening.candidate_index.vocabulary import Vocabulary
 
@@ -87,6 +88,7 @@ class CandidateIndex:
         self.removed: set[int] = set()
         self.alive_entries = 0
         self._prepared: dict[int, PreparedName] = {}
+        self.entry_rows = EntryRows()
 
     # -- building and updating -------------------------------------------------------------------------------
 
@@ -102,11 +104,13 @@ class CandidateIndex:
         """Index one entry (names that cannot be prepared, e.g. without letters, are skipped and logged)."""
         if self.contains(entry.entry_id):
             raise InvalidInput(f"entry {entry.entry_id} is already in the candidate index; remove it first")
+        first = len(self.row_entry)
         for name in entry.names:
             prepared = _try_prepare(name)
             if prepared is not None:
                 for variant in with_variants([prepared]):
                     self.add_row(entry.entry_id, entry.birth_year, variant)
+        self.entry_rows.added(entry.entry_id, first, len(self.row_entry))
         if entry.entry_id in self.removed:  # added again: forget its old document numbers and weak aliases
             self.removed.discard(entry.entry_id)
             for holders in self.documents.values():
@@ -147,14 +151,15 @@ class CandidateIndex:
         if not len(rows):
             raise InvalidInput(f"entry {entry_id} is not in the candidate index")
         self.row_alive.view()[rows] = False
+        self.entry_rows.removed(entry_id)
         self.removed.add(entry_id)  # its document numbers stop counting (see _document_hits)
         self.alive_entries -= 1
 
     def contains(self, entry_id: int) -> bool:
-        return bool(len(self._rows_of(entry_id)))
+        return entry_id in self.entry_rows
 
     def _rows_of(self, entry_id: int) -> NDArray[np.intp]:
-        return np.flatnonzero((self.row_entry.view() == entry_id) & self.row_alive.view())
+        return self.entry_rows.rows(entry_id)
 
     def __len__(self) -> int:
         return self.alive_entries
