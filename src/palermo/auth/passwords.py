@@ -5,22 +5,19 @@ profile), read at the first hash; a hash made with other parameters still verifi
 ones at the next successful login (:func:`needs_rehash`).
 
 A hash costs about 0.1 s of CPU on every lane at once (Argon2 runs its lanes in parallel threads), and a sign-in
-checks one. Run beside a border post's booths, each sign-in would take every core from their screenings for that
-long (at one sign-in a second, a tenth of the screenings waited 50-100 ms behind one). So hashes run
-:func:`in_background`: at most :data:`HASHES_AT_ONCE` at a time (which also bounds their memory under a flood of
-login attempts), in threads of lower scheduling priority (niceness :data:`BACKGROUND_NICENESS` on Linux, which
-Argon2's lane threads inherit), so that the booths' requests come first and a sign-in takes longer only when the
-node is busy.
+checks one. Hashes run :func:`in_background`: at most :data:`HASHES_AT_ONCE` at a time per process, so that a burst
+of sign-ins (a shift starting, a flood of login attempts) takes at most that many hashes' cores and memory from the
+booths' screenings, and the rest wait their turn. They run at the booths' own priority: at a lower one (tried,
+niceness 10) a saturated node starved them, and sign-ins waited seconds while holding their request's store
+connection (load benchmark on PostgreSQL, 50 clients at 70% of capacity after a saturated level: sign-in p95
+9.4 s against 0.3 s).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from functools import cache
 from typing import TypeVar
 
@@ -33,23 +30,16 @@ from palermo.settings import get_settings
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 HASHES_AT_ONCE = 2
-BACKGROUND_NICENESS = 10
 T = TypeVar("T")
-
-
-def _background_priority() -> None:
-    """Lower this thread's scheduling priority (Linux schedules threads one by one; elsewhere nothing changes)."""
-    with suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
 @cache
 def _hashing_threads() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(HASHES_AT_ONCE, thread_name_prefix="palermo-password", initializer=_background_priority)
+    return ThreadPoolExecutor(HASHES_AT_ONCE, thread_name_prefix="palermo-password")
 
 
 def in_background(work: Callable[[], T]) -> T:
-    """``work()`` (password hashing) in one of the background-priority hashing threads; its result or its error."""
+    """``work()`` (password hashing) in one of the hashing threads, waiting for a free one; its result or error."""
     return _hashing_threads().submit(work).result()
 
 
