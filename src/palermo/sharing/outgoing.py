@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from palermo.sharing.signatures import add_hop, item_facts, originate
 
 RECORD_TABLES = {"person": "person_records", "notice": "watchlist_entries"}
 IN_BATCH = 500  # ids per IN (...) list: well under every store's limit on bound parameters
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ def _received(session: Session, kind: str, record_id: int) -> ReceivedRecord | N
     ).first()
 
 
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), IN_BATCH):
-        yield ids[start : start + IN_BATCH]
+def in_chunks(values: list[T]) -> Iterator[list[T]]:
+    """``values`` in lists short enough for one ``IN (...)``."""
+    for start in range(0, len(values), IN_BATCH):
+        yield values[start : start + IN_BATCH]
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def _load(session: Session, refs: list[tuple[str, int]]) -> _Loaded:
     parts: dict[int, ftm.PersonParts] = defaultdict(ftm.PersonParts)
     models: dict[str, Any] = {"person": PersonRecord, "notice": WatchlistEntry}
     for kind, model in models.items():
-        for chunk in _chunks(ids[kind]):
+        for chunk in in_chunks(ids[kind]):
             rows.update(((kind, row.id), row) for row in session.scalars(select(model).where(model.id.in_(chunk))))
             if kind == "person":
                 _person_parts(session, chunk, parts)

@@ -11,7 +11,6 @@ one query. Nothing is updated: a record as one source reported it is never overw
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +27,10 @@ from palermo.persons.name_keys import name_keys
 from palermo.sharing import ftm
 from palermo.sharing.envelope import Item
 from palermo.sharing.handling import RecordHandling, as_received
+from palermo.sharing.outgoing import in_chunks
 from palermo.sharing.receipts import RefusedItem
 from palermo.sharing.signatures import item_facts
 
-IN_BATCH = 500
 MODELS: dict[str, Any] = {"person_records": PersonRecord, "watchlist_entries": WatchlistEntry}
 PRECISION = {4: "year", 7: "month", 10: "day"}
 
@@ -74,17 +73,12 @@ def prepare(position: int, item: Item) -> Ready:
     return Ready(position, item, table, values, as_received(item_facts(item)), item.model_dump(mode="json"))
 
 
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), IN_BATCH):
-        yield values[start : start + IN_BATCH]
-
-
 def _ids(session: Session, source: Source, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The ids of the rows of ``source`` with these (table, source key) pairs, where they exist."""
     found: dict[tuple[str, str], int] = {}
     for table, model in MODELS.items():
         wanted = sorted({key for t, key in keys if t == table})
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(wanted):
             statement = select(model.source_key, model.id).where(
                 model.source_id == source.id, model.source_key.in_(chunk)
             )
@@ -193,7 +187,7 @@ def _ledger(
     known: set[tuple[str, int]] = set()
     for table in MODELS:
         record_ids = sorted({ids[r.key] for r in ready if r.table == table and r.key in ids})
-        for chunk in _chunks(record_ids):
+        for chunk in in_chunks(record_ids):
             statement = select(ReceivedRecord.record_id).where(
                 ReceivedRecord.record_table == table, ReceivedRecord.record_id.in_(chunk)
             )
