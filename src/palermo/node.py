@@ -6,6 +6,7 @@ an initialised node.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,10 @@ from palermo.db import migrate
 from palermo.db.engine import make_engine, transaction
 from palermo.db.reference import Agency
 from palermo.db.reference import Node as NodeRow
-from palermo.errors import Conflict, NotFound
+from palermo.errors import Conflict, InvalidInput, NotFound
 from palermo.logs import get_logger
 from palermo.settings import Settings
+from palermo.taxonomies.countries import normalise_country
 
 log = get_logger(__name__)
 
@@ -42,12 +44,26 @@ def _prepare_home(home: Path) -> None:
     home.chmod(0o700)
 
 
+AGENCY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,63}")
+UNNAMED_AGENCY = "local"  # the default of PALERMO_AGENCY: a node that shares needs its own code
+
+
+def check_agency_code(code: str) -> str:
+    """An agency code as nodes name each other (``at-bk``): 2-64 letters, digits, ``_ . -``."""
+    if not AGENCY_PATTERN.fullmatch(code):
+        raise InvalidInput(f"agency code {code!r} must be 2-64 letters, digits, '_', '.' or '-' (e.g. at-bk)")
+    return code
+
+
 def init_node(settings: Settings, *, agency_name: str | None = None, country: str | None = None) -> Node:
     """Create the home folder, migrate the store to the latest schema and record the node's identity.
 
     Refuses (``Conflict``) when the store already belongs to an initialised node; migrations alone are
-    ``palermo db upgrade``.
+    ``palermo db upgrade``. ``country``: ISO 3166 alpha-2 or alpha-3 (or an ICAO code), stored as alpha-3, as
+    ``palermo partners add`` stores a partner's.
     """
+    check_agency_code(settings.agency)
+    country = normalise_country(country) if country else None
     _prepare_home(settings.home)
     engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
     migrate.upgrade(engine)

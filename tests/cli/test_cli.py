@@ -6,9 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from palermo.cli.main import app
+from palermo.db.engine import transaction
+from palermo.db.reference import Agency
+from palermo.node import open_node
+from palermo.settings import Settings
 
 runner = CliRunner()
 
@@ -82,3 +87,28 @@ def test_unknown_kind_is_named(env: dict[str, str], tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(data), "--source", "s", "--kind", "people"], env=env)
     assert result.exit_code == 2
     assert "unknown kind 'people'" in result.output
+
+
+def test_init_takes_the_agency_code_and_stores_the_country_as_alpha3(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home")}
+    result = runner.invoke(app, ["init", "--agency", "at-bk", "--country", "at"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "(agency at-bk)" in result.stdout
+    assert "warning" not in result.stderr
+    node = open_node(Settings(home=tmp_path / "home"))
+    with transaction(node.engine) as session:
+        country = session.scalars(select(Agency.country).where(Agency.code == node.agency_code)).one()
+    assert (node.agency_code, country) == ("at-bk", "AUT")
+
+
+def test_init_refuses_a_bad_agency_code_or_country_and_warns_about_the_default_code(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home")}
+    bad_code = runner.invoke(app, ["init", "--agency", "at bk"], env=env)
+    assert bad_code.exit_code == 2
+    assert "agency code 'at bk' must be 2-64 letters" in bad_code.stderr
+    bad_country = runner.invoke(app, ["init", "--agency", "at-bk", "--country", "XQ"], env=env)
+    assert bad_country.exit_code == 2
+    assert "unknown country code 'XQ'" in bad_country.stderr
+    default = runner.invoke(app, ["init"], env=env)
+    assert default.exit_code == 0, default.output
+    assert "warning: this node's agency code is 'local', the default" in default.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,3 +161,18 @@ def test_damaged_parquet_is_refused(node: Node, tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match="not a readable Parquet file"):
         run(node, path, "persons")
+
+
+def test_a_child_among_a_sources_travellers_is_stored_as_special_data(node: Node, tmp_path: Path) -> None:
+    from palermo.db.persons import PersonRecord
+    from tests.factories import PERSON_HEADER
+
+    year = dt.date.today().year
+    rows = [
+        ["adult", "Popescu", "Elena", "1990-05-17", "F", "ROU"],
+        ["child", "Radu", "Ionela", str(year - 15), "F", "ROU"],
+    ]
+    run(node, write_csv(tmp_path / "crossings.csv", PERSON_HEADER, rows), "persons")  # the source's default: ordinary
+    with transaction(node.engine) as session:
+        stored = dict(session.execute(select(PersonRecord.source_key, PersonRecord.sensitivity)).all())
+    assert stored == {"adult": "ordinary", "child": "special"}

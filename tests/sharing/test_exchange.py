@@ -357,3 +357,23 @@ def test_an_item_the_store_refuses_is_refused_alone(backend: str, trio: tuple[Se
         stored = session.scalars(select(PersonRecord.id).where(PersonRecord.originator == "agency-b")).all()
     assert refused == ([[]] if backend == "sqlite" else [["item 1:malformed_item"]])
     assert len(stored) == (2 if backend == "sqlite" else 1)
+
+
+def test_a_minors_record_is_special_data_whatever_its_source_said(trio: tuple[Served, Served, Served]) -> None:
+    a, b, _ = trio
+    born = f"{dt.date.today().year - 15}-01-01"
+    child = add_person(a.node, "c1", "Ionela Radu", birth_date=born)  # stored ordinary, as older code stored it
+    with transaction(a.node.engine) as session, pytest.raises(PermissionDenied, match="special_needs_legal_basis"):
+        share_records(session, a.node, operator(a.node), "agency-b", [("person", child)])
+    with transaction(b.node.engine) as session:  # nor does a hit/no-hit tell of her without a legal basis
+        asked = hitnohit.ask(session, b.node, operator(b.node), "agency-a", "person", name="Ionela Radu").reference
+    deliver(b)
+    deliver(a)
+    with transaction(b.node.engine) as session:
+        assert session.scalars(select(HitQuery.hit).where(HitQuery.reference == asked)).one() is False
+    share(a, "agency-b", [("person", child)], legal_basis="victim_protection")
+    deliver(a)
+    with transaction(b.node.engine) as session:
+        row = session.get(PersonRecord, received_id(b, "Ionela Radu"))
+        assert row is not None
+        assert row.sensitivity == "special"

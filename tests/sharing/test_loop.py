@@ -322,3 +322,29 @@ def test_only_the_originator_withdraws(trio: Trio) -> None:
         withdrawals.withdraw(
             session, b.node, operator(b.node), [("person", received_id(b, "Ana Ionescu"))], reason="not ours"
         )
+
+
+def test_a_notice_from_abroad_screens_at_the_partners_border_at_once_and_stops_when_withdrawn(trio: Trio) -> None:
+    a, b, _ = trio
+    make_user(b.node, "bo", "border_officer")
+    booth_token = make_token(b.node, "bo")
+
+    def screened() -> dict[str, object]:
+        body = {"names": ["Bianca Stoica"], "birth_date": "2009-03-01", "border_point": "OTP"}
+        answer = httpx.post(
+            f"{b.url}/api/v1/screenings", json=body, headers=bearer(booth_token, "border_control"), timeout=60
+        )
+        assert answer.status_code == 200, answer.text
+        result: dict[str, object] = answer.json()
+        return result
+
+    assert screened()["hits"] == []  # B's server holds its (empty) index in memory
+    notice = add_notice(a.node, "m9", "Bianca Stoica", "missing_person")
+    share(a, "agency-b", [("notice", notice)])
+    deliver(a)  # into B's inbox over HTTP; the next traveller at B's booth is screened against it
+    result = screened()
+    assert (result["decision"], [h["watchlist"] for h in result["hits"]]) == ("protect", ["partners-missing_person"])
+    with transaction(a.node.engine) as session:
+        withdrawals.withdraw(session, a.node, operator(a.node), [("notice", notice)], reason="found, safe")
+    deliver(a)
+    assert screened()["hits"] == []

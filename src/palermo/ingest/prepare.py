@@ -6,16 +6,18 @@ main process writes the previous one (the two cores of a small node both work). 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from palermo.ingest.formats import RecordRow
+from palermo.ingest.formats import PersonRow, RecordRow
 from palermo.ingest.kinds import KINDS, Built, Ref
 from palermo.ingest.readers import BadLine, RawRow
 from palermo.ingest.sources import SourceDefaults
+from palermo.persons.minors import sensitivity_of
 
 
 @dataclass
@@ -62,6 +64,10 @@ def provenance(row: RecordRow, source: SourceDefaults) -> dict[str, Any]:
         "review_at": row.review_at,
         "delete_at": row.delete_at,
     }
+    if isinstance(row, PersonRow):  # a child among a source's travellers is special data whatever the default
+        values["sensitivity"] = sensitivity_of(
+            str(values["sensitivity"]), row.birth_date, dt.datetime.now(dt.UTC).date()
+        )
     if handling == "H3" and not values["handling_note"]:
         raise ValueError("handling H3 needs a handling_note saying the restriction")
     if distribution == "group" and not values["sharing_group"]:

@@ -83,7 +83,8 @@ def may_send(
         )
     if record.distribution == "group" and recipient_agency not in record.group_members:
         return _refuse(
-            "not_a_group_member", f"{recipient_agency} is not a member of sharing group {record.sharing_group!r}"
+            "not_a_group_member",
+            f"{recipient_agency} is not a member of {record.originator}'s sharing group {record.sharing_group!r}",
         )
     if record.sensitivity == "special" and legal_basis is None:
         return _refuse("special_needs_legal_basis", "victim or minor data leaves only with a recorded legal basis")

@@ -27,6 +27,7 @@ from palermo.db.sharing import Partner, ReceivedRecord, SentRecord, Withdrawal
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import NotFound, PermissionDenied
 from palermo.node import Node
+from palermo.persons.minors import sensitivity_of
 from palermo.sharing import ftm
 from palermo.sharing.audit_events import log_exchange
 from palermo.sharing.bundles import seal
@@ -147,21 +148,25 @@ def _handling(
     row: ProvenanceMixin, received: ReceivedRecord | None, members_of: Callable[[str], frozenset[str]]
 ) -> RecordHandling:
     signed = _signed_item(received)
-    if signed is not None:
+    if signed is not None:  # the originator's terms; this node's copy may be narrower (never wider)
         facts = as_received(item_facts(signed))
-        narrower = DISTRIBUTION_RANK[row.distribution] < DISTRIBUTION_RANK[facts.distribution]
-        return replace(facts, distribution=row.distribution) if narrower else facts
+        if DISTRIBUTION_RANK[row.distribution] < DISTRIBUTION_RANK[facts.distribution]:
+            facts = replace(facts, distribution=row.distribution)
+        return replace(facts, sensitivity="special") if row.sensitivity == "special" else facts
     if received is not None:
         members = frozenset(received.group_members)
     elif row.distribution == "group" and row.sharing_group:
         members = members_of(row.sharing_group)
     else:
         members = frozenset()
+    sensitivity = row.sensitivity
+    if isinstance(row, PersonRecord):  # a possible minor's record is special whatever its source said
+        sensitivity = sensitivity_of(sensitivity, row.birth_date, dt.datetime.now(dt.UTC).date())
     return RecordHandling(
         originator=row.originator,
         handling=row.handling,
         distribution=row.distribution,
-        sensitivity=row.sensitivity,
+        sensitivity=sensitivity,
         handling_note=row.handling_note,
         sharing_group=row.sharing_group,
         group_members=members,

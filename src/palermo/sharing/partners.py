@@ -22,6 +22,7 @@ from palermo.db.accounts import User
 from palermo.db.reference import Agency
 from palermo.db.sharing import Partner
 from palermo.errors import Conflict, InvalidInput, NotFound
+from palermo.node import UNNAMED_AGENCY, check_agency_code
 from palermo.sharing.audit_events import log_administration
 from palermo.sharing.keys import PublicKeys, fingerprint, parse_public_key
 from palermo.taxonomies.countries import normalise_country
@@ -121,6 +122,7 @@ def add_partner(
         raise Conflict(f"a partner named {name!r} already exists")
     if url is not None and not url.startswith(("http://", "https://")):
         raise InvalidInput(f"partner URL {url!r} must start with http:// or https://")
+    _check_agencies(check_agency_code(agency_code), actor.agency_code)
     signing, encryption = parse_public_key(signing_key, "signing"), parse_public_key(encryption_key, "encryption")
     country = normalise_country(country)
     agency = _agency(session, agency_code, agency_name or agency_code, country)
@@ -159,6 +161,22 @@ def add_partner(
         country=country,
     )
     return NewPartner(PartnerInfo.of(row), token.secret)
+
+
+def _check_agencies(partner: str, own: str | None) -> None:
+    """Refuse a partnership that would leave records without a telling originator."""
+    if own == UNNAMED_AGENCY:
+        raise InvalidInput(
+            f"this node's agency code is {UNNAMED_AGENCY!r}, the default: partners could not tell its records from "
+            "another node's. Initialise a node that shares with `palermo init --agency CODE`"
+        )
+    if partner == UNNAMED_AGENCY:
+        raise InvalidInput(
+            f"agency code {UNNAMED_AGENCY!r} is the default of a node without one; ask the partner for its code "
+            "(`palermo node show` there)"
+        )
+    if partner == own:
+        raise InvalidInput(f"agency code {partner!r} is this node's own; a partner has its own code")
 
 
 def set_outbound_token(session: Session, actor: Actor, name: str, token: str) -> PartnerInfo:

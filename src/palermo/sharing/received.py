@@ -10,6 +10,7 @@ one query. Nothing is updated: a record as one source reported it is never overw
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from palermo.db.reference import Agency, Source
 from palermo.db.sharing import Partner, ReceivedRecord
 from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput
+from palermo.persons.minors import sensitivity_of
 from palermo.persons.name_keys import name_keys
 from palermo.sharing import ftm
 from palermo.sharing.envelope import Item
@@ -124,8 +126,12 @@ def _watchlists(session: Session, categories: set[str]) -> dict[str, int]:
 def _person_row(ready: Ready, source: Source) -> dict[str, Any]:
     values = ready.values
     precision = PRECISION.get(len(values.birth_date or ""))
+    provenance = _provenance(ready, source)  # a possible minor's copy is special here whatever the originator said
+    provenance["sensitivity"] = sensitivity_of(
+        provenance["sensitivity"], values.birth_date, dt.datetime.now(dt.UTC).date()
+    )
     return {
-        **_provenance(ready, source),
+        **provenance,
         "birth_date": values.birth_date,
         "birth_date_precision": precision,
         "birth_place": None,
