@@ -194,18 +194,18 @@ def test_person_search_finds_variants_filters_pages_and_goes_back_to_the_results
     page.goto("/web/persons?name=Rachid+Benali&birth_year=19x8&justification=border_control")  # past the pattern
     expect(page.locator("#birth_year-error")).to_contain_text("four digits")
     page.get_by_label("Year of birth").fill("")
-    page.get_by_label("Name, or the beginning of each word of a name").fill("ma")
+    page.get_by_label("Name, or the beginning of each word of a name").fill("al")
     page.get_by_role("button", name="Search").click()
     heading = page.locator("#results h2")
-    expect(heading).to_contain_text(re.compile(r"Persons 1–25 of \d+ for “ma”"))
+    expect(heading).to_contain_text(re.compile(r"Persons 1–25 of \d+ for “al”"))
     page.get_by_role("link", name="Next page").click()
-    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))
+    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “al”"))
     shot(page, "30-person-search-page-2")
     page.locator("#results .records a").first.click()
     expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
     page.get_by_role("link", name="Back to the results").first.click()
-    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))  # the same search, same page
-    expect(page.get_by_label("Name, or the beginning of each word of a name")).to_have_value("ma")
+    expect(heading).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “al”"))  # the same search, same page
+    expect(page.get_by_label("Name, or the beginning of each word of a name")).to_have_value("al")
     expect(page.locator(".error-summary")).to_have_count(0)
 
 
@@ -430,12 +430,12 @@ def test_core_actions_work_without_javascript(browser: Browser, base_url: str, t
     page.get_by_label("MRZ lines").fill("\n".join(passport("CD7654321")))
     page.get_by_role("button", name="Check the document").click()
     expect(page.locator("#document-h")).to_contain_text("Valid: no check that can invalidate it failed")
-    page.goto("/web/persons?name=ma&justification=border_control&page=2")
+    page.goto("/web/persons?name=al&justification=border_control&page=2")
     page.locator("#results .records a").first.click()
     expect(page.get_by_role("heading", name="Provenance and handling")).to_be_visible()
     shot(page, "12-person-record-no-javascript")
     page.get_by_role("link", name="Back to the results").first.click()
-    expect(page.locator("#results h2")).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “ma”"))
+    expect(page.locator("#results h2")).to_contain_text(re.compile(r"Persons 26–\d+ of \d+ for “al”"))
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     context.close()
