@@ -27,25 +27,24 @@ import contextvars
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Header, Request
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from palermo.api.deps import (
     PERMISSION_KEY,
+    BearerDep,
     Credentials,
+    JustificationHeader,
     RoutePermission,
+    SessionCookieDep,
     SessionGate,
-    bearer_scheme,
-    cookie_scheme,
     resolve_actor,
 )
 from palermo.audit import group_commit
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
-from palermo.auth.justification import HEADER
 from palermo.auth.permissions import effective_permissions
 from palermo.db.engine import session_factory
 from palermo.errors import PalermoError
@@ -62,16 +61,9 @@ class BoothPermission(RoutePermission):
     async def __call__(  # type: ignore[override]  # reads the credentials; the actor is resolved in the hop
         self,
         request: Request,
-        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-        cookie: Annotated[str | None, Depends(cookie_scheme)],
-        justification: Annotated[
-            str | None,
-            Header(
-                alias=HEADER,
-                max_length=300,
-                description="Why personal data is consulted: a case reference or a legal-basis code.",
-            ),
-        ] = None,
+        bearer: BearerDep,
+        cookie: SessionCookieDep,
+        justification: JustificationHeader = None,
     ) -> None:
         setattr(request.state, _STATE_KEY, (self.permission_id, Credentials.of(bearer, cookie, justification)))
 

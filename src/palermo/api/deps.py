@@ -125,6 +125,18 @@ def _end(session: Session, *, commit: bool) -> None:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+SessionCookieDep = Annotated[str | None, Depends(cookie_scheme)]
+JustificationHeader = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        max_length=300,
+        description="Why personal data is consulted: a case reference or a legal-basis code.",
+    ),
+]
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -146,16 +158,9 @@ def get_actor(
     request: Request,
     session: SessionDep,
     node: NodeDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cookie: Annotated[str | None, Depends(cookie_scheme)],
-    justification: Annotated[
-        str | None,
-        Header(
-            alias=HEADER,
-            max_length=300,
-            description="Why personal data is consulted: a case reference or a legal-basis code.",
-        ),
-    ] = None,
+    bearer: BearerDep,
+    cookie: SessionCookieDep,
+    justification: JustificationHeader = None,
 ) -> Actor:
     """The one acting, from a bearer token or a session cookie (CSRF-checked on state-changing requests)."""
     return resolve_actor(session, node, request, Credentials.of(bearer, cookie, justification))

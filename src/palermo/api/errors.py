@@ -54,11 +54,18 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": code, "message": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
 
-def _store_lost(request: Request, exc: Exception) -> JSONResponse:
-    """A statement failed because the store's connection broke (a server restart): 503, try again."""
+def connection_lost(request: Request, exc: Exception) -> bool:
+    """Whether a statement failed because the store's connection broke (a server restart); logged when so."""
     if not (isinstance(exc, DBAPIError) and exc.connection_invalidated):
-        return _unexpected(request, exc)
+        return False
     log.warning("store_connection_lost", path=request.url.path, error=repr(exc.orig))
+    return True
+
+
+def _store_lost(request: Request, exc: Exception) -> JSONResponse:
+    """A broken store connection answers 503, try again; any other database error is unexpected."""
+    if not connection_lost(request, exc):
+        return _unexpected(request, exc)
     lost = StoreError("the connection to the store was lost (the database restarted?); try again")
     return JSONResponse(lost.to_dict(), status_code=lost.status_code, headers={"Retry-After": "1"})
 

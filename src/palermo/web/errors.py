@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
+from palermo.api.errors import connection_lost
 from palermo.auth.permissions import permissions
 from palermo.errors import PalermoError
 from palermo.logs import get_logger
@@ -73,9 +74,8 @@ def _unexpected(request: Request, exc: Exception) -> HTMLResponse:
 
 
 def _store_lost(request: Request, exc: Exception) -> HTMLResponse:
-    if not (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+    if not connection_lost(request, exc):
         return _unexpected(request, exc)
-    log.warning("store_connection_lost", path=request.url.path, error=repr(exc.orig))
     response = error_page(request, 503, "The connection to the database was lost; reload the page in a moment.")
     response.headers["Retry-After"] = "1"
     return response
