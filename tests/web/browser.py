@@ -28,6 +28,14 @@ MISSING_CHROMIUM = (
     "(apt-get install chromium); `playwright install` is not used"
 )
 
+#: the caseworker's pages, checked at 390 px by tests/web/test_victim_browser.py (test_browser.py leaves them to it)
+VICTIM_PAGES = (
+    "/web/victims/cases",
+    "/web/victims/cases/{case_id}",
+    "/web/victims/cases/{case_id}/interview",
+    "/web/victims/cases/{case_id}/referral",
+)
+
 
 @contextmanager
 def served(app: FastAPI) -> Iterator[str]:

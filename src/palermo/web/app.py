@@ -20,6 +20,8 @@ from palermo.web.views import (
     persons,
     screening,
     signin,
+    victim_forms,
+    victims,
     watchlists,
 )
 
@@ -33,6 +35,8 @@ PAGE_ROUTERS = (
     persons.router,
     identities.router,
     watchlists.router,
+    victims.router,
+    victim_forms.router,
     oversight.router,
     admin.router,
 )

@@ -27,6 +27,7 @@ NAVIGATION = (
     ("Persons", "/web/persons", "persons.search"),
     ("Documents", "/web/documents", "documents.check"),
     ("Watchlists", "/web/watchlists", "watchlists.read"),
+    ("Victim cases", "/web/victims/cases", "victims.read"),
     ("Oversight", "/web/oversight", "audit.read"),
     ("Users", "/web/admin/users", "users.read"),
     ("Roles", "/web/admin/roles", "users.read"),
