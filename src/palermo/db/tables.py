@@ -6,6 +6,7 @@ from palermo.db.audit import AuditEntry, AuditLogState, TreeHead
 from palermo.db.base import Base
 from palermo.db.entities import Address, Contact, Organisation, Relationship, Transaction
 from palermo.db.identities import Identity, IdentityLink, IdentityMember, MatchJudgement, ResolutionRun
+from palermo.db.network import NetworkBuild, NetworkEdge
 from palermo.db.persons import IdentityDocument, PersonName, PersonNameKey, PersonNationality, PersonRecord
 from palermo.db.reference import Agency, IngestRun, Node, Source
 from palermo.db.sharing import (
@@ -51,6 +52,8 @@ __all__ = [
     "IngestRun",
     "LoginThrottle",
     "MatchJudgement",
+    "NetworkBuild",
+    "NetworkEdge",
     "Node",
     "Organisation",
     "OutboxMessage",
