@@ -12,7 +12,7 @@ from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
 from palermo.db.identities import IdentityLink, IdentityMember, MatchJudgement
 from palermo.demo.steps.resolution import resolve_world
-from palermo.errors import PermissionDenied
+from palermo.errors import InvalidInput, PermissionDenied
 from palermo.node import Node
 from palermo.resolution import batch, incremental, judgements
 from palermo.resolution.identities import get_identity, identity_of, records_of
@@ -81,3 +81,55 @@ def test_identities_are_personal_data(world_node: Node) -> None:
     batch.resolve(world_node, actor="cli:test")
     with transaction(world_node.engine) as session, pytest.raises(PermissionDenied):
         get_identity(session, cli_actor("cli:test", "test-agency"), 1)
+
+
+def _two_identities(node: Node) -> tuple[int, int]:
+    with transaction(node.engine) as session:
+        ids = sorted(set(session.scalars(select(IdentityMember.identity_id))))
+    return ids[0], ids[-1]
+
+
+def test_merge_judgements_survive_a_full_rerun(world_node: Node) -> None:
+    batch.resolve(world_node, actor="cli:test")
+    left, right = _two_identities(world_node)
+    with transaction(world_node.engine) as session:
+        left_records, right_records = records_of(session, left), records_of(session, right)
+        judgements.judge_merge(session, OPERATOR, left, right, "confirm", "same passport photo")
+    batch.recluster(world_node, actor="cli:test")
+    batch.resolve(world_node, actor="cli:test")  # predicts every link again, from scratch
+    with transaction(world_node.engine) as session:
+        merged = {identity_of(session, r) for r in left_records + right_records}
+        assert len(merged) == 1
+        [kept] = merged
+        assert kept in (left, right)  # the id of one of them lives on
+        view = get_identity(session, OPERATOR, kept)
+    assert any(link.basis == "confirmed" for link in view.links)
+    # the confirmed link is the only one joining the two: it holds one of them to the other on its own
+    assert any(set(b.held) in ({*left_records}, {*right_records}) for b in view.cohesion.bridges)
+
+    # the merge was recorded on the lowest record of each identity: rejecting that pair undoes it for good
+    with transaction(world_node.engine) as session:
+        judgements.judge_link(session, OPERATOR, left_records[0], right_records[0], "reject", "on second thought")
+    batch.recluster(world_node, actor="cli:test")
+    batch.resolve(world_node, actor="cli:test", retrain=True)  # a new model version changes nothing either
+    with transaction(world_node.engine) as session:
+        assert identity_of(session, left_records[0]) != identity_of(session, right_records[0])
+        assert [identity_of(session, r) for r in left_records] == [identity_of(session, left_records[0])] * len(
+            left_records
+        )
+
+    # splitting a record out of an identity keeps it apart from every record it was with, run after run
+    largest = _largest_identity(world_node)
+    with transaction(world_node.engine) as session:
+        members = records_of(session, largest)
+        view = get_identity(session, OPERATOR, largest)
+        taken = (view.cohesion.held_by_one_link or (members[-1],))[0]
+        rows = judgements.judge_split(session, OPERATOR, largest, taken, "a look-alike's passport")
+    assert len(rows) == len(members) - 1
+    batch.recluster(world_node, actor="cli:test")
+    batch.resolve(world_node, actor="cli:test")
+    with transaction(world_node.engine) as session:
+        alone = identity_of(session, taken)
+        assert all(identity_of(session, r) != alone for r in members if r != taken)
+        with pytest.raises(InvalidInput):
+            judgements.judge_split(session, OPERATOR, alone, members[0], None)  # not one of its records

@@ -15,7 +15,7 @@ from palermo.db.engine import transaction
 from palermo.db.identities import MatchJudgement
 from palermo.node import Node
 from palermo.resolution.identities import identity_of
-from tests.factories import make_user
+from tests.factories import bearer, make_token, make_user
 from tests.web.conftest import csrf, sign_in
 from tests.web.identity_world import Ana, resolved_ana
 
@@ -64,6 +64,9 @@ def test_the_page_asks_why_first_then_shows_records_documents_travel_alerts_and_
     assert "not compared: missing on one of the records" in links
     assert "1 chance in 513 of one person" in links  # the prior, 2 ** 9 + 1
     assert "Confirm the link" in links
+    cohesion = text[text.index('id="cohesion"') : text.index('id="records"')]
+    assert "2 records held together by 1 link." in cohesion  # the hidden record and its link are left out
+    assert f"check first: #{ana.records['ana-2']}." in cohesion
 
 
 def test_a_role_with_special_category_access_sees_every_record(app: FastAPI, node: Node, ana: Ana) -> None:
@@ -73,6 +76,17 @@ def test_a_role_with_special_category_access_sees_every_record(app: FastAPI, nod
     assert "not shown" not in text
     assert "Links (2)" in text
     assert text.count("HUNIK</abbr>") == 3
+    # why the records hold together: ana-1 holds the two others, each by one link; the weaker is the misspelling
+    a1, a2, a3 = (ana.records[k] for k in ("ana-1", "ana-2", "ana-3"))
+    cohesion = text[text.index('id="cohesion"') : text.index('id="records"')]
+    assert "3 records held together by 2 links." in cohesion
+    assert f"Weakest link #{a1} and #{a2}: match weight" in cohesion
+    assert "agreed on date of birth (date of birth identical, +8.5), surname (surname nearly identical" in cohesion
+    assert "disagreed on phone number (no phone number in common, -1.2)" in cohesion
+    assert "2 records are held to this identity by one link only" in cohesion
+    assert f"Held by one link only, check first: #{a2}, #{a3}." in cohesion
+    assert "The others hang together through" in cohesion
+    assert text.count("Held by one link only: check first</span>") == 2  # on the records a2 and a3
 
 
 def test_an_analyst_confirms_a_link_and_the_judgement_is_recorded(app: FastAPI, node: Node, ana: Ana) -> None:
@@ -177,3 +191,29 @@ def identity_of_ana(node: Node, ana: Ana) -> int:
 def test_an_unknown_identity_is_not_found(app: FastAPI, node: Node, ana: Ana) -> None:
     analyst = signed_in(app, node, "ana", "analyst")
     assert analyst.get("/web/identities/424242", params={"justification": WHY}).status_code == 404
+
+
+def test_the_api_says_why_an_identity_holds_together_and_what_to_check_first(
+    app: FastAPI, node: Node, ana: Ana
+) -> None:
+    client = TestClient(app, base_url="https://testserver")
+    make_user(node, "sue", "supervisor")
+    token = make_token(node, "sue")
+    answer = client.get(f"/api/v1/identities/{ana.identity}", headers=bearer(token, "criminal_investigation"))
+    assert answer.status_code == 200
+    cohesion = answer.json()["cohesion"]
+    a1, a2, a3 = (ana.records[k] for k in ("ana-1", "ana-2", "ana-3"))
+    assert cohesion["held_by_one_link"] == [a2, a3]
+    assert cohesion["hinges"] == [a1]
+    assert (cohesion["weakest"]["left_person_id"], cohesion["weakest"]["right_person_id"]) == (a1, a2)
+    assert (cohesion["strongest"]["left_person_id"], cohesion["strongest"]["right_person_id"]) == (a1, a3)
+    assert [e["comparison"] for e in cohesion["weakest"]["disagreed"]] == ["phones"]
+    assert {t["comparison"]: t["agreed"] for t in cohesion["comparisons"]}["surname"] == 2
+    assert "Held by one link only, check first" in cohesion["words"]
+
+
+def test_the_api_refuses_an_identity_without_justification(app: FastAPI, node: Node, ana: Ana) -> None:
+    client = TestClient(app, base_url="https://testserver")
+    make_user(node, "sue", "supervisor")
+    answer = client.get(f"/api/v1/identities/{ana.identity}", headers=bearer(make_token(node, "sue")))
+    assert answer.status_code == 403

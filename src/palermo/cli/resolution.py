@@ -48,9 +48,12 @@ def show(
         console.print_json(json.dumps(view.model_dump(), default=str, ensure_ascii=False))
         return
     console.print(f"identity {view.id}: {view.size} records" + (" (retired)" if view.retired else ""))
+    console.print(f"  {view.cohesion.words}", markup=False)
+    held = set(view.cohesion.held_by_one_link)
     for record in view.records:
         names = "; ".join(n.full_name for n in record.names)
-        console.print(f"  record {record.id} [{record.source}] {names} {record.birth_date or ''}")
+        flag = "  <- held by one link only" if record.id in held else ""
+        console.print(f"  record {record.id} [{record.source}] {names} {record.birth_date or ''}{flag}", markup=False)
     for link in view.links:
         console.print(f"  link {link.left_person_id}-{link.right_person_id} weight {link.match_weight:.1f}")
         for feature in link.features:
@@ -101,3 +104,20 @@ def judge_merge(
 ) -> None:
     """Confirm or reject that two identities are one person (append-only, attributed)."""
     _judge("merge", left, right, verdict, reason, justification)
+
+
+@identity_app.command("split")
+@reports_errors
+def split(
+    identity_id: int = typer.Argument(..., help="Id of the identity."),
+    person_id: int = typer.Argument(..., help="Id of the person record to take out of it."),
+    reason: str = typer.Option(None, "--reason", help="Why (kept with the judgement)."),
+    justification: str = JUSTIFICATION,
+) -> None:
+    """Take a record out of an identity: reject its pair with every other record (append-only, attributed)."""
+    from palermo.resolution import batch, judgements
+
+    with justified_operation(justification) as op:
+        views = judgements.judge_split(op.session, op.actor, identity_id, person_id, reason)
+    result = batch.recluster(op.node, actor=op.actor.name)
+    console.print_json(json.dumps({"judgements": [asdict(v) for v in views], "clustering": asdict(result)}))

@@ -19,6 +19,7 @@ from palermo.db.reference import Source
 from palermo.errors import NotFound
 from palermo.explanation import Feature
 from palermo.persons.lookup import PersonView, may_see_special, person_view
+from palermo.resolution.cohesion import Cohesion, Link, cohesion
 from palermo.resolution.link_features import stored_features
 
 
@@ -47,6 +48,7 @@ class IdentityView(BaseModel):
     records: list[PersonView]
     links: list[LinkView]
     hidden_records: int
+    cohesion: Cohesion  # why the records shown hold together, and which are held by one link only
 
 
 def identity_of(session: Session, person_record_id: int) -> int | None:
@@ -98,12 +100,14 @@ def get_identity(session: Session, actor: Actor, identity_id: int) -> IdentityVi
     loaded = _records(session, records_of(session, identity_id))
     shown = [(r, s) for r, s in loaded if special or r.sensitivity == "ordinary"]
     visible = {r.id for r, _ in shown}
+    links = _links(session, identity_id, visible)
     return IdentityView(
         id=identity.id,
         size=identity.size,
         retired=identity.retired_at is not None,
         merged_into=identity.merged_into,
         records=[person_view(r, s) for r, s in shown],
-        links=_links(session, identity_id, visible),
+        links=links,
         hidden_records=len(loaded) - len(shown),
+        cohesion=cohesion(sorted(visible), [Link.model_validate(link.model_dump()) for link in links]),
     )

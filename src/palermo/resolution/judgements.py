@@ -3,7 +3,8 @@
 A judgement on a link names two person records; a judgement on a merge names two identities and is recorded on
 one representative record of each (the lowest id). ``confirm`` makes the two records one person in every later
 clustering (must-link); ``reject`` keeps them apart whatever other links join them (cannot-link). The identities
-are re-clustered at once from the stored links, without predicting again.
+are re-clustered at once from the stored links, without predicting again. Splitting a record out of an identity
+(``judge_split``) rejects its pair with every other record of the identity.
 """
 
 from __future__ import annotations
@@ -92,6 +93,31 @@ def judge_merge(
         reason=reason,
     )
     return _record(session, actor, row)
+
+
+def judge_split(
+    session: Session, actor: Actor, identity_id: int, person_id: int, reason: str | None = None
+) -> list[JudgementView]:
+    """Take person record ``person_id`` out of identity ``identity_id``: a rejection of its pair with every other
+    record of the identity (scope ``link``, one row each), so no later clustering puts it back with any of them."""
+    guard(session, actor, "identities.judge", subject=f"identities:{identity_id}")
+    members = records_of(session, identity_id)
+    if not members:
+        raise NotFound(f"no identity with id {identity_id}")
+    if person_id not in members:
+        raise InvalidInput(f"person record {person_id} is not in identity {identity_id}", field="person_id")
+    if len(members) == 1:
+        raise InvalidInput(f"identity {identity_id} holds one record only: nothing to split", field="person_id")
+    why = f"split from identity {identity_id}" + (f": {reason}" if reason else "")
+    views = []
+    for other in members:
+        if other != person_id:
+            a, b = ordered(person_id, other)
+            row = MatchJudgement(
+                scope="link", verdict="reject", left_person_id=a, right_person_id=b, actor=actor.name, reason=why
+            )
+            views.append(_record(session, actor, row))
+    return views
 
 
 def constraints(session: Session) -> Constraints:

@@ -8,6 +8,28 @@ from collections.abc import Sequence
 
 from palermo.explanation import Feature
 
+PRIOR = "prior"
+# what each resolution comparison (palermo.resolution.comparisons) compares, in words
+COMPARISONS = {
+    PRIOR: "Before comparing",
+    "surname": "Surname",
+    "given_name": "Given name",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "nationalities": "Nationality",
+    "documents": "Document number",
+    "phones": "Phone number",
+    "address": "Address",
+    "postcode": "Postcode",
+    "city": "City",
+    "analyst_confirmed": "Analyst's confirmation",
+}
+
+
+def comparison_label(comparison: str) -> str:
+    """What a comparison compares, in words (its id made readable when it has no label)."""
+    return COMPARISONS.get(comparison, comparison.replace("_", " ").capitalize())
+
 
 def link_feature(comparison: str, level: float, weight: float, detail: str) -> Feature:
     """One piece of evidence of a link: the level reached (``value``), its match weight (log2 Bayes factor), which is

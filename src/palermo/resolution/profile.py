@@ -28,23 +28,7 @@ from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.explanation import Feature
 from palermo.persons.lookup import may_see_special
 from palermo.resolution.identities import IdentityView, LinkView, get_identity
-
-PRIOR = "prior"
-# what each resolution comparison (palermo.resolution.comparisons) compares, in words
-COMPARISONS = {
-    PRIOR: "Before comparing",
-    "surname": "Surname",
-    "given_name": "Given name",
-    "dob": "Date of birth",
-    "sex": "Sex",
-    "nationalities": "Nationality",
-    "documents": "Document number",
-    "phones": "Phone number",
-    "address": "Address",
-    "postcode": "Postcode",
-    "city": "City",
-    "analyst_confirmed": "Analyst's confirmation",
-}
+from palermo.resolution.link_features import PRIOR, comparison_label
 
 
 class IngestLine(BaseModel):
@@ -186,7 +170,7 @@ def _explained(link: LinkView, verdicts: dict[tuple[int, int], str]) -> Explaine
     evidence = tuple(
         Evidence(
             comparison=f.id,
-            label=COMPARISONS.get(f.id, f.id.replace("_", " ").capitalize()),
+            label=comparison_label(f.id),
             detail=f.detail,
             weight=f.weight,
             words=weight_in_words(f),
