@@ -21,6 +21,7 @@ from palermo.errors import Conflict, InvalidInput, NotFound
 from palermo.logs import get_logger
 from palermo.settings import Settings
 from palermo.taxonomies.countries import normalise_country
+from palermo.victims.field_key import ensure_field_key, register_home
 
 log = get_logger(__name__)
 
@@ -33,6 +34,9 @@ class Node:
     engine: Engine
     node_id: str
     agency_code: str
+
+    def __post_init__(self) -> None:
+        register_home(self.engine, self.settings.home)  # victim data is sealed under the key in this home
 
     @property
     def home(self) -> Path:
@@ -65,8 +69,9 @@ def init_node(settings: Settings, *, agency_name: str | None = None, country: st
     check_agency_code(settings.agency)
     country = normalise_country(country) if country else None
     _prepare_home(settings.home)
+    ensure_field_key(settings.home)
     engine = make_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
-    migrate.upgrade(engine)
+    migrate.upgrade(engine, home=settings.home)
     with transaction(engine) as session:
         existing = session.scalars(select(NodeRow)).first()
         if existing is not None:

@@ -28,7 +28,7 @@ def _assessment(case_id: int, version: int, revises_id: int | None) -> VictimAss
         population_basis="stated",
         presumed_victim=False,
         rule_version="ilo-ec-2009",
-        outcome={},
+        sealed_outcome="",
     )
 
 
@@ -86,4 +86,4 @@ def test_a_referral_rests_on_one_explained_basis(node: Node, fields: dict[str, A
 
 
 def test_a_referral_with_an_explained_legal_basis_is_stored(node: Node) -> None:
-    _referral(node, legal_basis="vital_interests", legal_basis_note="unconscious, taken to hospital")
+    _referral(node, legal_basis="vital_interests", sealed_legal_basis_note="(sealed note)")

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
+from palermo.auth.permissions import effective_permissions
 from palermo.db.alerts import Alert, AlertEvent
 from palermo.errors import Conflict, InvalidInput, NotFound
 from palermo.taxonomies import taxonomy
 
 STATUSES = ("open", "assigned", "closed")
 MAX_LIST = 1000
+SPECIAL_CATEGORY_PERMISSION = "victims.read"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class AlertView(BaseModel):
     sensitivity: str
     explanation: list[dict[str, Any]]
     history: list[dict[str, Any]]
+    withheld: bool = Field(
+        False, description="Special-category details left out: the reader does not hold victims.read (docs/victims.md)"
+    )
 
 
 def open_alert(
@@ -121,8 +126,36 @@ def _history(session: Session, alert_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def view_of(session: Session, alert: Alert, with_history: bool) -> AlertView:
-    return AlertView(
+def may_see_special(actor: Actor) -> bool:
+    """Whether ``actor`` reads special-category alerts (victims, minors) in full: ``victims.read``."""
+    return SPECIAL_CATEGORY_PERMISSION in effective_permissions(actor)
+
+
+def _withheld(alert: Alert, view: AlertView) -> AlertView:
+    """A special-category alert as a reader without ``victims.read`` sees it: what happened and where the person was
+    routed (the victim case's hand-over), never who it is about or why (hits, reasons, indicators, records)."""
+    routed = [e for e in alert.explanation if e.get("kind") == "victim_case"]
+    left_out = len(alert.explanation) - len(routed)
+    note = {
+        "kind": "withheld",
+        "detail": f"Special-category alert (a possible victim or a minor): {left_out} explanation entries and the "
+        "records it is about are withheld; reading them needs victims.read (victim support, supervisors).",
+    }
+    return view.model_copy(
+        update={
+            "subject": alert.subject if alert.subject and alert.subject.startswith("victim_case:") else None,
+            "person_id": None,
+            "travel_event_id": None,
+            "watchlist_entry_id": None,
+            "explanation": [*routed, note],
+            "withheld": True,
+        }
+    )
+
+
+def view_of(session: Session, alert: Alert, with_history: bool, *, special: bool = True) -> AlertView:
+    """``alert`` as its reader sees it; ``special``: whether the reader may see special-category details."""
+    view = AlertView(
         id=alert.id,
         created_at=str(alert.created_at),
         kind=alert.kind,
@@ -140,6 +173,7 @@ def view_of(session: Session, alert: Alert, with_history: bool) -> AlertView:
         explanation=alert.explanation,
         history=_history(session, alert.id) if with_history else [],
     )
+    return view if special or alert.sensitivity != "special" else _withheld(alert, view)
 
 
 def list_alerts(
@@ -161,12 +195,13 @@ def list_alerts(
     query = query.where(Alert.status == status) if status else query
     query = query.where(Alert.decision == decision) if decision else query
     query = query.where(Alert.kind == kind) if kind else query
-    return [view_of(session, a, with_history=False) for a in session.scalars(query)]
+    special = may_see_special(actor)
+    return [view_of(session, a, with_history=False, special=special) for a in session.scalars(query)]
 
 
 def get_alert(session: Session, actor: Actor, alert_id: int) -> AlertView:
     guard(session, actor, "alerts.read", subject=f"alert:{alert_id}")
-    return view_of(session, _get(session, alert_id), with_history=True)
+    return view_of(session, _get(session, alert_id), with_history=True, special=may_see_special(actor))
 
 
 def assign_alert(session: Session, actor: Actor, alert_id: int, assignee: str) -> AlertView:
@@ -179,7 +214,7 @@ def assign_alert(session: Session, actor: Actor, alert_id: int, assignee: str) -
     alert.assignee, alert.status = assignee, "assigned"
     session.add(AlertEvent(alert_id=alert_id, actor=actor.name, action="assigned", comment=f"to {assignee}"))
     session.flush()
-    return view_of(session, alert, with_history=True)
+    return view_of(session, alert, with_history=True, special=may_see_special(actor))
 
 
 def dispose_alert(
@@ -198,7 +233,7 @@ def dispose_alert(
         AlertEvent(alert_id=alert_id, actor=actor.name, action="closed", disposition=disposition, comment=comment)
     )
     session.flush()
-    return view_of(session, alert, with_history=True)
+    return view_of(session, alert, with_history=True, special=may_see_special(actor))
 
 
 def alert_precision(session: Session, actor: Actor) -> dict[str, Any]:

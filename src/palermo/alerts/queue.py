@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, UnaryExpression, func, select
 from sqlalchemy.orm import Session
 
-from palermo.alerts.lifecycle import STATUSES, AlertView, view_of
+from palermo.alerts.lifecycle import STATUSES, AlertView, may_see_special, view_of
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.alerts import Alert
@@ -107,5 +107,6 @@ def alert_queue(
     where = filters.conditions()
     total = session.scalar(select(func.count()).select_from(Alert).where(*where)) or 0
     rows = session.scalars(select(Alert).where(*where).order_by(*SORTS[sort]).offset(offset).limit(limit))
-    items = [view_of(session, alert, with_history=False) for alert in rows]
+    special = may_see_special(actor)
+    items = [view_of(session, alert, with_history=False, special=special) for alert in rows]
     return AlertQueuePage(total=total, offset=offset, limit=limit, items=items)

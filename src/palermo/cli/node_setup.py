@@ -53,8 +53,9 @@ def init(
 @reports_errors
 def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Migrate the store to the latest schema (or to REVISION)."""
-    engine = make_engine(settings().effective_database_url)
-    migrate.upgrade(engine, revision)
+    current = settings()
+    engine = make_engine(current.effective_database_url)
+    migrate.upgrade(engine, revision, home=current.home)
     console.print(f"Store at schema {migrate.current_revision(engine)}")
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, operation
-from palermo.victims import assessments, case_file, cases, consent, providers, referrals
+from palermo.victims import assessments, case_file, cases, consent, counts, providers, referrals, rekey
 from palermo.victims.catalogue import indicator_list
 
 app = typer.Typer(help="Victims: indicator assessments, victim cases, providers, consent and referral.")
@@ -106,6 +106,14 @@ def cases_command(
         presumed = "not assessed" if c.presumed_victim is None else ("yes" if c.presumed_victim else "no")
         table.add_row(str(c.id), c.opened_at[:19], c.opened_by, c.origin, c.status, presumed)
     console.print(table)
+
+
+@app.command("counts")
+@reports_errors
+def counts_command() -> None:
+    """How many victim cases, by status and origin, assessed and presumed victims (no case named)."""
+    with operation() as op:
+        _print(counts.case_counts(op.session, op.actor))
 
 
 @app.command("show")
@@ -269,3 +277,18 @@ def providers_list(
             "yes" if p.active else "no",
         )
     console.print(table)
+
+
+@app.command("rekey")
+@reports_errors
+def rekey_command() -> None:
+    """Rotate the victim field key: re-seal every encrypted victim field under a new key, then retire the old key."""
+    with operation() as op:
+        new_kid = rekey.prepare_next_key(op.node.home)
+        report = rekey.reseal_all(op.session, op.actor, op.node.home, new_kid)
+    rekey.finish_rotation(op.node.home)
+    total = sum(report.fields.values())
+    console.print(
+        f"victim field key {report.old_key} replaced by {report.new_key}: {total} fields re-sealed "
+        f"({', '.join(f'{t} {n}' for t, n in report.fields.items())}). Back up {op.node.home}/keys now."
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
@@ -23,12 +24,15 @@ if TYPE_CHECKING:
 VERSION_TABLE = "alembic_version"
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, home: Path | None = None) -> Config:
+    """Alembic's configuration for ``engine``; ``home``, the node home, is where a migration finds the node's keys
+    (migration 0017 seals victim data under the field key kept there)."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations_folder()))
     config.attributes["engine"] = engine
+    config.attributes["home"] = home
     return config
 
 
@@ -56,11 +60,11 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one_or_none()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store to ``revision`` (default: the latest)."""
+def upgrade(engine: Engine, revision: str = "head", *, home: Path | None = None) -> None:
+    """Bring the store to ``revision`` (default: the latest); ``home``: the node home (its keys)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(engine, home), revision)
 
 
 def require_current(engine: Engine) -> None:

@@ -7,12 +7,14 @@ basis) it rests on, and stops when that consent is withdrawn.
 A case is opened for a person (a record, an identity, or the traveller as screened when the store has no record of
 them) by a border ``protect`` decision or by hand. Assessments are append-only: a revision is a new row with the
 next version that names the row it revises; the observed indicators are rows of their own, attributed and dated.
+
+The ``sealed_*`` attributes hold victim data encrypted at field level (``palermo.victims.sealing``): callers read
+them with ``sealing.opened`` and write them with ``sealing.seal_fields``, never directly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -61,9 +63,9 @@ class VictimCase(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person_records.id", ondelete="SET NULL"))
     identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="SET NULL"))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
-    #: the person as known when the case was opened (names, birth date, nationality, sex, document numbers)
-    subject: Mapped[dict[str, Any]] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
+    #: the person as known when the case was opened (names, birth date, nationality, sex, document numbers): sealed JSON
+    sealed_subject: Mapped[str] = mapped_column("subject", Text, default="")
+    sealed_note: Mapped[str | None] = mapped_column("note", Text)
     handling: Mapped[str] = mapped_column(String(2), default="H0")
     sensitivity: Mapped[str] = mapped_column(String(16), default="special")
 
@@ -90,10 +92,10 @@ class VictimAssessment(Base):
     population_basis: Mapped[str] = mapped_column(String(16))
     presumed_victim: Mapped[bool] = mapped_column(Boolean)
     rule_version: Mapped[str] = mapped_column(String(32))
-    #: the rule's explained outcome as it was when recorded (dimensions, elements, conclusion)
-    outcome: Mapped[dict[str, Any]] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
-    revision_reason: Mapped[str | None] = mapped_column(Text)
+    #: the rule's explained outcome as it was when recorded (dimensions, elements, conclusion): sealed JSON
+    sealed_outcome: Mapped[str] = mapped_column("outcome", Text, default="")
+    sealed_note: Mapped[str | None] = mapped_column("note", Text)
+    sealed_revision_reason: Mapped[str | None] = mapped_column("revision_reason", Text)
 
 
 class VictimObservation(Base):
@@ -101,10 +103,10 @@ class VictimObservation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("victim_assessments.id", ondelete="CASCADE"), index=True)
-    indicator_id: Mapped[str] = mapped_column(String(64))
+    sealed_indicator_id: Mapped[str] = mapped_column("indicator_id", Text, default="")
     observed_by: Mapped[str] = mapped_column(String(200))
     observed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    note: Mapped[str | None] = mapped_column(Text)
+    sealed_note: Mapped[str | None] = mapped_column("note", Text)
 
 
 class VictimServiceProvider(Base):
@@ -138,14 +140,15 @@ class VictimConsent(Base):
     services: Mapped[list[str]] = mapped_column(JSON)  # the purposes: victim_services.yaml ids
     valid_until: Mapped[dt.date] = mapped_column(Date)
     given_by: Mapped[str] = mapped_column(String(16))
-    informed_in: Mapped[str] = mapped_column(String(64))  # the language the person was informed in
+    #: the language the person was informed in (sealed)
+    sealed_informed_in: Mapped[str] = mapped_column("informed_in", Text, default="")
     explained_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     recorded_by: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
+    sealed_note: Mapped[str | None] = mapped_column("note", Text)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by: Mapped[str | None] = mapped_column(String(200))
-    withdrawal_note: Mapped[str | None] = mapped_column(Text)
+    sealed_withdrawal_note: Mapped[str | None] = mapped_column("withdrawal_note", Text)
 
 
 class VictimReferral(Base):
@@ -162,9 +165,9 @@ class VictimReferral(Base):
     data_categories: Mapped[list[str]] = mapped_column(JSON)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("victim_consents.id"), index=True)
     legal_basis: Mapped[str | None] = mapped_column(String(32))
-    legal_basis_note: Mapped[str | None] = mapped_column(Text)
+    sealed_legal_basis_note: Mapped[str | None] = mapped_column("legal_basis_note", Text)
     referred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     referred_by: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
+    sealed_note: Mapped[str | None] = mapped_column("note", Text)
     #: when further sharing under this referral stopped (its consent was withdrawn)
     stopped_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

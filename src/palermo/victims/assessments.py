@@ -24,6 +24,7 @@ from palermo.victims.cases import find_case
 from palermo.victims.catalogue import list_for
 from palermo.victims.population import Population, population_of
 from palermo.victims.rule import RuleOutcome, apply_rule, rule_parameters
+from palermo.victims.sealing import opened, seal_fields
 
 MAX_OBSERVATIONS = 100
 
@@ -109,6 +110,7 @@ def _view(session: Session, row: VictimAssessment) -> AssessmentView:
     observations = session.scalars(
         select(VictimObservation).where(VictimObservation.assessment_id == row.id).order_by(VictimObservation.id)
     )
+    outcome = opened(session, row, "outcome")
     revised_by = session.scalar(select(VictimAssessment.id).where(VictimAssessment.revises_id == row.id))
     return AssessmentView(
         id=row.id,
@@ -116,23 +118,26 @@ def _view(session: Session, row: VictimAssessment) -> AssessmentView:
         version=row.version,
         revises_id=row.revises_id,
         revised_by_id=revised_by,
-        revision_reason=row.revision_reason,
+        revision_reason=opened(session, row, "revision_reason"),
         recorded_at=str(row.recorded_at),
         recorded_by=row.recorded_by,
         interviewed_at=str(row.interviewed_at),
         interviewer=row.interviewer,
         indicator_list=row.indicator_list,
         population_basis=row.population_basis,
-        population_detail=row.outcome["population_detail"],
+        population_detail=outcome["population_detail"],
         presumed_victim=row.presumed_victim,
-        outcome=RuleOutcome.model_validate(row.outcome["rule"]),
+        outcome=RuleOutcome.model_validate(outcome["rule"]),
         observations=[
             ObservationView(
-                indicator=o.indicator_id, observed_by=o.observed_by, observed_at=str(o.observed_at), note=o.note
+                indicator=opened(session, o, "indicator_id"),
+                observed_by=o.observed_by,
+                observed_at=str(o.observed_at),
+                note=opened(session, o, "note"),
             )
             for o in observations
         ],
-        note=row.note,
+        note=opened(session, row, "note"),
     )
 
 
@@ -141,7 +146,10 @@ def _store(
 ) -> VictimAssessment:
     interviewed_at = _aware(request.interviewed_at)
     population, basis, detail = population_of(
-        request.population, case.subject.get("birth_date"), interviewed_at.date(), rule_parameters().adult_age
+        request.population,
+        opened(session, case, "subject").get("birth_date"),
+        interviewed_at.date(),
+        rule_parameters().adult_age,
     )
     listed = list_for(population, request.exploitation)
     outcome = apply_rule(listed, [o.indicator for o in request.observations])
@@ -157,27 +165,27 @@ def _store(
         population_basis=basis,
         presumed_victim=outcome.presumed_victim,
         rule_version=outcome.rule_version,
-        outcome={"population_detail": detail, "rule": outcome.model_dump(mode="json")},
-        note=request.note,
-        revision_reason=request.reason if isinstance(request, RevisionIn) else None,
     )
-    session.add(row)
     try:
+        seal_fields(
+            session,
+            row,
+            outcome={"population_detail": detail, "rule": outcome.model_dump(mode="json")},
+            note=request.note,
+            revision_reason=request.reason if isinstance(request, RevisionIn) else None,
+        )
         session.flush()
     except IntegrityError:
         raise Conflict(
             f"victim case {case.id} was assessed again meanwhile; read its history and revise the latest"
         ) from None
-    session.add_all(
-        VictimObservation(
+    for o in request.observations:
+        observation = VictimObservation(
             assessment_id=row.id,
-            indicator_id=o.indicator,
             observed_by=o.observed_by or interviewer,
             observed_at=_aware(o.observed_at or interviewed_at),
-            note=o.note,
         )
-        for o in request.observations
-    )
+        seal_fields(session, observation, indicator_id=o.indicator, note=o.note)
     session.flush()
     return row
 

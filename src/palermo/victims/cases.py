@@ -20,6 +20,7 @@ from palermo.db.identities import Identity
 from palermo.db.persons import PersonRecord
 from palermo.db.victims import CASE_STATUSES, VictimAssessment, VictimCase
 from palermo.errors import InvalidInput, NotFound
+from palermo.victims.sealing import opened, seal_fields
 
 MAX_LIST = 500
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -104,8 +105,8 @@ def case_view(session: Session, case: VictimCase) -> CaseView:
     latest = _latest(session, case.id)
     return CaseView(
         **_summary(session, case).model_dump(),
-        subject=case.subject,
-        note=case.note,
+        subject=opened(session, case, "subject"),
+        note=opened(session, case, "note"),
         latest_assessment_id=latest.id if latest else None,
         assessment_versions=latest.version if latest else 0,
     )
@@ -137,13 +138,10 @@ def new_case(
         person_id=person_id,
         identity_id=identity_id,
         alert_id=alert_id,
-        subject=subject.model_dump(mode="json"),
-        note=note,
         handling="H0",
         sensitivity="special",
     )
-    session.add(case)
-    session.flush()
+    seal_fields(session, case, subject=subject.model_dump(mode="json"), note=note)
     return case
 
 

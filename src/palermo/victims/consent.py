@@ -24,6 +24,7 @@ from palermo.logs import get_logger
 from palermo.taxonomies import taxonomy
 from palermo.victims.cases import find_case
 from palermo.victims.providers import provider_by_key
+from palermo.victims.sealing import opened, seal_fields
 
 log = get_logger(__name__)
 
@@ -72,14 +73,14 @@ def consent_view(session: Session, row: VictimConsent, stopped: list[int] | None
         services=list(row.services),
         valid_until=row.valid_until.isoformat(),
         given_by=row.given_by,
-        informed_in=row.informed_in,
+        informed_in=opened(session, row, "informed_in"),
         explained_by=row.explained_by,
         recorded_at=str(row.recorded_at),
         recorded_by=row.recorded_by,
-        note=row.note,
+        note=opened(session, row, "note"),
         withdrawn_at=str(row.withdrawn_at) if row.withdrawn_at else None,
         withdrawn_by=row.withdrawn_by,
-        withdrawal_note=row.withdrawal_note,
+        withdrawal_note=opened(session, row, "withdrawal_note"),
         stopped_referrals=stopped or [],
     )
 
@@ -115,13 +116,10 @@ def record_consent(
         services=services,
         valid_until=request.valid_until,
         given_by=request.given_by,
-        informed_in=request.informed_in,
         explained_by=request.explained_by or actor.name,
         recorded_by=actor.name,
-        note=request.note,
     )
-    session.add(row)
-    session.flush()
+    seal_fields(session, row, informed_in=request.informed_in, note=request.note)
     return consent_view(session, row)
 
 
@@ -136,7 +134,8 @@ def withdraw_consent(session: Session, actor: Actor, consent_id: int, note: str 
     if note is not None and len(note) > 2000:
         raise InvalidInput("a withdrawal note has at most 2000 characters")
     now = dt.datetime.now(dt.UTC)
-    row.withdrawn_at, row.withdrawn_by, row.withdrawal_note = now, actor.name, note
+    row.withdrawn_at, row.withdrawn_by = now, actor.name
+    seal_fields(session, row, withdrawal_note=note)
     stopped = list(
         session.scalars(
             select(VictimReferral.id).where(

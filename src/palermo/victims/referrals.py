@@ -26,6 +26,7 @@ from palermo.taxonomies import taxonomy
 from palermo.victims.cases import find_case
 from palermo.victims.consent import require_terms
 from palermo.victims.providers import provider_by_key
+from palermo.victims.sealing import opened, seal_fields
 
 PERMISSION = "victims.refer"
 
@@ -68,10 +69,10 @@ def referral_view(session: Session, row: VictimReferral, shared: dict[str, Any] 
         service=row.service,
         data_categories=list(row.data_categories),
         basis=f"consent:{row.consent_id}" if row.consent_id else str(row.legal_basis),
-        legal_basis_note=row.legal_basis_note,
+        legal_basis_note=opened(session, row, "legal_basis_note"),
         referred_at=str(row.referred_at),
         referred_by=row.referred_by,
-        note=row.note,
+        note=opened(session, row, "note"),
         stopped_at=str(row.stopped_at) if row.stopped_at else None,
         shared=shared,
     )
@@ -126,17 +127,24 @@ def _consent_basis(
 
 def _package(session: Session, case: VictimCase, categories: list[str]) -> dict[str, Any]:
     """The data handed over: the consented categories of what the case holds, nothing else."""
-    subject = case.subject
+    subject = opened(session, case, "subject")
     latest = session.scalars(
         select(VictimAssessment).where(VictimAssessment.case_id == case.id).order_by(VictimAssessment.version.desc())
     ).first()
     held: dict[str, Any] = {
         "identity": {k: subject.get(k) for k in ("names", "birth_date", "sex", "nationality")},
         "documents": {"document_numbers": subject.get("document_numbers", [])},
-        "assessment": {"presumed_victim": latest.presumed_victim, "conclusion": latest.outcome["rule"]["conclusion"]}
+        "assessment": {
+            "presumed_victim": latest.presumed_victim,
+            "conclusion": opened(session, latest, "outcome")["rule"]["conclusion"],
+        }
         if latest
         else None,
-        "circumstances": {"origin": case.origin, "opened_at": str(case.opened_at), "note": case.note},
+        "circumstances": {
+            "origin": case.origin,
+            "opened_at": str(case.opened_at),
+            "note": opened(session, case, "note"),
+        },
         "contact": None,  # not held by Palermo: the caseworker hands it over in person
         "health": None,
     }
@@ -175,12 +183,14 @@ def refer(
         data_categories=categories,
         consent_id=consent.id if consent else None,
         legal_basis=request.legal_basis,
-        legal_basis_note=request.legal_basis_note if request.legal_basis else None,
         referred_by=actor.name,
+    )
+    seal_fields(
+        session,
+        row,
+        legal_basis_note=request.legal_basis_note if request.legal_basis else None,
         note=request.note,
     )
-    session.add(row)
-    session.flush()
     return referral_view(session, row, _package(session, case, categories))
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
-from palermo.victims import assessments, case_file, cases, consent, providers, referrals
+from palermo.victims import assessments, case_file, cases, consent, counts, providers, referrals
 from palermo.victims.catalogue import IndicatorList, indicator_list
 
 router = APIRouter(prefix=f"{API_PREFIX}/victims", tags=["victims"])
@@ -46,6 +46,12 @@ def get_cases(
 ) -> list[cases.CaseSummary]:
     """Victim cases, newest first, with the latest assessment's result."""
     return cases.list_cases(session, actor, status=status, limit=limit)
+
+
+@router.get("/counts", **permitted("dashboard.read"))
+def get_counts(session: SessionDep, actor: ActorDep) -> counts.CaseCounts:
+    """How many victim cases, by status and origin, assessed and presumed: counts only, no case named."""
+    return counts.case_counts(session, actor)
 
 
 @router.get("/cases/{case_id}", **permitted("victims.read"))
