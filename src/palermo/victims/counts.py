@@ -28,8 +28,8 @@ class CaseCounts(BaseModel):
 def case_counts(session: Session, actor: Actor) -> CaseCounts:
     """Counts of victim cases, no case named (``dashboard.read``)."""
     guard(session, actor, "dashboard.read", subject="victim_cases")
-    by_status = dict(session.execute(select(VictimCase.status, func.count()).group_by(VictimCase.status)))
-    by_origin = dict(session.execute(select(VictimCase.origin, func.count()).group_by(VictimCase.origin)))
+    by_status = dict(session.execute(select(VictimCase.status, func.count()).group_by(VictimCase.status)).all())
+    by_origin = dict(session.execute(select(VictimCase.origin, func.count()).group_by(VictimCase.origin)).all())
     latest = (
         select(VictimAssessment.case_id, func.max(VictimAssessment.version).label("version"))
         .group_by(VictimAssessment.case_id)
