@@ -26,7 +26,7 @@ VERSION_TABLE = "alembic_version"
 
 def alembic_config(engine: Engine, home: Path | None = None) -> Config:
     """Alembic's configuration for ``engine``; ``home``, the node home, is where a migration finds the node's keys
-    (migration 0017 seals victim data under the field key kept there)."""
+    (migration 0018 seals victim data under the field key kept there)."""
     from alembic.config import Config
 
     config = Config()

@@ -1,7 +1,7 @@
 """The victim field key: the AES-256 key that seals victim data at rest, kept in the node home, never in the store.
 
 The key lives in ``<node home>/keys/victim-fields.key`` (folder 0700, file 0600), beside the sharing keys; ``palermo
-init`` creates it and migration 0017 creates it on a node that predates it. The file is one line:
+init`` creates it and migration 0018 creates it on a node that predates it. The file is one line:
 ``palermo-victim-fields-v1 <key id> <key, base64url>``. A rotation (``palermo victims rekey``) writes the next key to
 ``victim-fields.key.next``, re-seals every field under it in one transaction, then puts it in place of the old one;
 a key ring reads both files while a ``.next`` exists, so a rotation cut short leaves every field readable.
@@ -107,7 +107,7 @@ def _read_key(path: Path) -> FieldKey:
 
 
 def ensure_field_key(home: Path) -> FieldKey:
-    """The node's key, created when the node has none (``palermo init``, migration 0017)."""
+    """The node's key, created when the node has none (``palermo init``, migration 0018)."""
     path = key_path(home)
     if path.exists():
         return _read_key(path)

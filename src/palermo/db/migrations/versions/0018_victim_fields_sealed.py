@@ -5,8 +5,8 @@ in the store are sealed here, in the migration's transaction. The key is the nod
 (``<home>/keys/victim-fields.key``), created when the node has none: ``palermo db upgrade`` and ``palermo init`` hand
 the node home in. A store with victim rows migrated without its home is refused (nothing is left in clear).
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 12:40:00
 """
 
@@ -24,8 +24,8 @@ from palermo.errors import ConfigurationError
 from palermo.victims.field_key import ensure_field_key, load_keyring
 from palermo.victims.sealing import JSON_FIELDS, SEALED_FIELDS, open_value, seal_value
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
@@ -50,7 +50,7 @@ def _keyring_home(connection: sa.Connection) -> Path | None:
     home = context.config.attributes.get("home")
     if has_rows and home is None:
         raise ConfigurationError(
-            "this store holds victim data, which migration 0017 seals under the node's victim field key: run it with "
+            "this store holds victim data, which migration 0018 seals under the node's victim field key: run it with "
             "`palermo db upgrade` (PALERMO_HOME set to the node's home)"
         )
     return Path(home) if home is not None and has_rows else None
