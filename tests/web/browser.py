@@ -34,6 +34,7 @@ VICTIM_PAGES = (
     "/web/victims/cases/{case_id}",
     "/web/victims/cases/{case_id}/interview",
     "/web/victims/cases/{case_id}/referral",
+    "/web/victims/forms",
 )
 
 

@@ -211,6 +211,37 @@ def test_every_victim_page_is_checked_at_390_px_here() -> None:
     assert pages == set(VICTIM_PAGES)
 
 
+RTL = """() => {
+  const form = document.querySelector('#victim-form'), h = form.querySelector('h2');
+  const range = document.createRange(); range.selectNodeContents(h);
+  const text = range.getBoundingClientRect(), box = h.getBoundingClientRect();
+  return {direction: getComputedStyle(form).direction,
+          fromRight: box.right - text.right, fromLeft: text.left - box.left};
+}"""
+
+
+def test_the_forms_read_right_to_left_in_arabic(context: BrowserContext) -> None:
+    page = context.new_page()
+    sign_in(page, "vs")
+    page.goto("/web/victims/forms")
+    english = page.evaluate(RTL)
+    assert english["direction"] == "ltr"
+    assert english["fromLeft"] < 2 < english["fromRight"]  # English starts at the left edge
+    page.get_by_role("link", name="العربية").click()
+    expect(page.locator("#victim-form")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#victim-form h2")).to_have_text("معلومات وأسئلة لك")
+    arabic = page.evaluate(RTL)
+    assert arabic["direction"] == "rtl"
+    assert arabic["fromRight"] < 2 < arabic["fromLeft"]  # Arabic starts at the right edge
+    shot(page, "v11-forms-arabic-rtl")
+    fits_a_phone(page, VICTIM_PAGES[4])
+    page.get_by_role("link", name="Română").click()
+    expect(page.locator("#victim-form h3").last).to_have_text(
+        "Consimțământul dumneavoastră pentru transmiterea informațiilor"
+    )
+    shot(page, "v12-forms-romanian")
+
+
 def test_other_roles_get_the_403_page(context: BrowserContext) -> None:
     page = context.new_page()
     sign_in(page, "ana")

@@ -21,6 +21,7 @@ from palermo.web.views import (
     screening,
     signin,
     victim_forms,
+    victim_languages,
     victims,
     watchlists,
 )
@@ -37,6 +38,7 @@ PAGE_ROUTERS = (
     watchlists.router,
     victims.router,
     victim_forms.router,
+    victim_languages.router,
     oversight.router,
     admin.router,
 )
