@@ -19,6 +19,7 @@ from palermo.api.routers import (
     documents,
     health,
     identities,
+    network,
     persons,
     screening,
     sharing,
@@ -48,6 +49,7 @@ DOMAIN_ROUTERS = (
     system.router,
     sharing.router,
     victims.router,
+    network.router,
 )
 
 

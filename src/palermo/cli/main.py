@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("screening", "replay"),
     "resolve": ("resolution", "resolve_app"),
     "identity": ("resolution", "identity_app"),
+    "network": ("network", "app"),
 }
 
 

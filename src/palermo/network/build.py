@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from palermo.audit.access_log import note_results
@@ -50,17 +50,35 @@ class BuildSummary(BaseModel):
     seconds: float
 
 
+_COLUMNS = (*EdgeRow._fields, "build_id")
+
+
+def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """Insert edge tuples (in :data:`_COLUMNS` order) the fastest way the store offers: PostgreSQL's COPY, else the
+    driver's executemany (SQLAlchemy's per-row parameter handling cost more than SQLite's own insert)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY network_edges ({', '.join(_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in _COLUMNS)
+    connection.exec_driver_sql(f"INSERT INTO network_edges ({', '.join(_COLUMNS)}) VALUES ({marks})", rows)
+
+
 def _write(session: Session, edges: Iterable[EdgeRow], build_id: int) -> tuple[int, int]:
     """Insert ``edges`` in batches; the number of edges and of distinct records they came from."""
-    written, records, batch = 0, set(), []
+    written, records = 0, set()
+    batch: list[tuple[object, ...]] = []
     for edge in edges:
-        batch.append({**edge._asdict(), "build_id": build_id})
+        batch.append((*edge, build_id))
         records.add((edge.record_table, edge.record_id))
         if len(batch) >= WRITE_BATCH:
-            session.execute(insert(_edges), batch)
+            _insert(session, batch)
             written, batch = written + len(batch), []
     if batch:
-        session.execute(insert(_edges), batch)
+        _insert(session, batch)
         written += len(batch)
     return written, len(records)
 

@@ -94,7 +94,7 @@ class Specials(NamedTuple):
 def _rows(session: Session, query: Select[Any], since: dt.datetime | None, updated: Any) -> Iterator[Any]:
     if since is not None:
         query = query.where(updated >= since)
-    yield from session.execute(query.execution_options(yield_per=READ_BATCH))
+    yield from session.connection().execute(query.execution_options(yield_per=READ_BATCH))
 
 
 def _edge(kind: str, a: str, b: str, table: str, row: Any, sensitivity: str, when: dt.datetime | None) -> EdgeRow:
