@@ -20,6 +20,7 @@ from palermo.api.routers import (
     health,
     identities,
     network,
+    network_routes,
     persons,
     screening,
     sharing,
@@ -50,6 +51,7 @@ DOMAIN_ROUTERS = (
     sharing.router,
     victims.router,
     network.router,
+    network_routes.router,
 )
 
 

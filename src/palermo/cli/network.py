@@ -1,5 +1,5 @@
 """``palermo network``: build the link graph, read its communities and key players, an actor's neighbourhood, and
-export it (GraphML, GEXF, i2-style CSV)."""
+export it (GraphML, GEXF, i2-style CSV); ``routes`` and ``hotspots`` come from ``cli/network_routes.py``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ import typer
 
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, operation
+from palermo.cli.network_routes import register as register_routes
 
-app = typer.Typer(help="Networks: the link graph, its communities and key players, neighbourhoods and exports.")
+app = typer.Typer(
+    help="Networks: the link graph, its communities and key players, neighbourhoods and exports; routes and hotspots."
+)
+register_routes(app)
 
 
 def _json(value: object) -> None:
