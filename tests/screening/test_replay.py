@@ -24,6 +24,11 @@ def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_on
     assert quality["ordinary_referred_by_watchlist"] <= 0.005
     assert report.alerts == sum(n for d, n in report.decisions.items() if d != "clear")
     assert "minor_without_guardian" in quality["per_indicator"]
+    reach = quality["victim_identification"]  # issue 24, item 8
+    assert reach["victims_screened"] > 0
+    assert reach["victims_reached"] + sum(reach["missed_victims_decided"].values()) == reach["victims_screened"]
+    assert reach["victims_reached"] >= 1
+    assert reach["false_presumption_share"] <= 0.01
     escort = quality["per_indicator"]["escort_repeat_crossings"]  # the journey over two years (issue 23)
     assert escort["recall"] >= 0.6
     assert escort["precision"] >= 0.9

@@ -22,7 +22,7 @@ from palermo.demo.report import (
     documents_section,
     ingest_section,
     resolution_section,
-    screening_section,
+    screening_sections,
 )
 from palermo.demo.sections import Section
 from palermo.errors import Conflict, InvalidInput, NotFound
@@ -142,7 +142,8 @@ def run_demo(
     report.ingests = ingest_world(node, manifest, actor, progress)
     report.sections.append(ingest_section(report.ingests))
     demo_actor = cli_actor(actor, node.agency_code, Justification("legal_basis", "border_control"))
-    for step in (documents_section, screening_section, resolution_section):
-        report.sections.append(step(node, manifest.parent, demo_actor))
+    report.sections.append(documents_section(node, manifest.parent, demo_actor))
+    report.sections.extend(screening_sections(node, manifest.parent, demo_actor))
+    report.sections.append(resolution_section(node, manifest.parent, demo_actor))
     report.sections.append(audit_section(node, demo_actor))
     return report

@@ -12,6 +12,7 @@ from palermo.node import Node
 from palermo.screening.candidate_index.node_cache import refresh_index
 from palermo.screening.measurement.replay import Crossing, ReplayReport, read_crossings, replay
 from palermo.screening.measurement.truth import load_truth
+from palermo.screening.measurement.victim_reach import victim_reach
 from palermo.screening.watchlists import load_watchlist
 
 BORDER_SOURCES = ("border_ita", "border_grc", "border_bgr")
@@ -43,7 +44,8 @@ def last_days(crossings: list[Crossing], days: int | None) -> list[Crossing]:
 
 def replay_world(node: Node, world_dir: Path, actor: Actor, days: int | None = DEFAULT_DAYS) -> ReplayReport:
     """Load the world's lists, replay the border crossings of its last ``days`` days (all with ``None``) in time
-    order, and measure against the world's truth. The world must already be ingested (``ingest_world``)."""
+    order, and measure against the world's truth, victim identification included (``victim_reach``). The world must
+    already be ingested (``ingest_world``)."""
     load_world_lists(node, world_dir, actor)
     crossings = [
         c
@@ -51,5 +53,8 @@ def replay_world(node: Node, world_dir: Path, actor: Actor, days: int | None = D
         if (world_dir / "sources" / source / "travel_events.csv").is_file()
         for c in read_crossings(world_dir / "sources" / source / "travel_events.csv", source)
     ]
-    report, _ = replay(node, actor, last_days(crossings, days), load_truth(world_dir / "truth"))
+    truth = load_truth(world_dir / "truth")
+    report, results = replay(node, actor, last_days(crossings, days), truth)
+    if report.quality is not None:
+        report.quality["victim_identification"] = victim_reach(results, truth)
     return report
