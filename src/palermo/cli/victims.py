@@ -17,7 +17,8 @@ from rich.table import Table
 
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation, operation
-from palermo.victims import assessments, case_file, cases, consent, counts, providers, referrals, rekey
+from palermo.errors import InvalidInput
+from palermo.victims import assessments, case_file, cases, consent, counts, htcds, providers, referrals, rekey
 from palermo.victims.catalogue import indicator_list
 
 app = typer.Typer(help="Victims: indicator assessments, victim cases, providers, consent and referral.")
@@ -292,3 +293,39 @@ def rekey_command() -> None:
         f"victim field key {report.old_key} replaced by {report.new_key}: {total} fields re-sealed "
         f"({', '.join(f'{t} {n}' for t, n in report.fields.items())}). Back up {op.node.home}/keys now."
     )
+
+
+@app.command("htcds-export")
+@reports_errors
+def htcds_export(
+    case_id: int = typer.Argument(..., help="Case id."),
+    provider: str = typer.Option(..., "--provider", help="The provider (its key) the record is for."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write the document here (default: print it)."),
+    justification: str = JUSTIFICATION,
+) -> None:
+    """Export a case as an IOM HTCDS 2.0 record for one provider, on the person's consent in force for it."""
+    with justified_operation(justification) as op:
+        document = htcds.export_case(op.session, op.actor, case_id, provider, agency=op.node.agency_code)
+    text = json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    if output is None:
+        console.print_json(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    console.print(f"victim case {case_id} written to {output} for {provider} (consent {document.consent_id})")
+    for note in document.omitted:
+        console.print(f"  left out: {note}", highlight=False)
+
+
+@app.command("htcds-import")
+@reports_errors
+def htcds_import(
+    path: Path = typer.Argument(..., help="An HTCDS 2.0 document (JSON)."), justification: str = JUSTIFICATION
+) -> None:
+    """Open a victim case per record of an IOM HTCDS 2.0 document (refused whole when a record is not valid)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path} is not a readable JSON document: {exc}") from None
+    with justified_operation(justification) as op:
+        imported = htcds.import_cases(op.session, op.actor, document, source=path.name)
+    console.print(f"{len(imported.cases)} victim cases opened: {', '.join(map(str, imported.cases))}")

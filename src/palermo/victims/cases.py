@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from palermo.db.identities import Identity
 from palermo.db.persons import PersonRecord
 from palermo.db.victims import CASE_STATUSES, VictimAssessment, VictimCase
 from palermo.errors import InvalidInput, NotFound
+from palermo.victims.htcds_spec import record_problems
 from palermo.victims.sealing import opened, seal_fields
 
 MAX_LIST = 500
@@ -38,6 +39,17 @@ class CaseSubject(BaseModel):
     nationality: str | None = Field(None, max_length=3)
     sex: str | None = Field(None, pattern="^[MFX]$")
     document_numbers: list[str] = Field(default_factory=list, max_length=10)
+    htcds: dict[str, Any] | None = Field(
+        None, description="The IOM HTCDS 2.0 record the case was imported from, as received (docs/victims.md)"
+    )
+
+    @field_validator("htcds")
+    @classmethod
+    def _htcds_record(cls, record: dict[str, Any] | None) -> dict[str, Any] | None:
+        problems = record_problems(record) if record is not None else []
+        if problems:
+            raise ValueError("; ".join(problems))
+        return record
 
 
 class CaseIn(BaseModel):

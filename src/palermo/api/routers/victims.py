@@ -6,13 +6,13 @@ and is logged. A referral without a covering consent or a recorded legal basis a
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
-from palermo.victims import assessments, case_file, cases, consent, counts, providers, referrals
+from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, NodeDep, SessionDep, permitted
+from palermo.victims import assessments, case_file, cases, consent, counts, htcds, providers, referrals
 from palermo.victims.catalogue import IndicatorList, indicator_list
 
 router = APIRouter(prefix=f"{API_PREFIX}/victims", tags=["victims"])
@@ -110,6 +110,26 @@ def create_referral(
 ) -> referrals.ReferralView:
     """Refer the person to a provider's service, on consent or a recorded legal basis (403 otherwise)."""
     return referrals.refer(session, actor, case_id, body)
+
+
+class HtcdsExportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str = Field(max_length=64, description="The provider (its key) the record is for")
+
+
+@router.post("/cases/{case_id}/htcds", **permitted("victims.exchange"))
+def export_htcds(
+    case_id: RowId, body: HtcdsExportIn, session: SessionDep, actor: ActorDep, node: NodeDep
+) -> htcds.HtcdsDocument:
+    """The case as an IOM HTCDS 2.0 record for one provider, on the person's consent (403 with the reason without)."""
+    return htcds.export_case(session, actor, case_id, body.provider, agency=node.agency_code)
+
+
+@router.post("/htcds-imports", **permitted("victims.open"))
+def import_htcds(body: dict[str, Any], session: SessionDep, actor: ActorDep) -> htcds.HtcdsImport:
+    """Open a victim case per record of an HTCDS 2.0 document; a document with a bad record is refused whole."""
+    return htcds.import_cases(session, actor, body, source=f"api:{actor.name}")
 
 
 @router.get("/providers", **permitted("victims.providers"))
