@@ -25,6 +25,9 @@ ALPHA = typer.Option(None, "--alpha", help="False-discovery rate of a reported f
 MIN_FLAGGED = typer.Option(None, "--min-flagged", help="Flagged trips or crossings a finding needs (default 3).")
 LIMIT = typer.Option(30, "--limit", min=1, help="Rows of the table.")
 AS_JSON = typer.Option(False, "--json", help="Print the whole answer as JSON.")
+COMMUNITIES = typer.Option(
+    False, "--communities", help="Count journeys per community of the link graph and flag network-like ones' members."
+)
 
 
 def _print_json(answer: BaseModel | list[BaseModel]) -> None:
@@ -40,6 +43,7 @@ def routes(
     alpha: float = ALPHA,
     min_flagged: int = MIN_FLAGGED,
     identity: str = typer.Option(None, "--identity", help="One traveller's journeys: identity:ID or person:ID."),
+    communities: bool = COMMUNITIES,
     limit: int = LIMIT,
     as_json: bool = AS_JSON,
     justification: str = JUSTIFICATION,
@@ -51,7 +55,7 @@ def routes(
         if identity:
             found = journeys_of(op.session, op.actor, identity, query)
         else:
-            result = analyse_routes(op.session, op.actor, query)
+            result = analyse_routes(op.session, op.actor, query, use_communities=communities)
     if identity:
         if as_json:
             _print_json(list(found))
@@ -73,6 +77,8 @@ def _routes_table(result: RouteAnalysis, limit: int) -> None:
         + (f"; {result.hidden_special} special-category crossings left out" if result.hidden_special else ""),
         soft_wrap=True,
     )
+    if result.communities_note:
+        console.print(f"no communities: {result.communities_note}", soft_wrap=True)
     table = Table("route", "journeys", "trips", "flagged", "expected", "lift", "q", "trafficking")
     for r in result.routes[:limit]:
         table.add_row(r.route, str(r.journeys), str(r.trips), str(r.flagged_trips), f"{r.expected_flagged_trips:.1f}",
@@ -90,6 +96,7 @@ def hotspots(
     period: str = PERIOD,
     alpha: float = ALPHA,
     min_flagged: int = MIN_FLAGGED,
+    communities: bool = COMMUNITIES,
     limit: int = LIMIT,
     as_json: bool = AS_JSON,
     justification: str = JUSTIFICATION,
@@ -98,7 +105,7 @@ def hotspots(
     query = TravelQuery.of(since=since and since.date(), until=until and until.date(), trip_window_days=window,
                            period=period, alpha=alpha, min_flagged=min_flagged)  # fmt: skip
     with justified_operation(justification) as op:
-        result = find_hotspots(op.session, op.actor, query)
+        result = find_hotspots(op.session, op.actor, query, use_communities=communities)
     if as_json:
         _print_json(result)
     else:
@@ -112,6 +119,8 @@ def _hotspots_table(result: HotspotAnalysis, limit: int) -> None:
         + (f"; {result.hidden_special} special-category crossings left out" if result.hidden_special else ""),
         soft_wrap=True,
     )
+    if result.communities_note:
+        console.print(f"no communities: {result.communities_note}", soft_wrap=True)
     table = Table("scope", "where", "period", "crossings", "flagged", "expected", "ratio", "q")
     for h in result.hotspots[:limit]:
         table.add_row(h.scope, h.key, h.period or "all", str(h.crossings), str(h.flagged), f"{h.expected:.1f}",

@@ -12,7 +12,7 @@ ordinary is not a hotspot however many crossings it has.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.network.routes import PERMISSION
+from palermo.network.routes_communities import CommunityContext, community_context
 from palermo.network.routes_crossings import Crossing, TravelData, load_travel
 from palermo.network.routes_journeys import journeys, period_of
 from palermo.network.routes_parameters import RouteParameters, TravelQuery
@@ -77,6 +78,7 @@ class HotspotAnalysis(BaseModel):
     tests: int = Field(description="cells tested (the Benjamini-Hochberg family)")
     hotspots: list[Hotspot]
     points: list[PointVolume] = Field(description="every border point's volume and flagged crossings (for a map)")
+    communities_note: str | None = Field(default=None, description="why no community was used, when asked for")
 
 
 @dataclass
@@ -88,12 +90,19 @@ class _Cell:
 
 
 def find_hotspots(
-    session: Session, actor: Actor, query: TravelQuery, *, flagged_identities: Iterable[str] = ()
+    session: Session,
+    actor: Actor,
+    query: TravelQuery,
+    *,
+    flagged_identities: Mapping[str, str] | Iterable[str] = (),
+    use_communities: bool = False,
 ) -> HotspotAnalysis:
-    """Test every border point, border point and period, and route of ``query``'s range; hotspots first by q."""
+    """Test every border point, border point and period, and route of ``query``'s range; hotspots first by q.
+    ``use_communities`` flags the members of the link graph's network-like communities too."""
     guard(session, actor, PERMISSION, subject="hotspots")
     params = query.parameters()
-    data = load_travel(session, actor, query, flagged_identities)
+    context = community_context(session, actor) if use_communities else CommunityContext()
+    data = load_travel(session, actor, query, context.flags_with(flagged_identities))
     cells = _cells(data, params)
     rates = _rates(data, params)
     tested = [(cell, *_test(cell, data, rates)) for cell in cells]
@@ -114,6 +123,7 @@ def find_hotspots(
         tests=len(tested),
         hotspots=hotspots,
         points=_volumes(data),
+        communities_note=context.note,
     )
 
 
@@ -156,7 +166,7 @@ def _test(cell: _Cell, data: TravelData, rates: dict[str | None, float]) -> tupl
 
 def _reason_kind(reason: str) -> str:
     """``named in a recruited_by relationship (#4)`` -> ``named in a recruited_by relationship``."""
-    return reason.split(" (#")[0].split(" #")[0]
+    return reason.split(" (")[0].split(" #")[0]
 
 
 def _hotspot(

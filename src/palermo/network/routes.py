@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
+from palermo.network.routes_communities import CommunityContext, community_context
 from palermo.network.routes_crossings import load_travel, parse_identity_key
 from palermo.network.routes_journeys import Journey, journeys, period_of, trips
 from palermo.network.routes_parameters import RouteParameters, TravelQuery
@@ -65,6 +66,7 @@ class RouteAnalysis(BaseModel):
     routes_tested: int
     trafficking_routes: int
     routes: list[RouteSummary]
+    communities_note: str | None = Field(default=None, description="why no community was used, when asked for")
 
 
 class IdentityJourney(BaseModel):
@@ -83,13 +85,19 @@ def analyse_routes(
     query: TravelQuery,
     *,
     communities: Mapping[str, str] | None = None,
-    flagged_identities: Iterable[str] = (),
+    flagged_identities: Mapping[str, str] | Iterable[str] = (),
+    use_communities: bool = False,
 ) -> RouteAnalysis:
     """Every route of the crossings in ``query``'s range, tested; ``communities`` maps identity keys
-    (``identity:ID`` / ``person:ID``) to a community label, ``flagged_identities`` adds flagged travellers."""
+    (``identity:ID`` / ``person:ID``) to a community label, ``flagged_identities`` adds flagged travellers (with
+    why, as a mapping). ``use_communities`` takes both from the link graph's communities (``routes_communities``):
+    every traveller's community, and the members of network-like communities flagged."""
     guard(session, actor, PERMISSION, subject="routes")
     params = query.parameters()
-    data = load_travel(session, actor, query, flagged_identities)
+    context = community_context(session, actor) if use_communities else CommunityContext()
+    if use_communities and communities is None:
+        communities = context.community_of
+    data = load_travel(session, actor, query, context.flags_with(flagged_identities))
     found = journeys(data, params.trip_window_days)
     grouped = trips(found)
     by_route: dict[str, list[list[Journey]]] = defaultdict(list)
@@ -118,6 +126,7 @@ def analyse_routes(
         routes_tested=len(names),
         trafficking_routes=len(trafficking),
         routes=trafficking + ordinary[: params.max_routes],
+        communities_note=context.note,
     )
 
 

@@ -17,7 +17,7 @@ not their flags, not in any count, so that an aggregate cannot reveal them. ``hi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
@@ -34,6 +34,7 @@ from palermo.network.routes_parameters import TravelQuery
 from palermo.persons.views import may_see_special
 from palermo.taxonomies import taxonomy
 
+_CHOSEN = "chosen by the analyst"
 EV = TravelEvent.__table__
 BP = BorderPoint.__table__
 PR = PersonRecord.__table__
@@ -108,7 +109,7 @@ def load_travel(
     session: Session,
     actor: Actor,
     query: TravelQuery,
-    extra_identities: Iterable[str] = (),
+    extra_identities: Mapping[str, str] | Iterable[str] = (),
     *,
     identity: str | None = None,
 ) -> TravelData:
@@ -155,7 +156,9 @@ def _utc(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
 
 
-def _flag(session: Session, special: bool, data: TravelData, extra_identities: Iterable[str]) -> None:
+def _flag(
+    session: Session, special: bool, data: TravelData, extra_identities: Mapping[str, str] | Iterable[str]
+) -> None:
     persons: dict[int, str] = {}
     kinds = [t.id for t in taxonomy("relationship_kinds").terms if t.attributes.get("category") == "exploitation"]
     rel = Relationship.__table__
@@ -182,8 +185,9 @@ def _flag(session: Session, special: bool, data: TravelData, extra_identities: I
     identities = _identities_of(session, sorted(persons))
     for person, why in persons.items():
         data.flagged_identities.setdefault(identity_key(person, identities.get(person)), why)
-    for key in extra_identities:
-        data.flagged_identities.setdefault(key, "named by the analyst's selection")
+    extra = extra_identities if isinstance(extra_identities, Mapping) else dict.fromkeys(extra_identities, _CHOSEN)
+    for key, why in extra.items():
+        data.flagged_identities.setdefault(key, why)
 
 
 _CHUNK = 900  # below SQLite's oldest limit of bound parameters a statement

@@ -24,6 +24,9 @@ Until = Annotated[dt.date | None, Query(description="Last day of crossings analy
 Window = Annotated[int | None, Query(ge=1, le=365, description="Trip window in days (default routes.yaml).")]
 Period = Annotated[Literal["week", "month"] | None, Query(description="Volumes and per-period hotspots by.")]
 Alpha = Annotated[float | None, Query(gt=0, lt=1, description="False-discovery rate of a reported finding.")]
+UseCommunities = Annotated[
+    bool, Query(description="Count journeys per community of the link graph; flag network-like ones' members.")
+]
 MinFlagged = Annotated[int | None, Query(ge=1, le=1_000_000, description="Flagged trips or crossings needed.")]
 
 
@@ -38,12 +41,12 @@ def _query(
 @router.get("/routes", response_model=RouteAnalysis, **permitted("network.read"))
 def routes(
     session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, window: Window = None,
-    period: Period = None, alpha: Alpha = None, min_flagged: MinFlagged = None,
+    period: Period = None, alpha: Alpha = None, min_flagged: MinFlagged = None, communities: UseCommunities = False,
 ) -> Response:  # fmt: skip
     """Routes of travel (origin > border points > destination), trafficking routes first, each with its test and
     explanation. Needs a justification."""
     query = _query(since, until, window, period, alpha, min_flagged)
-    return json_answer(analyse_routes(session, actor, query))
+    return json_answer(analyse_routes(session, actor, query, use_communities=communities))
 
 
 @router.get("/routes/journeys/{identity}", response_model=list[IdentityJourney], **permitted("network.read"))
@@ -63,9 +66,9 @@ def journeys(
 @router.get("/hotspots", response_model=HotspotAnalysis, **permitted("network.read"))
 def hotspots(
     session: SessionDep, actor: ActorDep, since: Since = None, until: Until = None, window: Window = None,
-    period: Period = None, alpha: Alpha = None, min_flagged: MinFlagged = None,
+    period: Period = None, alpha: Alpha = None, min_flagged: MinFlagged = None, communities: UseCommunities = False,
 ) -> Response:  # fmt: skip
     """Border points and routes where flagged movements concentrate beyond their volume, with the evidence.
     Needs a justification."""
     query = _query(since, until, window, period, alpha, min_flagged)
-    return json_answer(find_hotspots(session, actor, query))
+    return json_answer(find_hotspots(session, actor, query, use_communities=communities))
