@@ -21,6 +21,7 @@ from palermo.demo.report import (
     audit_section,
     documents_section,
     ingest_section,
+    network_section,
     resolution_section,
     screening_sections,
 )
@@ -145,5 +146,6 @@ def run_demo(
     report.sections.append(documents_section(node, manifest.parent, demo_actor))
     report.sections.extend(screening_sections(node, manifest.parent, demo_actor))
     report.sections.append(resolution_section(node, manifest.parent, demo_actor))
+    report.sections.append(network_section(node, manifest.parent, demo_actor))
     report.sections.append(audit_section(node, demo_actor))
     return report

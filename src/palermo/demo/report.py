@@ -14,6 +14,7 @@ from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
 from palermo.demo.sections import Section
 from palermo.demo.steps.documents import check_world_documents
+from palermo.demo.steps.network import network_world
 from palermo.demo.steps.resolution import resolve_world
 from palermo.demo.steps.screening import replay_world
 from palermo.ingest.pipeline import IngestSummary
@@ -128,6 +129,29 @@ def resolution_section(node: Node, world: Path, actor: Actor) -> Section:
         ["seconds", f"{report.seconds:.1f}"],
     ]  # fmt: skip
     section.notes.append("`palermo identity show ID` explains every link of an identity")
+    return section
+
+
+def network_section(node: Node, world: Path, actor: Actor) -> Section:
+    """Build the link graph, find its communities and key players, and score them against the truth."""
+    report = network_world(node, world, actor)
+    recall = report.key_players["recall_at_k_in_own_community"]
+    degree = report.key_players["recall_at_k_by_degree_baseline"]
+    section = Section("Networks (against the world's truth)", ["measure", "value"])
+    section.rows += [
+        ["edges (one per record and tie)", str(report.edges)],
+        ["actors / communities", f"{report.actors} / {report.communities}"],
+        ["networks reported / planted", f"{report.networks} / {report.planted}"],
+        ["ARI / NMI of the networks", f"{report.scores['leiden_networks']['ari']:.3f} / "
+         f"{report.scores['leiden_networks']['nmi']:.3f}"],
+        ["ARI of every community / of connected components", f"{report.scores['leiden_all_communities']['ari']:.3f}"
+         f" / {report.scores['baseline_components_all']['ari']:.3f}"],
+        ["key-role recall@3 / @5 (degree baseline)", f"{recall['3']:.2f} / {recall['5']:.2f} "
+         f"({degree['3']:.2f} / {degree['5']:.2f})"],
+        ["seconds", f"{report.seconds:.1f}"],
+    ]  # fmt: skip
+    section.notes += [f"key player {line}" for line in report.strongest]
+    section.notes.append("`palermo network communities` and `palermo network community ID` explain each network")
     return section
 
 
