@@ -25,6 +25,7 @@ from palermo.api.routers import (
     screening,
     sharing,
     sources,
+    stats,
     system,
     tokens,
     users,
@@ -52,6 +53,7 @@ DOMAIN_ROUTERS = (
     victims.router,
     network.router,
     network_routes.router,
+    stats.router,
 )
 
 

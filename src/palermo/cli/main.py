@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": ("resolution", "resolve_app"),
     "identity": ("resolution", "identity_app"),
     "network": ("network", "app"),
+    "stats": ("stats", "app"),
 }
 
 
