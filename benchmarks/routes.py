@@ -7,8 +7,9 @@ each analysis takes. The world is ingested and resolved once per home (reused by
 Three runs per world, by what flags travellers:
 - ``store``: what the store says (exploitation relationships, alerts): in the synthetic world only police records of
   networks carry such relationships, so these flags are all right and cover part of the networks' crossings;
-- ``store+false_flags``: the same plus as many ordinary travellers again, drawn at random (seeded), flagged as a
-  noisy alert source would: flag precision about one half. This is where a test earns its keep over counting;
+- ``store+false_flags``: the same plus as many ordinary travellers as the store flags identities (travellers or
+  not), drawn at random (seeded), flagged as a noisy alert source would: flag precision falls to about 0.15 of the
+  crossings. This is where a test earns its keep over counting;
 - ``store+communities``: the same as ``store`` plus the members of the link graph's network-like communities
   (``palermo network build``, Leiden), each traveller counted in their community.
 
