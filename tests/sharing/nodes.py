@@ -21,7 +21,7 @@ from palermo.auth.actor import Actor, cli_actor
 from palermo.auth.justification import optional_justification
 from palermo.cli.main import app
 from palermo.db.engine import transaction
-from palermo.db.persons import PersonName, PersonRecord
+from palermo.db.persons import IdentityDocument, PersonName, PersonRecord, normalise_document_number
 from palermo.db.reference import Agency, Source
 from palermo.db.sharing import ReceivedRecord
 from palermo.db.watchlists import Watchlist, WatchlistEntry
@@ -206,6 +206,44 @@ def add_person(node: Node, key: str, name: str, birth_date: str = "1999-04-02", 
         session.add(row)
         session.flush()
         return row.id
+
+
+def add_document(node: Node, person_id: int, number: str, state: str = "AUT", document_type: str = "passport") -> int:
+    """A document of this node's own agency held by ``person_id`` (issued 2020-01-15, expiring 2030-01-14)."""
+    with transaction(node.engine) as session:
+        row = IdentityDocument(
+            source_id=_source(session, node).id,
+            person_id=person_id,
+            document_type=document_type,
+            number=number,
+            number_normalised=normalise_document_number(number),
+            issuing_state=state,
+            issue_date=dt.date(2020, 1, 15),
+            expiry_date=dt.date(2030, 1, 14),
+            **provenance(node, f"doc-{number}"),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def received_documents(node: Node, name: str) -> list[tuple[str, str, str, dt.date | None, dt.date | None]]:
+    """(type, number, issuing state, issued, expires) of the documents of the received person ``name``."""
+    with transaction(node.engine) as session:
+        statement = (
+            select(
+                IdentityDocument.document_type,
+                IdentityDocument.number,
+                IdentityDocument.issuing_state,
+                IdentityDocument.issue_date,
+                IdentityDocument.expiry_date,
+            )
+            .join(PersonName, PersonName.person_id == IdentityDocument.person_id)
+            .join(ReceivedRecord, ReceivedRecord.record_id == IdentityDocument.person_id)
+            .where(ReceivedRecord.record_table == "person_records", PersonName.full_name == name)
+            .order_by(IdentityDocument.number)
+        )
+        return [tuple(row) for row in session.execute(statement)]  # type: ignore[misc]
 
 
 def add_notice(node: Node, key: str, name: str, category: str, **handling: Any) -> int:

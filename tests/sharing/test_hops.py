@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from palermo.cli.main import app
 from palermo.db.engine import transaction
-from palermo.db.persons import PersonName, PersonRecord
+from palermo.db.persons import IdentityDocument, PersonName, PersonRecord
 from palermo.db.sharing import HitQuery, ReceivedRecord
 from palermo.sharing import groups, hitnohit
 from palermo.sharing.envelope import Item
@@ -28,6 +28,7 @@ from palermo.sharing.signatures import add_hop, originate
 from tests.conftest import StoreTemplates
 from tests.sharing.nodes import (
     Served,
+    add_document,
     add_person,
     audit_details,
     connect,
@@ -36,6 +37,7 @@ from tests.sharing.nodes import (
     make_node,
     operator,
     post,
+    received_documents,
     received_names,
     register,
     signed_item,
@@ -121,6 +123,39 @@ def test_a_group_record_keeps_its_originators_signature_across_three_hops(quarte
         row = session.scalars(select(PersonRecord)).one()
         assert (row.originator, row.distribution, row.sharing_group) == ("agency-a", "group", "JIT-4")
         assert session.scalars(select(ReceivedRecord.hops)).one() == 3
+
+
+def test_a_persons_documents_travel_with_it_signed_by_the_originator(quartet: Quartet) -> None:
+    """A receiver needs the issuing state with a document number to check the document: each document travels
+    beside its holder (FtM Passport/Identification) under the originator's signature, across hops; a middle node that
+    alters one has the whole item refused; a withdrawal removes the received documents with the person."""
+    a, b, c, _ = quartet
+    person = add_person(a.node, "t1", "Dorina Vlad", distribution="group", sharing_group="JIT-4")
+    add_document(a.node, person, "P1234567", state="AUT")
+    add_document(a.node, person, "ID-99-0042", state="ROU", document_type="id_card")
+    send(a, "agency-b", person)
+    issued, expires = dt.date(2020, 1, 15), dt.date(2030, 1, 14)
+    expected = [("id_card", "ID-99-0042", "ROU", issued, expires), ("passport", "P1234567", "AUT", issued, expires)]
+    assert received_documents(b.node, "Dorina Vlad") == expected
+    assert forward(b, "agency-c", "Dorina Vlad") == []
+    assert received_documents(c.node, "Dorina Vlad") == expected  # A's signature over them checked at C
+    with transaction(c.node.engine) as session:
+        row = session.scalars(select(IdentityDocument).where(IdentityDocument.number == "P1234567")).one()
+        assert (row.originator, row.distribution, row.sharing_group) == ("agency-a", "group", "JIT-4")
+        hit = session.scalars(
+            select(IdentityDocument.person_id).where(IdentityDocument.number_normalised == "P1234567")
+        ).one()
+        assert hit == row.person_id
+
+    at_b = signed_item(b.node, "Dorina Vlad")
+    forged = [dict(at_b.documents[0]), *at_b.documents[1:]]
+    forged[0]["properties"] = {**forged[0]["properties"], "number": ["X0000001"]}
+    keys_b = node_keys(b.node.home)
+    altered = add_hop(
+        keys_b, at_b.model_copy(update={"documents": forged}), sender="agency-b", recipient="agency-c", legal_basis=None
+    )
+    report = post(b, c, dishonest_bundle(b, "agency-c", [altered]))
+    assert refused_rules(report) == ["originator_signature_invalid"]
 
 
 def test_an_honest_node_forwards_nothing_the_originators_terms_forbid(quartet: Quartet) -> None:

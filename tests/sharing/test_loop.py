@@ -16,6 +16,7 @@ from sqlalchemy import select
 from palermo.alerts import list_alerts
 from palermo.audit.log import stream_rows
 from palermo.db.engine import transaction
+from palermo.db.persons import IdentityDocument
 from palermo.db.sharing import DeliveryReceipt, Withdrawal
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput, PermissionDenied
@@ -33,6 +34,7 @@ from tests.factories import justified_operator as booth
 from tests.sharing.nodes import (
     LATER,
     Served,
+    add_document,
     add_notice,
     add_person,
     audit_details,
@@ -42,6 +44,7 @@ from tests.sharing.nodes import (
     eventually,
     operator,
     post,
+    received_documents,
     received_id,
     received_names,
     register,
@@ -272,6 +275,7 @@ def test_a_withdrawn_record_is_removed_along_every_path_it_took(trio: Trio) -> N
     with transaction(a.node.engine) as session:
         groups.create_group(session, operator(a.node), "JIT-W", members=["agency-b", "agency-c"])
     person = add_person(a.node, "w1", "Sorina Lupu", distribution="group", sharing_group="JIT-W")
+    add_document(a.node, person, "P7654321")
     notice = add_notice(a.node, "w2", "Bianca Stoica", "missing_person", distribution="group", sharing_group="JIT-W")
     share(a, "agency-b", [("person", person), ("notice", notice)])
     deliver(a)
@@ -280,6 +284,7 @@ def test_a_withdrawn_record_is_removed_along_every_path_it_took(trio: Trio) -> N
     share(b, "agency-c", [("person", received_id(b, "Sorina Lupu")), ("notice", at_b)])
     deliver(b)
     assert received_names(c.node) == ["Sorina Lupu"]
+    assert [d[1] for d in received_documents(c.node, "Sorina Lupu")] == ["P7654321"]
     request = ScreeningRequest(names=["Bianca Stoica"])
     with transaction(c.node.engine) as session:
         assert screen(session, booth(c.node), request, home=c.node.home).hits != []
@@ -301,6 +306,7 @@ def test_a_withdrawn_record_is_removed_along_every_path_it_took(trio: Trio) -> N
     for served in (b, c):
         with transaction(served.node.engine) as session:
             assert sorted(w.kind for w in session.scalars(select(Withdrawal))) == ["notice", "person"]
+            assert session.scalars(select(IdentityDocument.number)).all() == []  # gone with the person
         erased = [d for d in audit_details(served.node) if d.get("operation") == "withdrawal"]
         assert sorted((d["reason"], len(d["removed"])) for d in erased) == [("wrong person", 1)] * 2
     with transaction(a.node.engine) as session:

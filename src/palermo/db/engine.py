@@ -29,9 +29,9 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
@@ -48,6 +48,9 @@ WRITE_OPTION = "palermo_write"  # execution option: a transaction that takes the
 _WRITING = "palermo_writing"  # the transaction has written (or holds the write lock)
 _TURN = "palermo_sqlite_turn"
 _ON_COMMIT = "palermo_on_commit"
+_AFTER_COMMIT = "palermo_after_commit"
+IN_BATCH = 500  # ids per IN (...) list
+T = TypeVar("T")
 _NOT_WRITES = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "EXPLAIN")
 
 
@@ -279,13 +282,23 @@ def _run_on_commit(session: Session) -> None:
 
 
 def _forget_on_commit(session: Session, *_args: Any) -> None:
+    root = session.get_transaction()
+    if root is not None and root.is_active:  # a savepoint rolled back: the transaction goes on, its work with it
+        return
     session.info.pop(_ON_COMMIT, None)
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+def _run_after_commit(session: Session) -> None:
+    while session.info.get(_AFTER_COMMIT):
+        session.info[_AFTER_COMMIT].pop(0)()
 
 
 # Listened to on the class once: a listener added to each session builds that session its own event dispatch,
 # which cost every request more than the hooks themselves.
 event.listen(Session, "before_commit", _run_on_commit)
 event.listen(Session, "after_rollback", _forget_on_commit)
+event.listen(Session, "after_commit", _run_after_commit)
 
 
 def writes_nothing(session: Session) -> bool:
@@ -306,3 +319,19 @@ def on_commit(session: Session, work: Callable[[Session], None]) -> None:
     write lock only for the moment the commit takes.
     """
     session.info.setdefault(_ON_COMMIT, []).append(work)
+
+
+def after_commit(session: Session, work: Callable[[], None]) -> None:
+    """Run ``work()`` once the session's transaction has committed (dropped if it rolls back).
+
+    For what lives outside the database but must follow it, such as the screening index: done before the commit, a
+    rollback would leave it describing rows that never existed. ``work`` cannot use the session (it has no
+    transaction then); it opens its own when it must read.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(work)
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """``values`` in lists short enough for one ``IN (...)`` (well under every store's limit on bound parameters)."""
+    for start in range(0, len(values), IN_BATCH):
+        yield list(values[start : start + IN_BATCH])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from palermo.errors import InvalidInput
@@ -137,12 +137,15 @@ def _token(native: str, key: str, script: str | None, symbols: frozenset[str], p
     )
 
 
-def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: bool) -> list[NameToken]:
+@lru_cache(maxsize=200_000)
+def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: bool) -> tuple[NameToken, ...]:
+    """The tokens of one word of a name, remembered: a list of a million names holds a few hundred thousand words,
+    and a word's script, key, phonetic code and skeleton do not change (tokens are immutable and interned)."""
     script = detect_script(native)
     key = ascii_key(native) or native
     if script == "Hani" and alone:
-        return [_token(native, k, script, symbols, None) for k in han_name_keys(key)]
-    return [_token(native, join_syllables(key), script, symbols, particle)]
+        return tuple(_token(native, k, script, symbols, None) for k in han_name_keys(key))
+    return (_token(native, join_syllables(key), script, symbols, particle),)
 
 
 def prepare_name(text: str) -> PreparedName:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ENVELOPE_VERSION: Final = 2
 MAX_HOPS = 16
+MAX_DOCUMENTS = 20  # documents held by one shared person
 BundleKind = Literal[
     "records",
     "notices",
@@ -84,6 +85,11 @@ class Item(BaseModel):
     kind: Literal["person", "notice"]
     category: str | None = Field(None, max_length=32, description="Watchlist category of a notice.")
     entity: dict[str, Any]
+    documents: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=MAX_DOCUMENTS,
+        description="FtM Passport/Identification entities held by the person (issuing state, number, dates).",
+    )
     handling: Handling
     origin: OriginSignature
     chain: list[Hop] = Field(default_factory=list, max_length=MAX_HOPS, description="Every transfer, first to last.")

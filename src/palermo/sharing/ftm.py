@@ -1,6 +1,7 @@
 """Records as FollowTheMoney entities: person records and watchlist entries out, plain values back in.
 
-A shared person is an FtM ``Person`` (names, aliases, birth date, nationality, gender, document numbers). The
+A shared person is an FtM ``Person`` (names, aliases, birth date, nationality, gender, document numbers), and its
+documents travel beside it as FtM ``Passport``/``Identification`` entities (issuing state, number, dates). The
 entity id is derived from the originator and the originator's own keys, so it is stable across hops and is the
 ``source_key`` of the received copy (imports are idempotent per record too). Countries travel as FtM writes them
 (ISO alpha-2, lower case) and come back as Palermo's three-letter codes.
@@ -8,6 +9,7 @@ entity id is derived from the originator and the originator's own keys, so it is
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +59,18 @@ class PersonParts:
 
     names: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # kind, full, given, surname
     nationalities: list[str] = field(default_factory=list)  # Palermo's three-letter codes
-    documents: list[tuple[str, str]] = field(default_factory=list)  # document type, number
+    documents: list[DocumentParts] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentParts:
+    """A document a shared person holds, as it travels beside the person (FtM ``Passport`` or ``Identification``)."""
+
+    document_type: str
+    number: str
+    issuing_state: str  # Palermo's three-letter code
+    issue_date: dt.date | None = None
+    expiry_date: dt.date | None = None
 
 
 def person_entity(record: PersonRecord, parts: PersonParts, *, eid: str) -> dict[str, Any]:
@@ -69,10 +82,65 @@ def person_entity(record: PersonRecord, parts: PersonParts, *, eid: str) -> dict
     proxy.add("gender", GENDERS.get(record.sex or ""))
     for nationality in parts.nationalities:
         proxy.add("nationality", _country_alpha2(nationality))
-    for document_type, number in parts.documents:
-        proxy.add("passportNumber" if document_type == "passport" else "idNumber", number)
+    for document in parts.documents:
+        proxy.add("passportNumber" if document.document_type == "passport" else "idNumber", document.number)
     result: dict[str, Any] = proxy.to_dict()
     return result
+
+
+def document_entities(parts: PersonParts, *, holder: str) -> list[dict[str, Any]]:
+    """The person's documents as FtM ``Passport``/``Identification`` entities held by ``holder``: the number alone
+    (the ``Person``'s ``passportNumber``) does not say which state issued it, which a receiver needs to check it."""
+    entities = []
+    for document in parts.documents:  # written as FtM writes them: our own values are clean (receivers check them)
+        key = f"{holder}\x1f{document.issuing_state}\x1f{document.document_type}\x1f{document.number}"
+        values = {
+            "holder": holder,
+            "number": document.number,
+            "type": document.document_type,
+            "country": _country_alpha2(document.issuing_state),
+            "startDate": document.issue_date.isoformat() if document.issue_date else None,
+            "endDate": document.expiry_date.isoformat() if document.expiry_date else None,
+        }
+        entities.append(
+            {
+                "id": f"plm-doc-{hashlib.sha256(key.encode()).hexdigest()[:32]}",
+                "schema": "Passport" if document.document_type == "passport" else "Identification",
+                "properties": {name: [value] for name, value in values.items() if value},
+            }
+        )
+    return entities
+
+
+def document_values(holder: str, entities: list[dict[str, Any]]) -> list[tuple[str, DocumentParts]]:
+    """Read the documents that travel with person ``holder``, each with its entity id (:class:`InvalidInput` for one
+    that is not an FtM ``Identification`` of this holder with a number, a known issuing state and valid dates)."""
+    found = []
+    for position, data in enumerate(entities):
+        try:
+            proxy = _model().get_proxy(data)
+        except Exception as exc:  # followthemoney raises several types for malformed entities
+            raise InvalidInput(f"document {position}: not a FollowTheMoney entity: {exc}") from None
+        if not proxy.schema.is_a("Identification") or not proxy.id:
+            raise InvalidInput(f"document {position}: expected an FtM Identification or Passport with an id")
+        if proxy.get("holder") != [holder]:
+            raise InvalidInput(f"document {position}: held by {proxy.get('holder')}, not by the person {holder}")
+        number, country = proxy.first("number"), proxy.first("country")
+        if not number or not country or len(number) > 64:
+            raise InvalidInput(f"document {position}: a number (at most 64 characters) and an issuing state are needed")
+        try:
+            issued, expires = (_date(proxy.first(p)) for p in ("startDate", "endDate"))
+            state = normalise_country(country)
+        except (InvalidInput, ValueError) as exc:
+            raise InvalidInput(f"document {position}: {exc}") from None
+        kind = "passport" if proxy.schema.name == "Passport" else (proxy.first("type") or "id_card")
+        found.append((proxy.id, DocumentParts(kind[:32], number, state, issued, expires)))
+    return found
+
+
+def _date(value: str | None) -> dt.date | None:
+    """A full date (an FtM date may be a year or a month: those are left out rather than guessed)."""
+    return dt.date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
 
 
 def notice_entity(entry: WatchlistEntry, *, eid: str) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
 from palermo.db.base import ProvenanceMixin
+from palermo.db.engine import in_chunks
 from palermo.db.persons import IdentityDocument, PersonName, PersonNationality, PersonRecord
 from palermo.db.reference import Source
 from palermo.db.sharing import Partner, ReceivedRecord, SentRecord, Withdrawal
@@ -46,8 +47,6 @@ from palermo.sharing.partners import find_partner
 from palermo.sharing.signatures import add_hop, item_facts, originate
 
 RECORD_TABLES = {"person": "person_records", "notice": "watchlist_entries"}
-IN_BATCH = 500  # ids per IN (...) list: well under every store's limit on bound parameters
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,12 +75,6 @@ def _received(session: Session, kind: str, record_id: int) -> ReceivedRecord | N
     ).first()
 
 
-def in_chunks(values: list[T]) -> Iterator[list[T]]:
-    """``values`` in lists short enough for one ``IN (...)``."""
-    for start in range(0, len(values), IN_BATCH):
-        yield values[start : start + IN_BATCH]
-
-
 @dataclass(frozen=True)
 class _Loaded:
     """The records of one selection and what their items need: each table read once, not once a record."""
@@ -106,10 +99,17 @@ def _person_parts(session: Session, chunk: list[int], parts: dict[int, ftm.Perso
     )
     for person_id, country in session.execute(countries):
         parts[person_id].nationalities.append(country)
-    held = select(IdentityDocument.person_id, IdentityDocument.document_type, IdentityDocument.number)
+    held = select(
+        IdentityDocument.person_id,
+        IdentityDocument.document_type,
+        IdentityDocument.number,
+        IdentityDocument.issuing_state,
+        IdentityDocument.issue_date,
+        IdentityDocument.expiry_date,
+    )
     held = held.where(IdentityDocument.person_id.in_(chunk)).order_by(IdentityDocument.id)
-    for holder, document_type, number in session.execute(held):
-        parts[int(holder or 0)].documents.append((document_type, number))
+    for holder, document_type, number, state, issued, expires in session.execute(held):
+        parts[int(holder or 0)].documents.append(ftm.DocumentParts(document_type, number, state, issued, expires))
 
 
 def _load(session: Session, refs: list[tuple[str, int]]) -> _Loaded:
@@ -225,14 +225,17 @@ def _item(
     else:
         category = row.category if kind == "notice" else None
         eid = entity_id_of(session, kind, row, loaded.sources)
-        entity = (
-            ftm.person_entity(row, loaded.parts[row.id], eid=eid)
-            if kind == "person"
-            else ftm.notice_entity(row, eid=eid)
-        )
+        documents: list[dict[str, Any]] = []
+        if kind == "person":
+            entity = ftm.person_entity(row, loaded.parts[row.id], eid=eid)
+            documents = ftm.document_entities(loaded.parts[row.id], holder=eid)
+        else:
+            entity = ftm.notice_entity(row, eid=eid)
         terms = _terms(row, facts)
-        origin = originate(keys, kind, category, entity, terms)
-        signed = Item(kind=kind, category=category, entity=entity, handling=terms, origin=origin, chain=[])
+        origin = originate(keys, kind, category, entity, terms, documents)
+        signed = Item(
+            kind=kind, category=category, entity=entity, documents=documents, handling=terms, origin=origin, chain=[]
+        )
     return add_hop(
         keys,
         signed,

@@ -19,7 +19,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from palermo.db.persons import PersonName, PersonNameKey, PersonNationality, PersonRecord
+from palermo.db.engine import in_chunks
+from palermo.db.persons import (
+    IdentityDocument,
+    PersonName,
+    PersonNameKey,
+    PersonNationality,
+    PersonRecord,
+    normalise_document_number,
+)
 from palermo.db.reference import Agency, Source
 from palermo.db.sharing import Partner, ReceivedRecord
 from palermo.db.watchlists import WATCHLIST_CATEGORIES, Watchlist, WatchlistEntry
@@ -29,7 +37,6 @@ from palermo.persons.name_keys import name_keys
 from palermo.sharing import ftm
 from palermo.sharing.envelope import Item
 from palermo.sharing.handling import RecordHandling, as_received
-from palermo.sharing.outgoing import in_chunks
 from palermo.sharing.receipts import RefusedItem
 from palermo.sharing.signatures import item_facts
 
@@ -59,6 +66,7 @@ class Ready:
     values: ftm.PersonValues
     stored: RecordHandling  # the terms as this node holds them (distribution never wider)
     signed: dict[str, Any]  # the item as received, to forward untouched
+    documents: list[tuple[str, ftm.DocumentParts]]  # a person's documents, each with its entity id
 
     @property
     def key(self) -> tuple[str, str]:
@@ -72,7 +80,11 @@ def prepare(position: int, item: Item) -> Ready:
         raise InvalidInput(f"notice category {item.category!r} is not one of {', '.join(WATCHLIST_CATEGORIES)}")
     table = "person_records" if item.kind == "person" else "watchlist_entries"
     values = ftm.person_values(item.entity)
-    return Ready(position, item, table, values, as_received(item_facts(item)), item.model_dump(mode="json"))
+    if item.documents and item.kind != "person":
+        raise InvalidInput("only a person item carries documents; a notice names its document numbers itself")
+    documents = ftm.document_values(values.entity_id, item.documents)
+    facts = as_received(item_facts(item))
+    return Ready(position, item, table, values, facts, item.model_dump(mode="json"), documents)
 
 
 def _ids(session: Session, source: Source, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -123,15 +135,19 @@ def _watchlists(session: Session, categories: set[str]) -> dict[str, int]:
     return found
 
 
+def _person_provenance(ready: Ready, source: Source) -> dict[str, Any]:
+    """A received person's provenance: a possible minor's copy is special here whatever the originator said."""
+    provenance = _provenance(ready, source)
+    today = dt.datetime.now(dt.UTC).date()
+    provenance["sensitivity"] = sensitivity_of(provenance["sensitivity"], ready.values.birth_date, today)
+    return provenance
+
+
 def _person_row(ready: Ready, source: Source) -> dict[str, Any]:
     values = ready.values
     precision = PRECISION.get(len(values.birth_date or ""))
-    provenance = _provenance(ready, source)  # a possible minor's copy is special here whatever the originator said
-    provenance["sensitivity"] = sensitivity_of(
-        provenance["sensitivity"], values.birth_date, dt.datetime.now(dt.UTC).date()
-    )
     return {
-        **provenance,
+        **_person_provenance(ready, source),
         "birth_date": values.birth_date,
         "birth_date_precision": precision,
         "birth_place": None,
@@ -180,10 +196,34 @@ def _write(session: Session, source: Source, fresh: list[Ready]) -> dict[tuple[s
         countries = dict.fromkeys(values.nationalities)
         nationalities += [{"person_id": person_id, "country": c, "position": i} for i, c in enumerate(countries)]
         keys += [{"person_id": person_id, "key": k} for k in name_keys(n["full_name"] for n in values.names)]
-    for model, rows in ((PersonName, names), (PersonNationality, nationalities), (PersonNameKey, keys)):
+    documents = [_document_row(r, source, ids[r.key], eid, d) for r in persons for eid, d in r.documents]
+    for model, rows in (
+        (PersonName, names),
+        (PersonNationality, nationalities),
+        (PersonNameKey, keys),
+        (IdentityDocument, documents),
+    ):
         if rows:
             session.execute(_insert(model), rows)
     return ids
+
+
+def _document_row(
+    ready: Ready, source: Source, person_id: int, eid: str, document: ftm.DocumentParts
+) -> dict[str, Any]:
+    """A received person's document, under the person's provenance and terms (its own entity id as source key)."""
+    return {
+        **_person_provenance(ready, source),
+        "source_key": eid,
+        "person_id": person_id,
+        "document_type": document.document_type,
+        "number": document.number,
+        "number_normalised": normalise_document_number(document.number),
+        "issuing_state": document.issuing_state,
+        "issue_date": document.issue_date,
+        "expiry_date": document.expiry_date,
+        "mrz": None,
+    }
 
 
 def _ledger(

@@ -47,9 +47,17 @@ def _canonical(value: dict[str, Any]) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def origin_payload(kind: str, category: str | None, entity: dict[str, Any], handling: Handling) -> bytes:
-    """The bytes the originator signs: the item's content and its handling terms."""
+def origin_payload(
+    kind: str,
+    category: str | None,
+    entity: dict[str, Any],
+    handling: Handling,
+    documents: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """The bytes the originator signs: the item's content (with its documents, when it has any) and its terms."""
     content = {"palermo_item": ITEM_VERSION, "kind": kind, "category": category, "entity": entity}
+    if documents:  # an item without documents signs what items signed before documents travelled
+        content["documents"] = documents
     return _canonical({**content, "handling": handling.model_dump(mode="json")})
 
 
@@ -85,12 +93,16 @@ def _unb64_signature(text: str) -> bytes:
 
 
 def originate(
-    keys: NodeKeys, kind: str, category: str | None, entity: dict[str, Any], handling: Handling
+    keys: NodeKeys,
+    kind: str,
+    category: str | None,
+    entity: dict[str, Any],
+    handling: Handling,
+    documents: list[dict[str, Any]] | None = None,
 ) -> OriginSignature:
     """This node's signature as the originator of an item."""
-    return OriginSignature(
-        signing_key=keys.public.signing_key, signature=_sign(keys, origin_payload(kind, category, entity, handling))
-    )
+    payload = origin_payload(kind, category, entity, handling, documents)
+    return OriginSignature(signing_key=keys.public.signing_key, signature=_sign(keys, payload))
 
 
 def add_hop(keys: NodeKeys, item: Item, *, sender: str, recipient: str, legal_basis: str | None) -> Item:
@@ -136,7 +148,7 @@ def verify_item(item: Item, trusted: TrustedKeys) -> None:
         raise ItemRefused(
             "originator_key_mismatch", f"the item is signed with a key that is not {originator}'s registered key"
         )
-    payload = origin_payload(item.kind, item.category, item.entity, item.handling)
+    payload = origin_payload(item.kind, item.category, item.entity, item.handling, item.documents)
     if not _verifies(known, item.origin.signature, payload):
         raise ItemRefused(
             "originator_signature_invalid",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from palermo.audit import AuditEvent, ObjectRef, append
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
-from palermo.db.persons import PersonRecord
+from palermo.db.persons import IdentityDocument, PersonRecord
 from palermo.db.sharing import Partner, ReceivedRecord, SentRecord, Withdrawal
 from palermo.db.watchlists import WatchlistEntry
 from palermo.errors import Conflict, InvalidInput, NotFound
@@ -179,6 +179,8 @@ def _remove_copies(session: Session, notice: WithdrawalNotice) -> list[int]:
         session.execute(
             delete(ReceivedRecord).where(ReceivedRecord.record_table == table, ReceivedRecord.record_id.in_(ids))
         )
+        if notice.kind == "person":  # the documents that came with the person go with it
+            session.execute(delete(IdentityDocument).where(IdentityDocument.person_id.in_(ids)))
         for row in rows:
             session.delete(row)
         session.flush()

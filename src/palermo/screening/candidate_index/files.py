@@ -1,16 +1,20 @@
-"""Saving and loading a candidate index: one ``.npz`` of numpy arrays plus a small pickle, in ``Node.home/index``.
+"""Saving and loading a candidate index: one ``.npz`` of numpy arrays and a small pickle, in ``Node.home/index``.
 
 Why this format: at 1M entries the index is a few flat integer arrays (postings, row tokens, row facts) and one
 UTF-8 buffer of names; ``numpy.load`` reads them in one go, with no per-row Python objects. Only the vocabulary
 (distinct tokens, far fewer than rows) and the document numbers are Python objects, pickled; tokens are interned
 again on load, and prepared names are rebuilt lazily from the vocabulary per row (microseconds, no
 transliteration). Removed rows are dropped when saving. The pickle is read only from the node's own home folder,
-which the node creates with mode 0700: it is not an exchange format.
+which the node creates with mode 0700: it is not an exchange format. The pickle travels inside the ``.npz``, and
+the file is written beside its place and renamed over it: a process reloading the index while another saves it reads
+one whole index, old or new.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -63,17 +67,39 @@ def save_index(index: CandidateIndex, folder: Path) -> None:
         "weak": {key: listed for key, listed in compact.weak.items() if listed},
         "alive_entries": compact.alive_entries,
     }
-    np.savez(folder / ARRAYS, **arrays)
-    (folder / OBJECTS).write_bytes(pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL))
+    arrays["objects"] = np.frombuffer(pickle.dumps(objects, protocol=pickle.HIGHEST_PROTOCOL), dtype=np.uint8)
+    _replace(folder / ARRAYS, arrays)
+    (folder / OBJECTS).unlink(missing_ok=True)  # the pickle beside the arrays of indexes saved before
     log.info("candidate_index_saved", folder=str(folder), entries=compact.alive_entries)
+
+
+def _replace(path: Path, arrays: dict[str, Any]) -> None:
+    """Write ``arrays`` to ``path`` at once: a reader sees the old index or the new one, never half of each."""
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=".saving-", suffix=".npz", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(handle.name).replace(path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def load_index(folder: Path, config: IndexConfig | None = None) -> CandidateIndex:
     """Read an index written by :func:`save_index`; raises :class:`NotFound` when there is none."""
-    if not (folder / ARRAYS).is_file() or not (folder / OBJECTS).is_file():
-        raise NotFound(f"no candidate index in {folder}; expected {ARRAYS} and {OBJECTS} (build and save one first)")
-    objects = pickle.loads((folder / OBJECTS).read_bytes())  # noqa: S301 - the node's own 0700 home folder
-    arrays = np.load(folder / ARRAYS)
+    if not (folder / ARRAYS).is_file():
+        raise NotFound(f"no candidate index in {folder}; expected {ARRAYS} (build and save one first)")
+    with np.load(folder / ARRAYS) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    if "objects" in arrays:
+        pickled = arrays["objects"].tobytes()
+    elif (folder / OBJECTS).is_file():  # saved before the objects moved into the arrays' file
+        pickled = (folder / OBJECTS).read_bytes()
+    else:
+        raise NotFound(f"the candidate index in {folder} lacks its vocabulary; rebuilding it")
+    objects = pickle.loads(pickled)  # noqa: S301 - the node's own 0700 home folder
     index = CandidateIndex(config)
     index.vocabulary = Vocabulary.from_contents(objects["vocabulary"])
     index.postings = Postings(Ragged(arrays["postings_offsets"], arrays["postings_values"]))

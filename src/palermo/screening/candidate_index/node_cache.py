@@ -8,13 +8,18 @@ when the saved files are newer than its copy (:func:`resources_for`), so the CLI
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from palermo.db.engine import after_commit, in_chunks
 from palermo.db.watchlists import WatchlistEntry
 from palermo.documents import LostStolenRegistry
 from palermo.errors import NotFound
@@ -24,6 +29,7 @@ from palermo.screening.candidate_index.from_store import build_from_store, index
 from palermo.screening.candidate_index.index import CandidateIndex
 
 log = get_logger(__name__)
+LOCK = "refresh.lock"
 
 
 @dataclass
@@ -52,31 +58,52 @@ def _index_stamp(home: Path) -> float:
     return _stamp(index_folder(home) / ARRAYS)
 
 
-def refresh_index(session: Session, home: Path, changed: list[int], removed: list[int]) -> CandidateIndex:
-    """Bring the saved index up to date with the store for these entry ids (build it when there is none)."""
+def refresh_index(session: Session, home: Path, changed: list[int], removed: list[int]) -> None:
+    """Bring the saved index up to date with the store for these entry ids, once ``session`` commits.
+
+    Done after the commit, so that a rolled-back load never reaches the index, and under a lock on the index folder
+    with the entries read as committed then, so that two processes refreshing at once (a partner's notices arriving
+    while a list loads) neither lose the other's update nor apply them out of order. When the index cannot be
+    written, it is removed (and logged): the next screening rebuilds it from the store rather than miss the change.
+    """
+    engine = session.get_bind()
+    after_commit(session, lambda: _refresh_committed(engine, home, sorted({*changed}), sorted({*removed})))
+
+
+def _refresh_committed(engine: Engine | Connection, home: Path, changed: list[int], removed: list[int]) -> None:
     folder = index_folder(home)
+    if not changed and not removed and (folder / ARRAYS).is_file():
+        return
     try:
-        index = load_index(folder)
-    except NotFound:
-        index = build_from_store(session)
-        save_index(index, folder)
-        return index
-    for entry_id in {*changed, *removed}:
-        if index.contains(entry_id):
-            index.remove(entry_id)
-    today = dt.datetime.now(dt.UTC).date()
-    if changed:
-        rows = session.scalars(
-            select(WatchlistEntry).where(
-                WatchlistEntry.id.in_(changed),
-                WatchlistEntry.current_on(today),
-            )
-        )
-        for row in rows:
-            index.add(index_entry(row))
-    save_index(index, folder)
+        with _folder_lock(folder), Session(engine) as session:
+            try:
+                index = load_index(folder)
+            except NotFound:
+                save_index(build_from_store(session), folder)
+                return
+            for entry_id in {*changed, *removed}:
+                if index.contains(entry_id):
+                    index.remove(entry_id)
+            today = dt.datetime.now(dt.UTC).date()
+            for chunk in in_chunks(changed):
+                current = WatchlistEntry.current_on(today)
+                for row in session.scalars(select(WatchlistEntry).where(WatchlistEntry.id.in_(chunk), current)):
+                    index.add(index_entry(row))
+            save_index(index, folder)
+    except (OSError, DBAPIError) as exc:
+        log.error("index_refresh_failed", folder=str(folder), error=str(exc), action="index removed; rebuilt on use")
+        (folder / ARRAYS).unlink(missing_ok=True)
+        return
     log.info("index_refreshed", changed=len(changed), removed=len(removed), entries=len(index))
-    return index
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the index folder, between threads and processes (``flock`` on a lock file in it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def rebuild_index(session: Session, home: Path) -> CandidateIndex:
