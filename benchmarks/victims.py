@@ -12,7 +12,8 @@ loaded, every crossing screened in time order, a protect decision opening a vict
 * the victims missed, by the decision they got instead (alert or refer: treated as suspects; clear);
 * false presumptions: ordinary travellers (and other roles) for whom a victim case was opened.
 
-Default: the demo's world and window (small, seed 7, the last 30 days) and the whole tiny world (seed 7).
+Default: the demo's world and window (small, seed 7, the last 30 days), the same world's last 180 days, and the
+whole timeline of the tiny world (seed 7). The whole small world (about 50,000 crossings) is left to ``--days``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from palermo.screening.measurement.victim_reach import reach_in_words
 from resolution_errors import world_node
 
 SEED = 7
+LONG_DAYS = 180
 
 
 def run_world(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
@@ -69,10 +71,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="keep the ingested worlds here (one node per world) and reuse them")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of the small world replayed (the demo's)")
+    parser.add_argument("--long-days", type=int, default=LONG_DAYS, help="a longer window of the small world")
     parser.add_argument("--name", default="victims", help="name of the results file")
     args = parser.parse_args()
     base = args.home or Path(tempfile.mkdtemp(prefix="palermo-bench-victims-"))
-    plan = [("small", args.days), ("tiny", None)]
+    plan = [("small", args.days), ("small", args.long_days), ("tiny", None)]
     runs = [run_world(scale, args.seed, base / f"{scale}-{args.seed}", days) for scale, days in plan]
     write_result(args.name, {"machine": machine(), "runs": runs})
 
