@@ -37,6 +37,9 @@ VICTIM_PAGES = (
     "/web/victims/forms",
 )
 
+#: the route map and the hotspot map, checked at 390 px by tests/web/test_network_map_browser.py (on its travel world)
+NETWORK_MAP_PAGES = ("/web/network/routes", "/web/network/hotspots")
+
 
 @contextmanager
 def served(app: FastAPI) -> Iterator[str]:

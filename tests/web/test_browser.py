@@ -37,7 +37,15 @@ from palermo.settings import Settings
 from palermo.web import page_routes
 from tests.conftest import StoreTemplates
 from tests.factories import PASSWORD, justified_operator, load, make_user, passport, write_list
-from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, VICTIM_PAGES, served
+from tests.web.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MISSING_CHROMIUM,
+    NETWORK_MAP_PAGES,
+    VICTIM_PAGES,
+    served,
+)
 from tests.web.identity_world import resolved_ana
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -627,6 +635,7 @@ NOT_VISITED = {
     "/web/oversight/export": "a JSON download, not a page",
     "/web/identities/{identity_id}": "checked at 390 px by the identity test, on the identity it builds",
     **dict.fromkeys(VICTIM_PAGES, "checked at 390 px by tests/web/test_victim_browser.py, on the case it builds"),
+    **dict.fromkeys(NETWORK_MAP_PAGES, "checked at 390 px by tests/web/test_network_map_browser.py, on its routes"),
 }
 
 

@@ -26,6 +26,7 @@ NAVIGATION = (
     ("Alerts", "/web/alerts", "alerts.read"),
     ("Persons", "/web/persons", "persons.search"),
     ("Documents", "/web/documents", "documents.check"),
+    ("Routes", "/web/network/routes", "network.read"),
     ("Watchlists", "/web/watchlists", "watchlists.read"),
     ("Victim cases", "/web/victims/cases", "victims.read"),
     ("Oversight", "/web/oversight", "audit.read"),
