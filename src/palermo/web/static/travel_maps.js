@@ -5,6 +5,7 @@
   var data = JSON.parse(document.getElementById("travel-map-data").textContent);
   var element = document.getElementById("route-map") || document.getElementById("hotspot-map");
   if (!element || !window.L || !window.topojson) { return; }
+  var ANTARCTICA = "010";
   var RED = "#b10e1e", DARK_RED = "#6e0a13", BLUE = "#1d70b8", DARK_BLUE = "#003078", ORANGE = "#8a4b00";
 
   // The middle of a country's largest polygon (its bounding box), where a route starts or ends.
@@ -20,6 +21,23 @@
       if (area > bestArea) { bestArea = area; best = [(south + north) / 2, (west + east) / 2]; }
     });
     return best;
+  }
+
+  // Outlines that cross the antimeridian (Russia's, Fiji's) would be drawn as stripes across the world: their
+  // western longitudes are moved east of 180 degrees. Antarctica, which no route reaches, is left out.
+  function unwrapped(countries) {
+    countries.features = countries.features.filter(function (f) { return f.id !== ANTARCTICA; });
+    countries.features.forEach(function (f) {
+      var polygons = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+      polygons.forEach(function (polygon) {
+        var lons = polygon[0].map(function (c) { return c[0]; });
+        if (Math.max.apply(null, lons) - Math.min.apply(null, lons) <= 180) { return; }
+        polygon.forEach(function (ring) {
+          ring.forEach(function (c) { if (c[0] < 0) { c[0] += 360; } });
+        });
+      });
+    });
+    return countries;
   }
 
   function line(route, places) {
@@ -61,7 +79,7 @@
     data.routes.forEach(function (r) {
       var latlngs = line(r, places);
       if (latlngs.length < 2) { return; }
-      window.L.polyline(latlngs, { color: RED, weight: 4, opacity: 0.85 })
+      window.L.polyline(latlngs, { color: RED, weight: 3, opacity: 0.7 })
         .bindTooltip(r.route + ": " + r.flagged + " flagged crossings where " + r.expected.toFixed(1)
                      + " were expected", { sticky: true })
         .addTo(leaflet);
@@ -87,7 +105,7 @@
 
   var leaflet = window.L.map(element, { worldCopyJump: true, attributionControl: false }).setView([42, 20], 3);
   fetch("/web/static/vendor/countries-110m.json").then(function (r) { return r.json(); }).then(function (world) {
-    var countries = window.topojson.feature(world, world.objects.countries);
+    var countries = unwrapped(window.topojson.feature(world, world.objects.countries));
     window.L.geoJSON(countries, { style: { color: "#6f777b", weight: 1, fillColor: "#f3f2f1", fillOpacity: 1 } })
       .addTo(leaflet);
     var places = {};
