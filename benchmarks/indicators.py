@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ from palermo.screening.context import age_at, surname_of
 from palermo.screening.indicators import Inputs, evaluate_indicators
 from palermo.screening.measurement.replay import Crossing, read_crossings, replay, request_for
 from palermo.screening.measurement.truth import Movement, load_truth
+from palermo.screening.risk.features import facts_of
+from palermo.screening.risk.model import score as risk_score
+from palermo.screening.risk.store import current_model
 from palermo.screening.service import _context, traveller_of
 from resolution_errors import world_node
 
@@ -55,6 +59,8 @@ SEED = 7
 TIMED = 300
 DAYS = 90
 BASELINE = "baseline_rule"
+COMBINED = "combined_risk"
+BINS = (0.0, 0.01, 0.05, 0.2, 0.5, 0.8, 1.01)
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -141,19 +147,49 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def time_indicators(node: Any, crossings: list[Crossing], ids: Iterable[int]) -> dict[str, Any]:
-    """All indicators for one traveller, timed (the store's indexes, nothing cached between travellers)."""
+    """All indicators and the combined risk score for one traveller, timed (the store's indexes, nothing cached
+    between travellers)."""
     ms = []
+    stored = current_model(node.home)
     with transaction(node.engine) as session:
         for event_id in ids:
             event = session.get(TravelEvent, event_id)
             assert event is not None
             request, refs = request_for(session, event)
             assert request.at is not None
-            inputs = Inputs(session, traveller_of(request, None), _context(request, refs, request.at), [])
+            traveller, context = traveller_of(request, None), _context(request, refs, request.at)
+            inputs = Inputs(session, traveller, context, [])
             started = time.perf_counter()
-            evaluate_indicators(inputs)
+            fired = evaluate_indicators(inputs)
+            risk_score(stored.model, stored.name, facts_of(fired, traveller, context))
             ms.append((time.perf_counter() - started) * 1000)
     return {"travellers": len(ms), "p50_ms": _percentile(ms, 0.5), "p95_ms": _percentile(ms, 0.95)}
+
+
+def calibration(probabilities: dict[tuple[str, str], float], movements: dict[tuple[str, str], Movement]) -> Any:
+    """Predicted against observed share of trafficking movements per probability bin, and the Brier score."""
+    keys = [k for k in probabilities if k in movements]
+    bins = []
+    for low, high in pairwise(BINS):
+        inside = [k for k in keys if low <= probabilities[k] < high]
+        if inside:
+            bins.append(
+                {
+                    "from": low,
+                    "to": min(high, 1.0),
+                    "crossings": len(inside),
+                    "mean_probability": round(sum(probabilities[k] for k in inside) / len(inside), 4),
+                    "observed": round(sum(movements[k].trafficking for k in inside) / len(inside), 4),
+                }
+            )
+    brier = sum((probabilities[k] - movements[k].trafficking) ** 2 for k in keys) / len(keys) if keys else None
+    return {"brier": round(brier, 6) if brier is not None else None, "bins": bins}
+
+
+def held_out(scale: str, seed: int, trained_on: list[str]) -> None:
+    """Refuse to evaluate the model on a world it was trained on (feature files are named scale-seed-...)."""
+    if any(name.startswith(f"{scale}-{seed}-") for name in trained_on):
+        raise SystemExit(f"the risk model was trained on the {scale} world of seed {seed}: evaluate on another seed")
 
 
 def run_world(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
@@ -181,10 +217,13 @@ def _run(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
     )
     replayed = {(c.source, c.source_key) for c in crossings}
     truth = load_truth(world / "truth")
+    model = current_model(node.home)
+    held_out(scale, seed, model.model.trained_on)
     started = time.perf_counter()
     report, results = replay(node, actor, crossings, truth)
     seconds = time.perf_counter() - started
     flags: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    probabilities = {}
     for crossing, result in results:
         key = (crossing.source, crossing.source_key)
         for indicator in {i.id for i in result.indicators}:
@@ -192,6 +231,9 @@ def _run(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
             flags["any_indicator"].add(key)
         if result.decision != "clear":
             flags["decision_not_clear"].add(key)
+        probabilities[key] = result.risk.probability
+        if result.risk.refers:
+            flags[COMBINED].add(key)
     flags[BASELINE] = baseline_flags(world) & replayed
     movements = {k: m for k, m in truth.movements.items() if k in replayed}
     quality = score(flags, movements, truth.roles)
@@ -201,11 +243,18 @@ def _run(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
     return {
         "scale": scale,
         "seed": seed,
+        "risk_model": {
+            "version": model.name,
+            "trained_on": model.model.trained_on,
+            "refer_threshold": model.model.refer_threshold,
+            "validation": model.model.validation,
+        },
         "days_replayed": days or "all",
         "crossings": report.events,
         "replay_seconds": round(seconds, 1),
         "decisions": dict(sorted(report.decisions.items())),
         **quality,
+        "combined_risk_calibration": calibration(probabilities, movements),
         "missed_trafficking_movements_by_role": misses_by_role(flags["any_indicator"], movements, truth.roles),
         "indicators_per_traveller": time_indicators(node, crossings, sample),
         "screening_latency_ms": report.as_dict()["latency_ms"],
@@ -218,9 +267,12 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="keep the ingested worlds here (one node per world) and reuse them")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--days", type=int, default=DAYS, help="replay the last DAYS days of the larger world")
+    parser.add_argument("--small-days", type=int, help="replay only the last SMALL_DAYS days of the small world")
+    parser.add_argument("--scales", nargs="+", help="only these worlds of the plan (e.g. small)")
     parser.add_argument("--name", default="indicators", help="name of the results file")
     args = parser.parse_args()
-    plan = [("tiny", None), ("small", args.days)] if args.quick else [("small", None), ("medium", args.days)]
+    plan = [("tiny", None), ("small", args.days)] if args.quick else [("small", args.small_days), ("medium", args.days)]
+    plan = [(scale, days) for scale, days in plan if not args.scales or scale in args.scales]
     base = args.home or Path(tempfile.mkdtemp(prefix="palermo-bench-indicators-"))
     runs = [run_world(scale, args.seed, base / f"{scale}-{args.seed}", days) for scale, days in plan]
     write_result(args.name, {"machine": machine(), "quick": args.quick, "runs": runs})

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from palermo.cli.main import app
+from palermo.screening.risk.features import FEATURE_IDS
 from tests.factories import write_list
 
 runner = CliRunner()
@@ -58,3 +59,33 @@ def test_screen_at_a_recorded_time_judges_the_traveller_as_of_then(tmp_path: Pat
     wrong = runner.invoke(app, [*minor, "--at", "yesterday"], env=env)
     assert wrong.exit_code != 0
     assert "--at 'yesterday' is not an ISO 8601 date or time" in wrong.output
+
+
+def test_train_a_risk_model_from_feature_files_and_show_it(tmp_path: Path) -> None:
+    env = {"PALERMO_HOME": str(tmp_path / "home"), "PALERMO_JUSTIFICATION": "border_control"}
+    runner.invoke(app, ["init"], env=env)
+    header = "source,source_key,at,label,unit_kind," + ",".join(FEATURE_IDS)
+    files = []
+    for world in ("a", "b"):
+        lines = [header]
+        for i in range(200):
+            escorted = i % 10 == 0
+            escort = ("escort_repeat_crossings", "escort_bookings")
+            values = ["1" if escorted and f in escort else "0" for f in FEATURE_IDS]
+            lines.append(f"bp,{world}{i},2026-01-01T00:00:00+00:00,{int(escorted)},x," + ",".join(values))
+        path = tmp_path / f"{world}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(str(path))
+    trained = runner.invoke(app, ["indicators", "train", *files], env=env)
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.output)["version"] == "v0001"
+    shown = json.loads(runner.invoke(app, ["indicators", "model"], env=env).output)
+    assert shown["version"] == "v0001"
+    assert shown["trained_on"] == ["a.csv", "b.csv"]
+    assert shown["coefficients"]["escort_repeat_crossings"] > 0
+    wrong = runner.invoke(app, ["indicators", "train", str(tmp_path / "nope.csv")], env=env)
+    assert wrong.exit_code != 0
+    assert "no such feature file" in wrong.output
+    lonely = runner.invoke(app, ["replay", files[0], "--features", str(tmp_path / "f.csv")], env=env)
+    assert lonely.exit_code != 0
+    assert "--features needs --truth" in lonely.output

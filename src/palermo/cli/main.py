@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "victims": ("victims", "app"),
     "screen": ("screening", "screen"),
     "replay": ("screening", "replay"),
+    "indicators": ("indicators", "app"),
     "resolve": ("resolution", "resolve_app"),
     "identity": ("resolution", "identity_app"),
     "network": ("network", "app"),

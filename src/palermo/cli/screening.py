@@ -117,6 +117,9 @@ def replay(
     source: str = typer.Option(None, "--source", help="Source of the events (default: the file's folder name)."),
     day: str = typer.Option(None, "--day", help="Only the crossings of this day (YYYY-MM-DD)."),
     truth: Path = typer.Option(None, "--truth", help="truth/ folder of a synthetic world, to measure against."),
+    features: Path = typer.Option(
+        None, "--features", help="With --truth: write each crossing's risk features and label (a training file)."
+    ),
     justification: str = JUSTIFICATION,
 ) -> None:
     """Screen recorded crossings in time order; report decisions and, with --truth, precision and recall."""
@@ -129,9 +132,15 @@ def replay(
         wanted = dt.date.fromisoformat(day) if day else None
     except ValueError:
         raise InvalidInput(f"--day {day!r} is not YYYY-MM-DD") from None
+    if features is not None and truth is None:
+        raise InvalidInput("--features needs --truth: the labels of the examples come from the world's truth")
     current = node()
     crossings = read_crossings(path, source, wanted)
-    report, _ = run_replay(
-        current, justified_operator(current, justification), crossings, load_truth(truth) if truth else None
-    )
-    console.print_json(json.dumps(report.as_dict()))
+    known = load_truth(truth) if truth else None
+    report, results = run_replay(current, justified_operator(current, justification), crossings, known)
+    answer = report.as_dict()
+    if features is not None and known is not None:
+        from palermo.screening.measurement.examples import write_replay_examples
+
+        answer["examples"] = {"path": str(features), "written": write_replay_examples(features, results, known)}
+    console.print_json(json.dumps(answer))

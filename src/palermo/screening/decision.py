@@ -3,8 +3,10 @@
 Every reason names what asked for which decision; the decision is the first of ``precedence`` that any reason asks
 for (``screening.yaml``). A watchlist hit at or above ``alert`` asks for what its category says (suspect: alert;
 missing person: protect); between ``refer`` and ``alert`` it asks for refer. Document problems ask for refer, an
-exact hit on a stolen number for alert. Fired indicators ask for refer when their weights reach
-``indicator_refer``, and for protect when one of them is protective and they reach ``indicator_protect``.
+exact hit on a stolen number for alert. The indicators ask through the combined risk score (``palermo.screening.
+risk``): for refer when its probability reaches the model's threshold, for protect when a protective indicator fired
+as well. Before any model is trained, the model is the taxonomy's weights (``risk.store.prior_model``): refer when
+the fired indicators' weights reach ``indicator_refer``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from palermo.documents import DocumentCheckResult
 from palermo.documents.models import RegistryHit
 from palermo.screening.indicators import Indicator
+from palermo.screening.risk.model import RiskScore
 from palermo.screening.scoring_config import Decision, DecisionConfig
 
 
@@ -84,18 +87,13 @@ def registry_reasons(hits: Sequence[RegistryHit], config: DecisionConfig) -> lis
     return reasons
 
 
-def indicator_reasons(fired: list[Indicator], config: DecisionConfig) -> list[Reason]:
-    total = sum(i.weight for i in fired)
-    ids = ", ".join(i.id for i in fired)
-    if any(i.protective for i in fired) and total >= config.indicator_protect:
-        return [
-            Reason(
-                kind="indicators", decision="protect", detail=f"indicators {ids} (weight {total:.2f}), one protective"
-            )
-        ]
-    if total >= config.indicator_refer:
-        return [Reason(kind="indicators", decision="refer", detail=f"indicators {ids} (weight {total:.2f})")]
-    return []
+def risk_reasons(risk: RiskScore, fired: list[Indicator]) -> list[Reason]:
+    """Refer when the combined risk reaches the model's threshold; protect when a protective indicator fired too."""
+    if not risk.refers:
+        return []
+    protective = [i.id for i in fired if i.protective]
+    detail = risk.summary() + (f"; protective indicator {', '.join(protective)}" if protective else "")
+    return [Reason(kind="indicators", decision="protect" if protective else "refer", detail=detail)]
 
 
 def decide(reasons: list[Reason], config: DecisionConfig) -> Decision:

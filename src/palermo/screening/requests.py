@@ -13,6 +13,7 @@ from palermo.explanation import Feature
 from palermo.screening.decision import Reason
 from palermo.screening.entries import partial_date, sex_code
 from palermo.screening.indicators import Indicator
+from palermo.screening.risk.model import RiskScore
 from palermo.screening.scoring_config import Decision
 from palermo.victims.protection import VictimCaseRoute
 
@@ -114,6 +115,7 @@ class ScreeningResult(BaseModel):
     reasons: list[Reason]
     hits: list[HitOut]
     indicators: list[Indicator] = Field(description="The risk indicators that fired")
+    risk: RiskScore = Field(description="The combined risk score over the indicator features, explained per feature")
     document_checks: DocumentCheckResult | TypedDocumentCheck | None
     alert_id: int | None
     victim_case: VictimCaseRoute | None = Field(

@@ -45,7 +45,6 @@ class DecisionConfig(BaseModel):
     alert: float = Field(ge=0, le=1)
     refer: float = Field(ge=0, le=1)
     indicator_refer: float = Field(ge=0)
-    indicator_protect: float = Field(ge=0)
     document_refer: tuple[str, ...]
     document_alert_statuses: tuple[str, ...]
     hit_categories: dict[str, Decision]

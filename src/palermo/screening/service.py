@@ -39,6 +39,9 @@ from palermo.screening.person_score import (
     support,
 )
 from palermo.screening.requests import HitOut, ScreeningRequest, ScreeningResult, TypedDocumentCheck
+from palermo.screening.risk import model as risk_model
+from palermo.screening.risk.features import facts_of
+from palermo.screening.risk.store import current_model
 from palermo.screening.scoring_config import Decision, ScreeningConfig, default_screening_config
 from palermo.taxonomies.countries import normalise_country
 from palermo.victims.cases import PARTIAL_DATE, CaseSubject
@@ -260,6 +263,7 @@ class Assessment:
     reasons: list[decide.Reason]
     hits: list[tuple[HitOut, int]]
     indicators: list[Indicator]
+    risk: risk_model.RiskScore
     document_checks: DocumentCheckResult | TypedDocumentCheck | None
     traveller: Traveller
 
@@ -273,6 +277,7 @@ class Assessment:
             reasons=self.reasons,
             hits=[hit for hit, _ in self.hits],
             indicators=self.indicators,
+            risk=self.risk,
             document_checks=self.document_checks,
             alert_id=alert_id,
             victim_case=victim_case,
@@ -309,7 +314,10 @@ def assess(
     )
     failed_checks = decide.document_problems(document, config.decision)
     problems = failed_checks + [f"registry {h.status}" for h in registry_hits]
-    fired = evaluate_indicators(Inputs(session, traveller, _context(request, refs, at), problems))
+    context = _context(request, refs, at)
+    fired = evaluate_indicators(Inputs(session, traveller, context, problems))
+    stored = current_model(home)
+    risk = risk_model.score(stored.model, stored.name, facts_of(fired, traveller, context))
     summaries = [
         decide.HitSummary(h.watchlist, h.entry_id, h.category, h.score, through_identity=h.via_identity is not None)
         for h, _ in hits
@@ -317,13 +325,14 @@ def assess(
     reasons = decide.hit_reasons(summaries, config.decision)
     reasons += decide.document_reasons(document, failed_checks, config.decision)
     reasons += decide.registry_reasons(registry_hits, config.decision)
-    reasons += decide.indicator_reasons(fired, config.decision)
+    reasons += decide.risk_reasons(risk, fired)
     return Assessment(
         verdict=decide.decide(reasons, config.decision),
-        score=max([h.score for h, _ in hits] + [min(1.0, sum(i.weight for i in fired))]),
+        score=max([h.score for h, _ in hits] + [risk.probability]),
         reasons=reasons,
         hits=hits,
         indicators=fired,
+        risk=risk,
         document_checks=_document_checks(document, registry_hits),
         traveller=traveller,
     )
@@ -375,7 +384,8 @@ def screen(
             explanation=routed
             + [r.model_dump(mode="json") for r in found.reasons]
             + [{"kind": "hit", **h.model_dump(mode="json", exclude={"name_features"})} for h, _ in hits]
-            + [{"kind": "indicator", **i.model_dump(mode="json")} for i in found.indicators],
+            + [{"kind": "indicator", **i.model_dump(mode="json")} for i in found.indicators]
+            + ([{"kind": "risk", **found.risk.model_dump(mode="json")}] if found.risk else []),
             sensitivity="special" if protective else "ordinary",
         )
         alert_id = alert.id

@@ -39,6 +39,7 @@ from palermo.screening.candidate_index.index import ScoredCandidate
 from palermo.screening.candidate_index.node_cache import resources_for
 from palermo.screening.person_score import EntryFacts
 from palermo.screening.requests import ScreeningRequest
+from palermo.screening.risk.model import RiskScore
 from palermo.screening.scoring_config import default_screening_config
 from palermo.screening.service import Assessment, assess, entry_facts, rank_hits, screen, traveller_of
 from palermo.taxonomies import taxonomy
@@ -70,7 +71,7 @@ def warm_screening(node: Node) -> WarmReport:
         session.rollback()
     found.result(alert_id=None, elapsed_ms=0.0).model_dump_json()
     for _ in range(REHEARSALS):
-        rehearse_hit(request)
+        rehearse_hit(request, found.risk)
         rehearse_request(node, request)
     report = WarmReport(symbols, len(resources.index), time.perf_counter() - started)
     log.info("screening.warm", symbols=report.symbols, entries=report.index_entries, seconds=round(report.seconds, 3))
@@ -111,7 +112,7 @@ def rehearse_request(node: Node, request: ScreeningRequest) -> None:
             outer.rollback()
 
 
-def rehearse_hit(request: ScreeningRequest) -> None:
+def rehearse_hit(request: ScreeningRequest, risk: RiskScore) -> None:
     """Score ``request``'s traveller against a made-up entry of the same name, in memory, and serialise the answer."""
     config = default_screening_config()
     traveller = traveller_of(request, None)
@@ -131,6 +132,13 @@ def rehearse_hit(request: ScreeningRequest) -> None:
     )
     hits = rank_hits(traveller, [entry], {0: ScoredCandidate(0, 1.0, name, name)}, config)
     found = Assessment(
-        verdict="refer", score=1.0, reasons=[], hits=hits, indicators=[], document_checks=None, traveller=traveller
+        verdict="refer",
+        score=1.0,
+        reasons=[],
+        hits=hits,
+        indicators=[],
+        risk=risk,
+        document_checks=None,
+        traveller=traveller,
     )
     found.result(alert_id=0, elapsed_ms=0.0).model_dump_json()
