@@ -9,6 +9,7 @@ from palermo.screening.decision import Reason
 from palermo.screening.measurement.truth import Movement, Truth
 from palermo.screening.measurement.victim_reach import victim_reach
 from palermo.screening.requests import ScreeningResult
+from palermo.screening.risk.model import RiskScore
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Crossing:
 def answer(decision: str, kind: str | None = None) -> ScreeningResult:
     reasons = [Reason(kind=kind, decision=decision, detail="test").model_dump()] if kind else []  # type: ignore[arg-type]
     fields = {"hits": [], "indicators": [], "document_checks": None, "alert_id": None, "elapsed_ms": 1.0}
+    fields["risk"] = RiskScore(probability=0.0, refer_threshold=0.5, model="test", features=()).model_dump()
     return ScreeningResult.model_validate({"decision": decision, "score": 0.5, "reasons": reasons, **fields})
 
 

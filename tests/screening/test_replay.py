@@ -32,3 +32,7 @@ def test_replay_of_the_tiny_world_finds_listed_travellers_and_spares_ordinary_on
     escort = quality["per_indicator"]["escort_repeat_crossings"]  # the journey over two years (issue 23)
     assert escort["recall"] >= 0.6
     assert escort["precision"] >= 0.9
+    combined = quality["combined_risk"]  # the packaged model, trained on small worlds of other seeds
+    assert combined["precision"] >= 0.9
+    assert combined["recall"] >= 0.6
+    assert combined["ordinary_referred"] <= 0.01

@@ -11,6 +11,7 @@ from palermo.screening.decision import Reason
 from palermo.screening.measurement.truth import Movement, Truth
 from palermo.screening.measurement.victim_reach import reach_in_words, victim_reach
 from palermo.screening.requests import ScreeningResult
+from palermo.screening.risk.model import RiskScore
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def result(decision: str, *kinds: str, indicators: tuple[str, ...] = ()) -> Scre
             "reasons": [r.model_dump() for r in reasons],
             "hits": [],
             "indicators": [indicator(i) for i in indicators],
+            "risk": RiskScore(probability=0.0, refer_threshold=0.5, model="test", features=()).model_dump(),
             "document_checks": None,
             "alert_id": None,
             "elapsed_ms": 1.0,

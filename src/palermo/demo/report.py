@@ -104,6 +104,12 @@ def _screening_section(report: dict[str, Any]) -> Section:
         ["trafficking movements flagged: precision / recall",
          f"{_cell(flagged.get('precision'))} / {_cell(flagged.get('recall'))}"]
     )  # fmt: skip
+    combined = quality.get("combined_risk") or {}
+    section.rows.append(
+        ["combined risk score: precision / recall / ordinary referred",
+         f"{_cell(combined.get('precision'))} / {_cell(combined.get('recall'))} / "
+         f"{_cell(combined.get('ordinary_referred'))}"]
+    )  # fmt: skip
     for indicator, scores in sorted((quality.get("per_indicator") or {}).items()):
         if isinstance(scores, dict):
             section.rows.append(

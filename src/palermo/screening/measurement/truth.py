@@ -5,6 +5,8 @@
 * **Ordinary referred**: crossings by ordinary persons (``persons.csv`` role ``ordinary``, on no list) with any
   watchlist hit at or above the refer threshold (the false alarms of name matching), and with any decision other
   than ``clear`` (all causes, indicators included).
+* **Combined risk**: precision and recall of the crossings whose combined risk score reached the model's
+  threshold, and the share of ordinary travellers' crossings it referred.
 * **Per indicator**: precision and recall of the crossings it fired on against trafficking movements
   (``movements.csv`` ``trafficking=1``), and the unit kinds of its false positives (the confounders it falls for).
 """
@@ -61,6 +63,7 @@ def _ratio(a: int, b: int) -> float | None:
 
 def measure(results: list[tuple[Any, ScreeningResult]], truth: Truth, refer: float) -> dict[str, Any]:
     listed = found = ordinary = ordinary_hit = ordinary_flagged = trafficking = flagged_tp = flagged = 0
+    risky = risky_tp = ordinary_risky = 0
     fired: Counter[str] = Counter()
     fired_tp: Counter[str] = Counter()
     fp_units: dict[str, Counter[str]] = defaultdict(Counter)
@@ -77,9 +80,12 @@ def measure(results: list[tuple[Any, ScreeningResult]], truth: Truth, refer: flo
             ordinary += 1
             ordinary_hit += int(bool(hits))
             ordinary_flagged += int(result.decision != "clear")
+            ordinary_risky += int(result.risk.refers)
         trafficking += int(movement.trafficking)
         flagged += int(result.decision != "clear")
         flagged_tp += int(result.decision != "clear" and movement.trafficking)
+        risky += int(result.risk.refers)
+        risky_tp += int(result.risk.refers and movement.trafficking)
         for indicator in {i.id for i in result.indicators}:
             fired[indicator] += 1
             fired_tp[indicator] += int(movement.trafficking)
@@ -93,6 +99,11 @@ def measure(results: list[tuple[Any, ScreeningResult]], truth: Truth, refer: flo
         "ordinary_not_cleared": _ratio(ordinary_flagged, ordinary),
         "trafficking_movements": trafficking,
         "movements_flagged": {"precision": _ratio(flagged_tp, flagged), "recall": _ratio(flagged_tp, trafficking)},
+        "combined_risk": {
+            "precision": _ratio(risky_tp, risky),
+            "recall": _ratio(risky_tp, trafficking),
+            "ordinary_referred": _ratio(ordinary_risky, ordinary),
+        },
         "per_indicator": {
             ind: {
                 "fired": fired[ind],
