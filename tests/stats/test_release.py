@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from palermo.alerts.lifecycle import AlertSubject, open_alert
 from palermo.auth import users
 from palermo.auth.actor import Actor, user_actor
 from palermo.auth.justification import Justification
@@ -23,6 +24,7 @@ from palermo.node import Node
 from palermo.stats.kanon import check_k, k_anonymise
 from palermo.stats.noisy import noisy_histogram
 from palermo.stats.release import VARIABLES, make_release
+from palermo.stats.sources import alert_indicators
 from palermo.victims.cases import CaseSubject, new_case
 from tests.factories import make_user
 
@@ -144,6 +146,45 @@ def test_a_release_from_the_store_never_holds_a_raw_record(node: Node) -> None:
         make_release(session, _supervisor(node, "ana", "analyst"))
 
 
+def test_fewer_variables_keep_more_detail_and_k_holds_over_those_released(node: Node) -> None:
+    with transaction(node.engine) as session:
+        for i, country in enumerate(["ROU"] * 12 + ["BGR"] * 12 + ["NGA"] * 3):
+            subject = CaseSubject(names=[f"P{i}"], birth_date=f"{1980 + i % 20}", nationality=country, sex="MF"[i % 2])
+            new_case(session, "test", origin="manual", subject=subject)
+    boss = _supervisor(node)
+    with transaction(node.engine) as session:
+        narrow = make_release(session, boss, variables=["citizenship"], max_suppressed=0.2)
+        everything = make_release(session, boss, max_suppressed=0.2)
+    assert narrow.microdata.variables == ["citizenship"]
+    assert [g.says for g in narrow.microdata.generalisation] == ["country"]
+    assert sorted({r["citizenship"] for r in narrow.microdata.rows}) == ["BGR", "ROU"]
+    assert (narrow.microdata.suppressed, check_k(narrow.microdata.rows, ["citizenship"], 11)) == (3, 12)
+    assert set(narrow.microdata.rows[0]) == {"citizenship"}
+    assert check_k(everything.microdata.rows, VARIABLES, 11) >= 11
+    assert everything.microdata.precision_loss > narrow.microdata.precision_loss
+    with pytest.raises(InvalidInput, match=r"epsilon of a release is 0\.01 to 10"), transaction(node.engine) as session:
+        make_release(session, boss, epsilon=0.001)
+    for wrong in (["name"], [], ["sex", "sex"]):
+        with pytest.raises(InvalidInput, match="variables are one or more of"), transaction(node.engine) as session:
+            make_release(session, boss, variables=wrong)
+
+
+def test_the_indicator_counts_read_each_screening_alert_s_fired_indicators(node: Node) -> None:
+    fired = [{"kind": "indicator", "id": "third_party_payer"}, {"kind": "indicator", "id": "shared_destination"}]
+    with transaction(node.engine) as session:
+        for explanation in (fired, fired[:1], [{"kind": "hit", "id": "x"}]):
+            open_alert(
+                session, "test", kind="screening", subject=AlertSubject(ref="t:1"), decision="refer", score=0.5,
+                explanation=explanation,
+            )  # fmt: skip
+        open_alert(session, "test", kind="rule", subject=AlertSubject(ref="t:2"), decision="refer", score=0.5,
+                   explanation=fired)  # fmt: skip
+    with transaction(node.engine) as session:
+        found = alert_indicators(session, range(THIS_YEAR, THIS_YEAR + 1))
+        assert alert_indicators(session, range(THIS_YEAR - 3, THIS_YEAR)) == []
+    assert sorted(found) == [[], ["third_party_payer"], ["third_party_payer", "shared_destination"]]
+
+
 def test_the_command_line_writes_a_release(node: Node) -> None:
     env = {
         "PALERMO_HOME": str(node.home),
@@ -157,6 +198,11 @@ def test_the_command_line_writes_a_release(node: Node) -> None:
     written = json.loads(out.read_text())
     assert written["epsilon_total"] == pytest.approx(0.8)
     assert written["microdata"]["k"] == 11
+    narrow = CliRunner().invoke(
+        app, ["stats", "release", "--variables", "sex, exploitation", "--from", "2020"], env=env
+    )
+    assert narrow.exit_code == 0, narrow.output
+    assert '"variables": [' in narrow.output
     refused = CliRunner().invoke(app, ["stats", "release", "--k", "5"], env=env)
     assert refused.exit_code != 0
     assert "k is at least 11" in refused.output

@@ -10,7 +10,7 @@ import typer
 from palermo.cli.common import console, reports_errors
 from palermo.cli.context import JUSTIFICATION, justified_operation
 from palermo.stats.kanon import MIN_K
-from palermo.stats.release import make_release
+from palermo.stats.release import VARIABLES, make_release
 
 app = typer.Typer(help="Anonymised statistics: k-anonymous victim-case microdata and differentially private counts.")
 
@@ -22,16 +22,32 @@ def release(
         MIN_K, "--k", help=f"Each released combination is shared by at least k records (>= {MIN_K})."
     ),
     epsilon: float = typer.Option(1.0, "--epsilon", help="Privacy loss of all the noisy counts together."),
-    first_year: int = typer.Option(None, "--from", help="First year counted (default: four years ago)."),
-    last_year: int = typer.Option(None, "--to", help="Last year counted (default: this year)."),
+    first_year: int | None = typer.Option(None, "--from", help="First year counted (default: four years before --to)."),
+    last_year: int | None = typer.Option(None, "--to", help="Last year counted (default: this year)."),
     max_suppressed: float = typer.Option(0.05, "--max-suppressed", help="Share of records a release may suppress."),
-    output: Path = typer.Option(None, "--output", "-o", help="Write the release here as JSON (default: print it)."),
+    variables: str = typer.Option(
+        ",".join(VARIABLES),
+        "--variables",
+        help="Released variables, comma-separated (k holds over all of them; fewer keep more detail in each).",
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the release here as JSON (default: print it)."
+    ),
     justification: str = JUSTIFICATION,
 ) -> None:
     """Make a statistics release: never a raw record, k >= 11 over every released variable, noisy counts."""
-    years = (first_year, last_year) if first_year and last_year else None
     with justified_operation(justification) as op:
-        made = make_release(op.session, op.actor, k=k, epsilon=epsilon, years=years, max_suppressed=max_suppressed)
+        chosen = [v.strip() for v in variables.split(",") if v.strip()]
+        made = make_release(
+            op.session,
+            op.actor,
+            k=k,
+            epsilon=epsilon,
+            first_year=first_year,
+            last_year=last_year,
+            max_suppressed=max_suppressed,
+            variables=chosen,
+        )
     text = json.dumps(made.model_dump(mode="json"), ensure_ascii=False, indent=2)
     if output is None:
         console.print_json(text)

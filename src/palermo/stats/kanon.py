@@ -4,8 +4,9 @@ Every combination of generalisation levels (one level per variable: the lattice)
 whose combination of released values is shared by fewer than k records are suppressed (left out of the release).
 The release chosen is the one that says most, measured as *precision loss* (Sweeney's Prec: the mean, over the
 variables, of level / height; 0 when nothing is generalised, 1 when every variable is withheld), among those that
-suppress at most ``max_suppressed`` of the records; when none does, the one that suppresses fewest. The release
-says which levels it took, how many records it suppressed, and its smallest and mean class sizes.
+suppress at most ``max_suppressed`` of the records; when none does, the one that suppresses fewest. Ties go to the
+lower discernibility (Bayardo and Agrawal's DM: classes of even size say more than one large class and a small
+one). The release says which levels it took, how many records it suppressed, its smallest and mean class sizes.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class KAnonymousRelease(BaseModel):
     smallest_class: int | None = Field(description="The fewest records that share one combination (>= k)")
     mean_class: float | None
     precision_loss: float = Field(description="0: every variable as held; 1: every variable withheld")
+    discernibility: int = Field(
+        description="Bayardo and Agrawal's DM: the sum of each released class's size squared, plus records_in for "
+        "each suppressed record (lower says more)"
+    )
     explanation: str
 
 
@@ -54,6 +59,10 @@ def _classes(
     return Counter(
         tuple(h.generalise(r[h.variable], lv) for h, lv in zip(hierarchies, levels, strict=True)) for r in records
     )
+
+
+def _discernibility(classes: Counter[tuple[str, ...]], k: int, records: int) -> int:
+    return sum(n * n if n >= k else n * records for n in classes.values())
 
 
 def check_k(rows: Sequence[dict[str, str]], variables: Sequence[str], k: int) -> int | None:
@@ -79,13 +88,13 @@ def k_anonymise(
     if unknown:
         raise InvalidInput(f"no generalisation hierarchy for {', '.join(unknown)} (known: {', '.join(HIERARCHIES)})")
     hierarchies = [HIERARCHIES[v] for v in variables]
-    best: tuple[tuple[bool, float, int], tuple[int, ...], Counter[tuple[str, ...]]] | None = None
+    best: tuple[tuple[bool, float, int, int], tuple[int, ...], Counter[tuple[str, ...]]] | None = None
     for levels in itertools.product(*(range(h.height + 1) for h in hierarchies)):
         classes = _classes(records, hierarchies, levels)
         suppressed = sum(n for n in classes.values() if n < k)
         loss = sum(lv / h.height for h, lv in zip(hierarchies, levels, strict=True)) / len(hierarchies)
         too_many = suppressed > max_suppressed * len(records)
-        score = (too_many, suppressed if too_many else loss, suppressed)
+        score = (too_many, suppressed if too_many else loss, suppressed, _discernibility(classes, k, len(records)))
         if best is None or score < best[0]:
             best = (score, levels, classes)
     assert best is not None
@@ -109,6 +118,7 @@ def k_anonymise(
         smallest_class=smallest,
         mean_class=round(len(rows) / len(kept), 2) if kept else None,
         precision_loss=round(loss, 4),
+        discernibility=_discernibility(classes, k, len(records)),
         explanation=(
             f"{len(rows)} of {len(records)} records released, each sharing its combination of "
             f"{', '.join(variables)} with at least {k - 1} others; {suppressed} suppressed (their combination was "

@@ -9,6 +9,7 @@ total. The release says in words what it holds and how far each number may be fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from palermo.taxonomies import taxonomy
 VARIABLES = ("age_band", "sex", "citizenship", "exploitation", "year")
 MAX_INDICATORS_PER_ALERT = 3
 MAX_YEARS = 20
+MIN_EPSILON, MAX_EPSILON = 0.01, 10.0
 
 
 class StatisticsRelease(BaseModel):
@@ -45,19 +47,34 @@ def make_release(
     *,
     k: int = MIN_K,
     epsilon: float = 1.0,
-    years: tuple[int, int] | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
     max_suppressed: float = 0.05,
+    variables: Sequence[str] = VARIABLES,
 ) -> StatisticsRelease:
-    """A release for researchers: k-anonymous victim-case microdata and noisy counts with ``epsilon`` in total."""
+    """A release for researchers: k-anonymous victim-case microdata over ``variables`` (k over all of them) and
+    noisy counts with ``epsilon`` in total. Fewer variables keep more detail in each (docs/statistics.md)."""
     access = guard(session, actor, "stats.release", subject="statistics_release")
+    if not MIN_EPSILON <= epsilon <= MAX_EPSILON:
+        raise InvalidInput(
+            f"epsilon of a release is {MIN_EPSILON} to {MAX_EPSILON} (below, every count is noise), got {epsilon}",
+            field="epsilon",
+        )
+    unknown = [v for v in variables if v not in VARIABLES]
+    if not variables or unknown or len(set(variables)) != len(variables):
+        raise InvalidInput(
+            f"variables are one or more of {', '.join(VARIABLES)}, each once; got {', '.join(variables) or 'none'}",
+            field="variables",
+        )
     this_year = dt.date.today().year
-    first, last = years or (this_year - 4, this_year)
+    last = last_year if last_year is not None else this_year
+    first = first_year if first_year is not None else last - 4
     if not 0 <= last - first < MAX_YEARS:
         raise InvalidInput(f"a release covers 1 to {MAX_YEARS} years, first to last, got {first}-{last}")
     span = range(first, last + 1)
     cases = victim_case_rows(session)
     in_span = [r for r in cases if int(r["year"]) in span]
-    microdata = k_anonymise(in_span, VARIABLES, k=k, max_suppressed=max_suppressed)
+    microdata = k_anonymise(in_span, list(variables), k=k, max_suppressed=max_suppressed)
     share = epsilon / 4  # four histograms, sequential composition
     bands = [age_band(low) for low, _ in AGE_BANDS] + ["unknown"]
     indicators = list(taxonomy("risk_indicators").ids)
