@@ -15,6 +15,10 @@ crossing's own booking row: a payer whose surname is not the traveller's, or a m
 surname on the booking. Then the booth's cost: all indicators for one traveller, timed over a sample of crossings
 against the store with its indexes (p50/p95 ms).
 
+``--resolve``: resolve the world's person records into identities before the replay (``palermo resolve
+--retrain``), so the indicators count people (identities) rather than records; without it every record is its own
+identity, which is how the indicators counted before issue 22.
+
 ``--quick``: the whole tiny world and the last ``--days`` (90) days of the small world (seed 7); default: the whole
 small world and the last 90 days of the medium world. A window still sees the whole history before it (the store
 holds every crossing; indicators read only what came before the one screened).
@@ -45,6 +49,7 @@ from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
 from palermo.db.travel import TravelEvent
 from palermo.demo.steps.screening import BORDER_SOURCES, last_days, load_world_lists
+from palermo.resolution import batch
 from palermo.screening.context import age_at, surname_of
 from palermo.screening.indicators import Inputs, evaluate_indicators
 from palermo.screening.measurement.replay import Crossing, read_crossings, replay, request_for
@@ -192,18 +197,26 @@ def held_out(scale: str, seed: int, trained_on: list[str]) -> None:
         raise SystemExit(f"the risk model was trained on the {scale} world of seed {seed}: evaluate on another seed")
 
 
-def run_world(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
+def run_world(scale: str, seed: int, home: Path, days: int | None, resolve: bool = False) -> dict[str, Any]:
     world_node(scale, seed, home)  # generated and ingested once; each run replays on a fresh copy (no old alerts)
     work = Path(tempfile.mkdtemp(prefix="palermo-bench-indicators-"))
     try:
         shutil.copytree(home, work / "node")
-        return _run(scale, seed, work / "node", days)
+        return _run(scale, seed, work / "node", days, resolve)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
+def _resolved(node: Any) -> dict[str, Any]:
+    """Resolve the world's person records into identities first (``palermo resolve --retrain``)."""
+    summary = batch.resolve(node, actor="cli:bench", retrain=True)
+    clustering = summary.clustering
+    return {"records": clustering.records, "identities": clustering.identities, "seconds": round(summary.seconds, 1)}
+
+
+def _run(scale: str, seed: int, home: Path, days: int | None, resolve: bool = False) -> dict[str, Any]:
     node, world = world_node(scale, seed, home)
+    resolution = _resolved(node) if resolve else None
     actor = cli_actor("cli:bench", node.agency_code, Justification("legal_basis", "border_control"))
     load_world_lists(node, world, actor)
     crossings = last_days(
@@ -250,6 +263,7 @@ def _run(scale: str, seed: int, home: Path, days: int | None) -> dict[str, Any]:
             "validation": model.model.validation,
         },
         "days_replayed": days or "all",
+        "resolution": resolution,
         "crossings": report.events,
         "replay_seconds": round(seconds, 1),
         "decisions": dict(sorted(report.decisions.items())),
@@ -270,12 +284,15 @@ def main() -> None:
     parser.add_argument("--small-days", type=int, help="replay only the last SMALL_DAYS days of the small world")
     parser.add_argument("--scales", nargs="+", help="only these worlds of the plan (e.g. small)")
     parser.add_argument("--name", default="indicators", help="name of the results file")
+    parser.add_argument(
+        "--resolve", action="store_true", help="resolve the records into identities first (indicators count people)"
+    )
     args = parser.parse_args()
     plan = [("tiny", None), ("small", args.days)] if args.quick else [("small", args.small_days), ("medium", args.days)]
     plan = [(scale, days) for scale, days in plan if not args.scales or scale in args.scales]
     base = args.home or Path(tempfile.mkdtemp(prefix="palermo-bench-indicators-"))
-    runs = [run_world(scale, args.seed, base / f"{scale}-{args.seed}", days) for scale, days in plan]
-    write_result(args.name, {"machine": machine(), "quick": args.quick, "runs": runs})
+    runs = [run_world(scale, args.seed, base / f"{scale}-{args.seed}", days, args.resolve) for scale, days in plan]
+    write_result(args.name, {"machine": machine(), "quick": args.quick, "resolved": args.resolve, "runs": runs})
 
 
 if __name__ == "__main__":

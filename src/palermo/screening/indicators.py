@@ -4,6 +4,8 @@ Each indicator is a function of the traveller, the travel context and the store 
 and its evidence, which make a fired :class:`Indicator` (a :class:`palermo.explanation.Feature`). Queries use
 SQLAlchemy Core on the indexed columns of ``travel_events`` (person/time, phone, booking, payer, destination) and
 only look at events up to the screening time, so a replay of past events sees what an officer would have seen then.
+They count people, not records: other travellers are distinct resolved identities (``journey.person_key``; an
+unresolved record is its own), and the traveller's own records (aliases) are never "others".
 """
 
 from __future__ import annotations
@@ -105,8 +107,16 @@ def _since(ctx: TravelContext, days: int) -> Any:
     return and_(EV.c.occurred_at >= ctx.at - dt.timedelta(days=days), EV.c.occurred_at <= ctx.at)
 
 
-def _not_self(ctx: TravelContext) -> Any:
-    return EV.c.person_id != ctx.person_id if ctx.person_id is not None else EV.c.id.is_not(None)
+def _own_records(inp: Inputs) -> list[int]:
+    """Every record of the traveller's identity (none at a live booth, where the traveller is not a record yet)."""
+    person = inp.context.person_id
+    return [] if person is None else journey.identity_records(inp.session, [person])[person]
+
+
+def _not_self(inp: Inputs) -> Any:
+    """Not the traveller under any of their records (aliases included)."""
+    own = _own_records(inp)
+    return EV.c.person_id.not_in(own) if own else EV.c.id.is_not(None)
 
 
 def _traveller_surnames(traveller: Traveller) -> set[str]:
@@ -149,13 +159,15 @@ def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict
     earlier = journey.earlier_bookings(inp.session, everyone, ctx.at, since, ctx.booking_ref) if everyone else []
     history = {person: [c for c in earlier if c.person_id in set(records_of[person])] for person in candidates}
     history = {k: v for k, v in history.items() if len({c.booking_ref for c in v}) >= p.min_bookings}
+    here |= {r for records in records_of.values() for r in records}  # their aliases are on board too
     rows = journey.fellows_on(inp.session, {c.booking_ref for v in history.values() for c in v}, ctx.at, since, here)
+    keys = journey.identity_keys(inp.session, (f.person_id for f in rows))  # one traveller under two records is one
     for person, crossings in history.items():
         records = records_of[person]
         bookings = sorted({c.booking_ref for c in crossings})
         fellows = list(
             {
-                f.person_id: f
+                keys[f.person_id]: f
                 for f in reversed(rows)
                 if f.booking_ref in bookings
                 and f.person_id not in records
@@ -192,25 +204,49 @@ def escort_repeat_crossings(inp: Inputs, p: EscortParameters) -> tuple[str, dict
     return None
 
 
-def _shared(inp: Inputs, column: Any, value: str, p: SharedParameters) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Shared:
+    """Who else gave the same payer or phone: distinct persons (identities), their records, their bookings."""
+
+    travellers: int
+    records: int
+    bookings: int
+
+    def travellers_words(self) -> str:
+        aliases = f" (under {self.records} records)" if self.records != self.travellers else ""
+        return f"{self.travellers} other travellers{aliases}"
+
+    def evidence(self) -> dict[str, int]:
+        return {"travellers": self.travellers, "records": self.records, "bookings": self.bookings}
+
+
+def _shared(inp: Inputs, column: Any, value: str, p: SharedParameters) -> Shared:
+    """Other travellers (counted as resolved identities, the traveller's own records left out) on other bookings
+    in the window who gave ``value``."""
     ctx = inp.context
-    query = select(
-        func.count(distinct(EV.c.person_id)), func.count(distinct(func.coalesce(EV.c.booking_ref, "")))
-    ).where(column == value, _since(ctx, p.window_days), _not_self(ctx))
+    query = (
+        select(
+            func.count(distinct(journey.person_key())),
+            func.count(distinct(EV.c.person_id)),
+            func.count(distinct(func.coalesce(EV.c.booking_ref, ""))),
+        )
+        .select_from(journey.with_identities())
+        .where(column == value, _since(ctx, p.window_days), _not_self(inp))
+    )
     if ctx.booking_ref:
         query = query.where(or_(EV.c.booking_ref.is_(None), EV.c.booking_ref != ctx.booking_ref))
-    travellers, bookings = inp.session.execute(query).one()
-    return int(travellers), int(bookings)
+    travellers, records, bookings = inp.session.execute(query).one()
+    return Shared(int(travellers), int(records), int(bookings))
 
 
 def third_party_payer(inp: Inputs, p: SharedParameters) -> tuple[str, dict[str, Any]] | None:
     payer = inp.context.payer
     if not payer or surname_of(payer) in _traveller_surnames(inp.traveller):
         return None
-    travellers, bookings = _shared(inp, EV.c.payer_name, payer, p)
-    if travellers >= p.min_travellers and bookings >= p.min_bookings:
-        detail = f"paid by {payer!r}, who paid for {travellers} other travellers on {bookings} other bookings"
-        return detail, {"payer": payer, "travellers": travellers, "bookings": bookings}
+    shared = _shared(inp, EV.c.payer_name, payer, p)
+    if shared.travellers >= p.min_travellers and shared.bookings >= p.min_bookings:
+        detail = f"paid by {payer!r}, who paid for {shared.travellers_words()} on {shared.bookings} other bookings"
+        return detail, {"payer": payer, **shared.evidence()}
     return None
 
 
@@ -218,10 +254,10 @@ def shared_contact_phone(inp: Inputs, p: SharedParameters) -> tuple[str, dict[st
     phone = inp.context.phone
     if not phone:
         return None
-    travellers, bookings = _shared(inp, EV.c.contact_phone, phone, p)
-    if travellers >= p.min_travellers and bookings >= p.min_bookings:
-        detail = f"contact phone {phone} also given by {travellers} other travellers on {bookings} other bookings"
-        return detail, {"phone": phone, "travellers": travellers, "bookings": bookings}
+    shared = _shared(inp, EV.c.contact_phone, phone, p)
+    if shared.travellers >= p.min_travellers and shared.bookings >= p.min_bookings:
+        detail = f"contact phone {phone} also given by {shared.travellers_words()} on {shared.bookings} other bookings"
+        return detail, {"phone": phone, **shared.evidence()}
     return None
 
 
@@ -230,9 +266,9 @@ def shared_destination(inp: Inputs, p: DestinationParameters) -> tuple[str, dict
     if not ctx.destination:
         return None
     query = (
-        select(func.count(distinct(EV.c.person_id)))
-        .select_from(EV.join(Alert.__table__, Alert.__table__.c.travel_event_id == EV.c.id))
-        .where(EV.c.destination_address == ctx.destination, _since(ctx, p.window_days), _not_self(ctx))
+        select(func.count(distinct(journey.person_key())))
+        .select_from(journey.with_identities().join(Alert.__table__, Alert.__table__.c.travel_event_id == EV.c.id))
+        .where(EV.c.destination_address == ctx.destination, _since(ctx, p.window_days), _not_self(inp))
         .where(Alert.__table__.c.decision.in_(FLAGGED))
     )
     if ctx.booking_ref:
@@ -265,9 +301,10 @@ def new_document_first_trip_escorted(inp: Inputs, p: NewDocumentParameters) -> t
     unrelated = [c for c in ctx.companions if (c.surname or surname_of(c.name)) not in surnames]
     if not unrelated:
         return None
-    if ctx.person_id is not None:
+    own = _own_records(inp)
+    if own:  # a first crossing of the person, under any of their records
         earlier = inp.session.execute(
-            select(func.count()).where(EV.c.person_id == ctx.person_id, EV.c.occurred_at < ctx.at)
+            select(func.count()).where(EV.c.person_id.in_(own), EV.c.occurred_at < ctx.at)
         ).scalar_one()
         if earlier:
             return None

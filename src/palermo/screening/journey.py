@@ -13,8 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from palermo.db.identities import IdentityMember
@@ -43,6 +44,30 @@ def identity_records(session: Session, persons: list[int]) -> dict[int, list[int
         for identity, record in rows:
             records[identity].add(record)
     return {p: sorted(records.get(identity_of.get(p, -1), set()) | {p}) for p in persons}
+
+
+def identity_keys(session: Session, persons: Iterable[int]) -> dict[int, int]:
+    """For each record, a key of the person it is: its identity id, or minus its record id when unresolved (so
+    the keys of resolved and unresolved records never meet)."""
+    wanted = sorted(set(persons))
+    members = IdentityMember.__table__
+    keys = {p: -p for p in wanted}
+    for start in range(0, len(wanted), 900):  # below SQLite's bound-parameter limit
+        chunk = wanted[start : start + 900]
+        query = select(members.c.person_id, members.c.identity_id).where(members.c.person_id.in_(chunk))
+        keys.update(dict(session.execute(query).all()))
+    return keys
+
+
+def person_key() -> Any:
+    """The SQL expression of :func:`identity_keys` over ``travel_events`` outer-joined with ``identity_members``."""
+    return func.coalesce(IdentityMember.__table__.c.identity_id, -EV.c.person_id)
+
+
+def with_identities() -> Any:
+    """``travel_events`` outer-joined with each crossing's identity (for :func:`person_key`)."""
+    members = IdentityMember.__table__
+    return EV.outerjoin(members, members.c.person_id == EV.c.person_id)
 
 
 @dataclass(frozen=True)
