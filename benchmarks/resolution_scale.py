@@ -46,9 +46,9 @@ from palermo.resolution.config import default_config
 from palermo.resolution.conflicts import conflict, facts_by_record, facts_of
 from palermo.resolution.engines import open_engine
 from palermo.resolution.features import IssuedDocument, RawName, RawPerson, feature_row
-from palermo.resolution.incremental import PairScorer
 from palermo.resolution.metrics import b_cubed, pairwise
 from palermo.resolution.model_store import latest_model, save_model
+from palermo.resolution.pair_scorer import PairScorer
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:

@@ -1,7 +1,8 @@
 """Linking newly ingested records to existing identities, without retraining and without predicting again.
 
 The new record is blocked against the resolved records through the blocking index (the same rules as batch
-prediction), its candidates are scored with the saved model by Splink's ``predict_between``, and it joins the
+prediction), its candidates are scored with the saved model (``pair_scorer``: Splink's comparisons and weights
+compiled once, the pairs ``predict_between`` would give in milliseconds), and it joins the
 identity of its strongest link above the threshold (an identity holding a record an analyst said it is not, or a
 record whose facts conflict with it, ``conflicts``, is skipped), or a new identity of its own.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,40 +26,13 @@ from palermo.resolution import index, model
 from palermo.resolution.cluster import ordered
 from palermo.resolution.config import ResolutionConfig, default_config
 from palermo.resolution.conflicts import NO_FACTS, Facts, conflict, facts_by_record, facts_of
-from palermo.resolution.engines import ResolutionEngine, open_engine
 from palermo.resolution.features import feature_row
 from palermo.resolution.judgements import constraints
 from palermo.resolution.link_features import features_json
 from palermo.resolution.model_store import require_model
+from palermo.resolution.pair_scorer import PairScorer
 from palermo.resolution.persist import start_run
 from palermo.resolution.records import load_persons
-
-
-@dataclass
-class PairScorer:
-    """A DuckDB engine with the saved model loaded once, scoring one record against its candidates."""
-
-    model_path: Path
-    engine: ResolutionEngine = field(init=False)
-    linker: Any = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.engine = open_engine("duckdb", self.model_path.parent)
-        self.linker = model.new_linker(self.engine.register([], "empty"), self.model_path)
-
-    def score(
-        self, row: dict[str, Any], candidates: Sequence[dict[str, Any]], threshold: float
-    ) -> list[model.ScoredPair]:
-        if not candidates:
-            return []
-        new = self.engine.register([row], "new")
-        existing = self.engine.register(list(candidates), "existing")
-        try:
-            return model.predict_between(self.linker, new, existing, threshold)
-        finally:
-            new.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-            existing.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-
 
 _scorers: dict[Path, PairScorer] = {}
 
