@@ -1,5 +1,5 @@
-"""Helpers shared across test folders live in ``tests/factories.py``; no test imports another folder's helpers or
-anything from a test module."""
+"""Helpers shared across test folders live in ``tests/factories.py`` (and hand-built worlds that several folders
+read, such as ``tests/travel_world.py``); no test imports another folder's helpers or anything from a test module."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 TESTS = Path(__file__).parent
-SHARED = {"tests.factories", "tests.postgres", "tests.conftest"}
+SHARED = {"tests.factories", "tests.postgres", "tests.conftest", "tests.travel_world"}
 
 
 def _imports(path: Path) -> list[str]:

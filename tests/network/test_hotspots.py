@@ -12,7 +12,7 @@ from palermo.errors import PermissionDenied
 from palermo.network.hotspots import HotspotAnalysis, find_hotspots
 from palermo.network.routes_parameters import TravelQuery
 from palermo.node import Node
-from tests.network.travel_world import NETWORK_ROUTE, actor_of, build
+from tests.travel_world import NETWORK_ROUTE, actor_of, build
 
 
 def _hotspots(node: Node, role: str = "supervisor", **query: object) -> HotspotAnalysis:

@@ -13,7 +13,7 @@ from palermo.network.routes import RouteAnalysis, analyse_routes, journeys_of
 from palermo.network.routes_parameters import TravelQuery
 from palermo.node import Node
 from tests.factories import recorded_access
-from tests.network.travel_world import MINORS, NETWORK_ROUTE, actor_of, build
+from tests.travel_world import MINORS, NETWORK_ROUTE, actor_of, build
 
 
 def _analyse(node: Node, role: str = "supervisor", **query: object) -> RouteAnalysis:

@@ -15,7 +15,7 @@ from palermo.network.hotspots import find_hotspots
 from palermo.network.routes import analyse_routes
 from palermo.network.routes_parameters import TravelQuery
 from palermo.node import Node
-from tests.network.travel_world import NETWORK_ROUTE, actor_of, build
+from tests.travel_world import NETWORK_ROUTE, actor_of, build
 
 
 def test_before_a_build_the_answer_says_there_are_no_communities(node: Node, tmp_path: Path) -> None:

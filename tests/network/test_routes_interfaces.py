@@ -13,7 +13,7 @@ from palermo.api import create_app
 from palermo.cli.main import app
 from palermo.node import Node
 from tests.factories import bearer, make_token, make_user
-from tests.network.travel_world import NETWORK_ROUTE, build
+from tests.travel_world import NETWORK_ROUTE, build
 
 runner = CliRunner()
 

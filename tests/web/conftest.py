@@ -7,10 +7,19 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 from palermo.api import create_app
 from palermo.node import Node
 from tests.factories import PASSWORD
+from tests.web.browser import chromium
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium for the browser modules, one per module (they run on the ``browser`` xdist group)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

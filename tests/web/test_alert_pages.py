@@ -56,6 +56,9 @@ def test_the_queue_asks_why_first_then_lists_and_filters(officer: TestClient) ->
     page = officer.get(f"/web/alerts/{protect_id}", params={"justification": WHY})
     assert 'id="victim-case"' in page.text  # routed to the victim case opened, and to victim support
     assert "Hand the traveller over to victim support" in page.text
+    # the officer has no victims.read: the hits are withheld, and the page says so rather than "no hit"
+    assert "No watchlist hit." not in page.text
+    assert "watchlist hits are read with victims.read" in page.text
     vie = officer.get("/web/alerts", params={"justification": WHY, "border_point": "vie", "sort": "score"})
     assert "of 1" in vie.text
     assert ">VIE<" in vie.text

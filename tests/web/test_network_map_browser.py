@@ -11,10 +11,9 @@ tests run on the ``browser`` worker group like tests/web/test_browser.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from palermo.api import create_app
 from palermo.auth.actor import cli_actor
@@ -23,14 +22,12 @@ from palermo.network.build import build_network
 from palermo.node import Node, init_node
 from palermo.settings import Settings
 from tests.conftest import StoreTemplates
-from tests.factories import PASSWORD, make_user
-from tests.network.travel_world import NETWORK_ROUTE, TravelWorld, build
-from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, served
+from tests.factories import make_user
+from tests.travel_world import NETWORK_ROUTE, TravelWorld, build
+from tests.web.browser import node_only, phone_shot, served, shot, sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-EXPECT_TIMEOUT_MS = 20_000
-PHONE = {"width": 390, "height": 844}
 WHY = "JIT-2026-0042"
 
 
@@ -60,58 +57,10 @@ def base_url(node: Node, world: TravelWorld) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM)
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    """A fresh profile that may only reach the node (the maps load nothing from elsewhere: no tile server)."""
-    created = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    created.set_default_timeout(30_000)
-    outside: list[str] = []
-
-    def only_the_node(route: Any) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    created.route("**/*", only_the_node)
-    yield created
-    created.close()
-    assert outside == []
-
-
-def shot(page: Page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 1000, f"screenshot {path.name} is empty"
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/web/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def fits_a_phone(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    wide = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    page.wait_for_function(wide, timeout=EXPECT_TIMEOUT_MS)
-    page.screenshot(path=str(ARTIFACTS / f"390px-network-{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    with node_only(browser, base_url) as created:
+        yield created
 
 
 def test_an_analyst_walks_from_the_route_map_to_the_hotspot_and_the_escort(
@@ -122,7 +71,7 @@ def test_an_analyst_walks_from_the_route_map_to_the_hotspot_and_the_escort(
     page.get_by_role("link", name="Routes", exact=True).click()
     expect(page.get_by_role("heading", name="Route map")).to_be_visible()
     expect(page.locator("#route-map")).to_have_count(0)  # nothing analysed before the reason
-    fits_a_phone(page, "routes-asked")
+    phone_shot(page, "network-routes-asked")
     page.get_by_label("Justification").fill(WHY)
     page.get_by_label("Volumes and periods by").select_option("week")
     page.get_by_role("button", name="Show the routes").click()
@@ -135,7 +84,7 @@ def test_an_analyst_walks_from_the_route_map_to_the_hotspot_and_the_escort(
     page.locator("#route-map path.leaflet-interactive[stroke='#b10e1e']").dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("a trafficking route")
     shot(page, "route-map-analyst")
-    fits_a_phone(page, "routes")
+    phone_shot(page, "network-routes")
 
     page.get_by_role("link", name="Hotspot map: where flagged crossings concentrate").click()
     expect(page.get_by_label("Volumes and periods by")).to_have_value("week")  # the same filters came along
@@ -143,7 +92,7 @@ def test_an_analyst_walks_from_the_route_map_to_the_hotspot_and_the_escort(
     expect(page.locator("#hotspot-map")).to_have_attribute("data-circles", "3")
     expect(page.locator("#hotspots tbody tr").first).to_contain_text("Bari port (BRI)")
     shot(page, "hotspot-map-analyst")
-    fits_a_phone(page, "hotspots")
+    phone_shot(page, "network-hotspots")
     evidence = page.locator("details.hotspot-evidence", has_text="Bari port (BRI), whole range")
     expect(evidence).to_contain_text("beyond what its volume explains")
     escort = world.escort.split(":")[1]

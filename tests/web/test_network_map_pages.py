@@ -19,7 +19,7 @@ from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.node import Node
 from tests.factories import make_user
-from tests.network.travel_world import NETWORK_ROUTE, TravelWorld, build
+from tests.travel_world import NETWORK_ROUTE, TravelWorld, build
 from tests.web.conftest import sign_in
 
 WHY = "JIT-2026-0042"

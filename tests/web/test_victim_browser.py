@@ -12,10 +12,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from palermo.api import create_app
 from palermo.db.engine import transaction
@@ -24,14 +23,12 @@ from palermo.settings import Settings
 from palermo.victims.providers import load_providers
 from palermo.web import page_routes
 from tests.conftest import StoreTemplates
-from tests.factories import PASSWORD, load, make_user, operator, write_list
-from tests.web.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING_CHROMIUM, VICTIM_PAGES, served
+from tests.factories import load, make_user, operator, write_list
+from tests.web.browser import VICTIM_PAGES, node_only, phone_shot, served, shot, sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
 PROVIDERS = Path(__file__).resolve().parents[1] / "victims" / "providers.csv"
-EXPECT_TIMEOUT_MS = 20_000
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -55,50 +52,10 @@ def base_url(world: Node) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM)
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    """A fresh profile that may only reach the node (nothing is loaded from elsewhere)."""
-    created = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    created.set_default_timeout(30_000)
-    outside: list[str] = []
-
-    def only_the_node(route: Any) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    created.route("**/*", only_the_node)
-    yield created
-    created.close()
-    assert outside == []
-
-
-def shot(page: Page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 1000, f"screenshot {path.name} is empty"
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/web/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    with node_only(browser, base_url) as created:
+        yield created
 
 
 def sign_out(page: Page) -> None:
@@ -111,12 +68,7 @@ def tick(page: Page, indicator: str) -> None:
 
 
 def fits_a_phone(page: Page, path: str) -> None:
-    page.set_viewport_size(PHONE)
-    wide = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    page.wait_for_function(wide, timeout=EXPECT_TIMEOUT_MS)
-    name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0]).strip("-")
-    page.screenshot(path=str(ARTIFACTS / f"390px-victims-{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    phone_shot(page, "victims-" + re.sub(r"[^a-z0-9]+", "-", path.split("?")[0]).strip("-"))
 
 
 def test_from_a_protect_decision_to_a_consented_referral(context: BrowserContext) -> None:

@@ -1,4 +1,4 @@
-"""A hand-built travel world for the routes and hotspots tests (this folder only).
+"""A hand-built travel world for the routes and hotspots tests (tests/network) and their pages (tests/web).
 
 - MXP (Milan, air) is busy: 80 ordinary travellers from the USA, 3 of them named by screening alerts.
 - ATH (Athens, air): 20 ordinary travellers from Turkey. BRI (Bari, sea): 10 ordinary travellers from Albania.
