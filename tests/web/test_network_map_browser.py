@@ -80,6 +80,7 @@ def test_an_analyst_walks_from_the_route_map_to_the_hotspot_and_the_escort(
     expect(page.locator("#route-map path.leaflet-interactive[stroke='#b10e1e']")).to_have_count(1)
     expect(page.locator("#trafficking-routes tbody th")).to_have_text([NETWORK_ROUTE])
     expect(page.locator("#trafficking-routes")).to_contain_text("2026-W")  # journeys per ISO week
+    expect(page.locator("#chart-volumes")).to_have_attribute("data-drawn", "true")
     expect(page.locator("#hidden-special")).to_contain_text("2 special-category crossings")
     page.locator("#route-map path.leaflet-interactive[stroke='#b10e1e']").dispatch_event("mouseover")
     expect(page.locator(".leaflet-tooltip")).to_contain_text("a trafficking route")

@@ -9,6 +9,7 @@ import json
 import re
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
 from palermo.node import Node
+from palermo.web.views.network_maps import period_range
 from tests.factories import make_user
 from tests.travel_world import NETWORK_ROUTE, TravelWorld, build
 from tests.web.conftest import sign_in
@@ -37,10 +39,10 @@ def signed_in(app: FastAPI, node: Node, username: str, role: str) -> TestClient:
     return client
 
 
-def map_data(text: str) -> dict[str, list[dict[str, object]]]:
+def map_data(text: str) -> dict[str, Any]:
     found = re.search(r'<script type="application/json" id="travel-map-data">(.*?)</script>', text, re.S)
     assert found is not None
-    data: dict[str, list[dict[str, object]]] = json.loads(found.group(1))
+    data: dict[str, Any] = json.loads(found.group(1))
     return data
 
 
@@ -67,6 +69,11 @@ def test_the_route_map_asks_why_then_shows_the_network_route_first(
     assert network["trafficking"] is True
     assert (network["origin"], network["destination"]) == ("008", "380")  # Albania, Italy in the atlas
     assert network["path"] == [[41.13, 16.86]]  # Bari port
+    volumes = map_data(text)["volumes"]
+    assert [name for name, _ in volumes["series"]] == [NETWORK_ROUTE]
+    assert sum(volumes["series"][0][1]) == 26  # 10 Albanian travellers, the escort's 6, 10 victims (2 minors hidden)
+    assert volumes["periods"] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
+    assert volumes["series"][0][1][3] == 0  # no crossing in April: the time axis keeps the hole
     assert 'href="/web/network/hotspots?justification=' in text
 
 
@@ -128,3 +135,9 @@ def test_each_map_is_recorded_with_its_reason_and_other_roles_are_refused(
     assert "network.read" in refused.text
     assert "Bari" not in refused.text
     assert 'href="/web/network/routes"' not in officer.get("/web/").text
+
+
+def test_the_time_axis_has_every_period_across_years() -> None:
+    assert period_range("2026-11", "2027-02", "month") == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert period_range("2026-W52", "2027-W01", "week") == ["2026-W52", "2026-W53", "2027-W01"]  # 2026 has 53
+    assert period_range("2026-03", "2026-03", "month") == ["2026-03"]

@@ -3,6 +3,27 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("travel-map-data").textContent);
+  // Journeys per period on the trafficking routes (Chart.js), each route its own colour and dash.
+  function volumes() {
+    var canvas = document.getElementById("chart-volumes");
+    if (!canvas || !window.Chart || !data.volumes || !data.volumes.series.length) { return; }
+    var colours = ["#b10e1e", "#1d70b8", "#00703c", "#6b4e00", "#4c2c92", "#d4351c", "#003078", "#505a5f"];
+    var dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+    new window.Chart(canvas, {
+      type: "line",
+      data: { labels: data.volumes.periods,
+              datasets: data.volumes.series.map(function (s, i) {
+                return { label: s[0], data: s[1], borderColor: colours[i % colours.length],
+                         backgroundColor: colours[i % colours.length], borderDash: dashes[i % dashes.length],
+                         tension: 0, pointRadius: 3 };
+              }) },
+      options: { animation: false, responsive: true, maintainAspectRatio: false,
+                 scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+    canvas.dataset.drawn = "true";
+  }
+  volumes();
+
   var element = document.getElementById("route-map") || document.getElementById("hotspot-map");
   if (!element || !window.L || !window.topojson) { return; }
   var ANTARCTICA = "010";

@@ -17,7 +17,9 @@ from fastapi.responses import HTMLResponse
 from palermo.api.deps import NodeDep, SessionDep
 from palermo.auth.actor import Actor
 from palermo.errors import InvalidInput
-from palermo.network.routes_parameters import TravelQuery
+from palermo.network.routes import RouteSummary
+from palermo.network.routes_journeys import period_of
+from palermo.network.routes_parameters import Period, RouteParameters, TravelQuery
 from palermo.network.travel_maps import HotspotMap, RouteMap, hotspot_map, route_ends, route_map, route_points
 from palermo.taxonomies import taxonomy
 from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified_or_error, page
@@ -30,6 +32,8 @@ PeriodText = Annotated[str, Query(max_length=8, description="week or month.")]
 Flag = Annotated[str, Query(max_length=8, description="Count per community of the link graph when set.")]
 PERIODS = {"": "As configured (routes.yaml)", "month": "Calendar month", "week": "ISO week"}
 DRAWN_ORDINARY = 40  # ordinary routes drawn on the map (the most travelled); the table lists every route answered
+MAX_PERIODS = 520  # ten years of weeks: the chart's time axis stops there
+CHARTED = 8  # trafficking routes whose journeys per period are charted (the strongest); the table has them all
 
 
 class _Form:
@@ -174,7 +178,37 @@ def route_data(found: RouteMap) -> dict[str, Any]:
             }
             for r in drawn
         ],
+        "volumes": _volumes([r for r in found.analysis.routes if r.trafficking][:CHARTED], found.analysis.parameters),
     }
+
+
+def _volumes(routes: list[RouteSummary], params: RouteParameters) -> dict[str, Any]:
+    """Journeys per period of each route, over every period from the first to the last any of them has (0 where a
+    route has none, so that the time axis has no holes)."""
+    held = sorted({period for r in routes for period in r.volumes})
+    periods = period_range(held[0], held[-1], params.period) if held else []
+    return {"periods": periods, "series": [[r.route, [r.volumes.get(p, 0) for p in periods]] for r in routes]}
+
+
+def period_range(first: str, last: str, period: Period) -> list[str]:
+    """Every period label from ``first`` to ``last`` (``2026-01`` .. ``2026-04``, or ``2026-W52`` .. ``2027-W02``)."""
+    day = _start(first, period)
+    labels: list[str] = []
+    while not labels or labels[-1] != last:
+        label = period_of(day, period)
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        if len(labels) > MAX_PERIODS or day > _start(last, period):
+            break
+        day += dt.timedelta(days=1)
+    return labels
+
+
+def _start(label: str, period: Period) -> dt.date:
+    year, _, rest = label.partition("-")
+    if period == "week":
+        return dt.date.fromisocalendar(int(year), int(rest.lstrip("W")), 1)
+    return dt.date(int(year), int(rest), 1)
 
 
 def hotspot_data(found: HotspotMap) -> dict[str, Any]:
