@@ -34,6 +34,9 @@ def test_the_networks_crossing_point_is_a_hotspot_and_the_busy_airport_is_not(no
     assert set(bari.movements) == set(world.network_events)
     assert bari.reasons == {"named in a transported_by relationship": 24}
     assert "Bari port (BRI)" in bari.explanation
+    assert bari.travellers == 13  # the escort and 12 victims: not one frequent traveller
+    assert "(by 13 travellers)" in bari.explanation
+    assert "one traveller's" not in bari.explanation
     assert "Benjamini-Hochberg" in bari.explanation
     assert (bari.latitude, bari.longitude) == (41.13, 16.86)
     assert NETWORK_ROUTE in whole

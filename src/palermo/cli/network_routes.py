@@ -121,10 +121,10 @@ def _hotspots_table(result: HotspotAnalysis, limit: int) -> None:
     )
     if result.communities_note:
         console.print(f"no communities: {result.communities_note}", soft_wrap=True)
-    table = Table("scope", "where", "period", "crossings", "flagged", "expected", "ratio", "q")
+    table = Table("scope", "where", "period", "crossings", "flagged", "travellers", "expected", "ratio", "q")
     for h in result.hotspots[:limit]:
-        table.add_row(h.scope, h.key, h.period or "all", str(h.crossings), str(h.flagged), f"{h.expected:.1f}",
-                      f"{h.ratio:.1f}", f"{h.q_value:.2g}")  # fmt: skip
+        table.add_row(h.scope, h.key, h.period or "all", str(h.crossings), str(h.flagged), str(h.travellers),
+                      f"{h.expected:.1f}", f"{h.ratio:.1f}", f"{h.q_value:.2g}")  # fmt: skip
     console.print(table)
     for h in result.hotspots[:limit]:
         console.print(f"- {h.explanation}", soft_wrap=True)

@@ -51,6 +51,9 @@ class Hotspot(BaseModel):
     q_value: float = Field(description="Benjamini-Hochberg q-value over every cell tested")
     movements: list[int] = Field(description="travel event ids of the flagged crossings (capped at max_evidence)")
     identities: list[str] = Field(description="flagged travellers (capped at max_evidence)")
+    travellers: int = Field(
+        description="distinct flagged travellers behind the flagged crossings: one frequent traveller can make many"
+    )
     reasons: dict[str, int] = Field(description="why the crossings are flagged, by kind of reason")
     explanation: str
 
@@ -177,11 +180,18 @@ def _hotspot(
     ratio = k / expected if expected else float(k)
     where = f"{point.name} ({cell.key})" if point else cell.key
     when = f" in {cell.period}" if cell.period else ""
+    travellers = len({c.identity for c, _ in flagged})
+    by = f"by {travellers} traveller{'s' if travellers != 1 else ''}"
     explanation = (
-        f"{k} of {len(cell.crossings)} crossings at {where}{when} were flagged where {expected:.1f} were expected "
-        f"from its traffic at the flagged rate of {rates_text(expected, len(cell.crossings))} ({ratio:.1f} times; "
-        f"Poisson p = {p:.2g}, q = {q:.2g} after Benjamini-Hochberg over {tests} cells): flagged movements "
+        f"{k} of {len(cell.crossings)} crossings at {where}{when} were flagged ({by}) where {expected:.1f} were "
+        f"expected from its traffic at the flagged rate of {rates_text(expected, len(cell.crossings))} ({ratio:.1f} "
+        f"times; Poisson p = {p:.2g}, q = {q:.2g} after Benjamini-Hochberg over {tests} cells): flagged movements "
         f"concentrate here beyond what its volume explains."
+        + (
+            " All are one traveller's: read it as that traveller's pattern, not a place many use."
+            if travellers == 1
+            else ""
+        )
     )
     return Hotspot(
         scope=cell.scope,
@@ -198,6 +208,7 @@ def _hotspot(
         q_value=q,
         movements=sorted(c.event_id for c, _ in flagged)[: params.max_evidence],
         identities=_first(sorted({c.identity for c, _ in flagged}), params.max_evidence),
+        travellers=travellers,
         reasons=dict(Counter(_reason_kind(r) for _, r in flagged).most_common()),
         explanation=explanation,
     )
