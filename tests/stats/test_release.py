@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,14 +20,15 @@ from palermo.auth.justification import Justification
 from palermo.cli.main import app
 from palermo.db.audit import AuditEntry
 from palermo.db.engine import transaction
+from palermo.db.persons import PersonRecord
 from palermo.errors import InvalidInput, PermissionDenied
 from palermo.node import Node
 from palermo.stats.kanon import check_k, k_anonymise
 from palermo.stats.noisy import noisy_histogram
 from palermo.stats.release import VARIABLES, make_release
-from palermo.stats.sources import alert_indicators
+from palermo.stats.sources import traveller_indicators
 from palermo.victims.cases import CaseSubject, new_case
-from tests.factories import make_user
+from tests.factories import add_persons, make_user
 
 THIS_YEAR = dt.date.today().year
 
@@ -124,6 +126,7 @@ def test_a_release_from_the_store_never_holds_a_raw_record(node: Node) -> None:
     assert {r["age_band"] for r in made.microdata.rows} <= {"24-26", "27-29"}
     assert made.epsilon_total == pytest.approx(1.0)
     assert [c.name for c in made.counts][:2] == ["victim cases by year", "victim cases by form of exploitation"]
+    assert made.counts[3].unit == "traveller"
     text = made.model_dump_json()
     for raw in ("Person", "Number", "Rare", "1999-03-01", "ERI"):
         assert raw not in text
@@ -169,19 +172,24 @@ def test_fewer_variables_keep_more_detail_and_k_holds_over_those_released(node: 
             make_release(session, boss, variables=wrong)
 
 
-def test_the_indicator_counts_read_each_screening_alert_s_fired_indicators(node: Node) -> None:
-    fired = [{"kind": "indicator", "id": "third_party_payer"}, {"kind": "indicator", "id": "shared_destination"}]
+def test_the_indicator_counts_protect_a_traveller_not_an_alert(node: Node, tmp_path: Path) -> None:
+    add_persons(node, tmp_path, [["k1", "Kowalska", "Anna"]])
     with transaction(node.engine) as session:
-        for explanation in (fired, fired[:1], [{"kind": "hit", "id": "x"}]):
-            open_alert(
-                session, "test", kind="screening", subject=AlertSubject(ref="t:1"), decision="refer", score=0.5,
-                explanation=explanation,
-            )  # fmt: skip
-        open_alert(session, "test", kind="rule", subject=AlertSubject(ref="t:2"), decision="refer", score=0.5,
-                   explanation=fired)  # fmt: skip
+        record = session.scalars(select(PersonRecord.id)).one()
+    payer, destination = ({"kind": "indicator", "id": i} for i in ("third_party_payer", "shared_destination"))
+    alerts = [
+        ("screening", AlertSubject(person_id=record), [payer, destination]),
+        ("screening", AlertSubject(person_id=record), [payer]),  # the same traveller met again: counted once
+        ("screening", AlertSubject(ref="t:1"), [payer]),  # no person record: the alert is the unit
+        ("screening", AlertSubject(ref="t:2"), [{"kind": "hit", "id": "x"}]),
+        ("rule", AlertSubject(ref="t:3"), [payer]),  # not a border screening
+    ]
     with transaction(node.engine) as session:
-        found = alert_indicators(session, range(THIS_YEAR, THIS_YEAR + 1))
-        assert alert_indicators(session, range(THIS_YEAR - 3, THIS_YEAR)) == []
+        for kind, subject, explanation in alerts:
+            open_alert(session, "t", kind=kind, subject=subject, decision="refer", score=0.5, explanation=explanation)
+    with transaction(node.engine) as session:
+        found = traveller_indicators(session, range(THIS_YEAR, THIS_YEAR + 1))
+        assert traveller_indicators(session, range(THIS_YEAR - 3, THIS_YEAR)) == []
     assert sorted(found) == [[], ["third_party_payer"], ["third_party_payer", "shared_destination"]]
 
 

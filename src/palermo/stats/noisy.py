@@ -1,7 +1,7 @@
 """Differentially private counts with OpenDP: a histogram over fixed, public categories, discrete Laplace noise.
 
 A histogram's categories are fixed before the data is read (a taxonomy, a year range the operator names), so the
-categories themselves reveal nothing. One unit (a victim case, or one alert) adds at most ``bound`` to the
+categories themselves reveal nothing. One unit (a victim case, or a traveller) adds at most ``bound`` to the
 histogram's L1 norm (1 when each unit falls in one category); the noise scale is ``bound / epsilon`` and OpenDP's
 privacy map confirms the epsilon the histogram spends. Noisy counts below zero are shown as zero (post-processing
 spends no privacy). Each count says how far it may be from the truth: with 95 % probability within ``error_95``.
@@ -24,7 +24,7 @@ class NoisyHistogram(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
-    unit: str = Field(description="What one person's data adds to: a victim case, an alert")
+    unit: str = Field(description="What one person's data adds to: a victim case, a traveller")
     epsilon: float = Field(description="The privacy loss this histogram spends, as OpenDP's privacy map gives it")
     scale: float
     error_95: int = Field(description="A count is within this of the true count with 95 % probability")

@@ -21,11 +21,11 @@ from palermo.errors import InvalidInput
 from palermo.stats.hierarchies import AGE_BANDS, age_band
 from palermo.stats.kanon import MIN_K, KAnonymousRelease, k_anonymise
 from palermo.stats.noisy import NoisyHistogram, noisy_histogram
-from palermo.stats.sources import EXPLOITATIONS, alert_indicators, victim_case_rows
+from palermo.stats.sources import EXPLOITATIONS, traveller_indicators, victim_case_rows
 from palermo.taxonomies import taxonomy
 
 VARIABLES = ("age_band", "sex", "citizenship", "exploitation", "year")
-MAX_INDICATORS_PER_ALERT = 3
+MAX_INDICATORS_PER_TRAVELLER = 3
 MAX_YEARS = 20
 MIN_EPSILON, MAX_EPSILON = 0.01, 10.0
 
@@ -89,12 +89,12 @@ def make_release(
     ]
     counts.append(
         noisy_histogram(
-            "border alerts by risk indicator",
-            "border screening alert",
+            "travellers alerted at the border by risk indicator",
+            "traveller",
             indicators,
-            alert_indicators(session, span),
+            traveller_indicators(session, span),
             epsilon=share,
-            bound=MAX_INDICATORS_PER_ALERT,
+            bound=MAX_INDICATORS_PER_TRAVELLER,
         )
     )
     total = round(sum(c.epsilon for c in counts), 6)
@@ -107,7 +107,8 @@ def make_release(
         epsilon_total=total,
         explanation=(
             f"Victim cases opened {first}-{last}: {microdata.explanation}. Counts: four histograms with differential "
-            f"privacy, epsilon {total:g} in all (each {share:g}); a victim case is in each case histogram once, an "
-            f"alert adds at most {MAX_INDICATORS_PER_ALERT} indicators. No record, name, date or id is released."
+            f"privacy, epsilon {total:g} in all (each {share:g}); a victim case is in each case histogram once, a "
+            f"traveller adds at most {MAX_INDICATORS_PER_TRAVELLER} indicators however often met. No record, name, "
+            "date or id is released."
         ),
     )
