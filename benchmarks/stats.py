@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import statistics
 import sys
 import tempfile
@@ -161,6 +162,7 @@ def run_world(scale: str, seed: int, draws: int) -> dict[str, Any]:
         figures.update(max_suppressed=limit, release_seconds=round(time.perf_counter() - started, 2))
         releases.append(figures)
     node.engine.dispose()
+    shutil.rmtree(home, ignore_errors=True)
     return {
         "scale": scale,
         "seed": seed,
