@@ -1,27 +1,37 @@
-"""The blocking index of resolved records, for incremental linking: a DuckDB file in the node home.
+"""The blocking index of resolved records, for incremental linking: an SQLite file in the node home.
 
 It holds every resolved record's comparison columns and one row per blocking key. The keys are made from the same
 declared blocking rules Splink uses for batch prediction (rule number, then the values of its columns, one key
 per element of an exploded array), so a new record meets exactly the records batch blocking would pair it with.
+
+Linking one record asks for a handful of keys and a few dozen records by id: point lookups, which a B-tree answers
+in microseconds. (A DuckDB file, as this was first, scans a column segment per lookup: at 200,000 records the
+candidates of one record took about 100 ms to find, their rows 40-130 ms to read and adding the record 80 ms.)
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from palermo.errors import NotFound
 from palermo.resolution.config import ResolutionConfig
-from palermo.resolution.engines import arrow_table
 from palermo.resolution.features import FEATURE_COLUMNS
+
+_SCHEMA = (
+    "CREATE TABLE records (unique_id INTEGER PRIMARY KEY, row TEXT NOT NULL)",
+    "CREATE TABLE keys (key TEXT NOT NULL, unique_id INTEGER NOT NULL, PRIMARY KEY (key, unique_id)) WITHOUT ROWID",
+)
+_BATCH = 50_000  # rows per executemany in a rebuild
 
 
 def index_path(home: Path) -> Path:
-    return home / "resolution" / "index.duckdb"
+    return home / "resolution" / "index.sqlite"
 
 
 def _values(row: dict[str, Any], column: str, exploded: bool) -> list[str]:
@@ -40,62 +50,73 @@ def blocking_keys(row: dict[str, Any], config: ResolutionConfig) -> list[str]:
     return sorted(keys)
 
 
+def _stored(row: dict[str, Any]) -> str:
+    return json.dumps({c: row.get(c) for c in FEATURE_COLUMNS if c != "unique_id"}, ensure_ascii=False)
+
+
 @contextmanager
-def connect(home: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(home: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    """The index, committed when the block ends without an error (rolled back otherwise)."""
     path = index_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(path), read_only=read_only)
-    try:
+    if not path.is_file():
+        raise NotFound(f"no blocking index at {path}; run `palermo resolve` (every batch run rebuilds it)")
+    target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    with closing(sqlite3.connect(target, uri=True)) as connection, connection:
         yield connection
-    finally:
-        connection.close()
-
-
-def _key_rows(rows: Sequence[dict[str, Any]], config: ResolutionConfig) -> Any:
-    import pyarrow as pa
-
-    pairs = [(k, row["unique_id"]) for row in rows for k in blocking_keys(row, config)]
-    return pa.table({"key": [p[0] for p in pairs], "unique_id": pa.array([p[1] for p in pairs], pa.int64())})
 
 
 def rebuild(home: Path, rows: Sequence[dict[str, Any]], config: ResolutionConfig) -> None:
-    """Replace the index with ``rows`` (after a batch run)."""
-    records = arrow_table([{c: r.get(c) for c in FEATURE_COLUMNS} for r in rows])
-    keys = _key_rows(rows, config)
-    with connect(home) as con:
-        con.register("new_records", records)
-        con.register("new_keys", keys)
-        con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM new_records")
-        con.execute("CREATE OR REPLACE TABLE keys AS SELECT * FROM new_keys ORDER BY key")
-        con.execute("CREATE INDEX keys_key ON keys (key)")
-        con.execute("CREATE UNIQUE INDEX records_id ON records (unique_id)")
+    """Replace the index with ``rows`` (after a batch run): written beside the old one, then moved over it."""
+    path = index_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(path.name + ".new")
+    fresh.unlink(missing_ok=True)
+    with closing(sqlite3.connect(fresh)) as con:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute(_SCHEMA[0])
+        con.execute("CREATE TABLE keys (key TEXT NOT NULL, unique_id INTEGER NOT NULL)")
+        for start in range(0, len(rows), _BATCH):
+            part = rows[start : start + _BATCH]
+            con.executemany("INSERT INTO records VALUES (?, ?)", ((int(r["unique_id"]), _stored(r)) for r in part))
+            con.executemany(
+                "INSERT INTO keys VALUES (?, ?)",
+                ((k, int(r["unique_id"])) for r in part for k in blocking_keys(r, config)),
+            )
+        # the clustered table of connect()'s schema, filled in key order (faster than keeping it sorted while loading)
+        con.execute(_SCHEMA[1].replace("CREATE TABLE keys", "CREATE TABLE sorted_keys"))
+        con.execute("INSERT OR IGNORE INTO sorted_keys SELECT key, unique_id FROM keys ORDER BY key, unique_id")
+        con.execute("DROP TABLE keys")
+        con.execute("ALTER TABLE sorted_keys RENAME TO keys")
+        con.commit()
+    fresh.replace(path)
 
 
-def add(con: duckdb.DuckDBPyConnection, row: dict[str, Any], config: ResolutionConfig) -> None:
+def add(con: sqlite3.Connection, row: dict[str, Any], config: ResolutionConfig) -> None:
     """Add (or replace) one record in an open index."""
-    con.execute("DELETE FROM keys WHERE unique_id = ?", [row["unique_id"]])
-    con.execute("DELETE FROM records WHERE unique_id = ?", [row["unique_id"]])
-    con.register("one_record", arrow_table([{c: row.get(c) for c in FEATURE_COLUMNS}]))
-    con.execute("INSERT INTO records SELECT * FROM one_record")
-    con.unregister("one_record")
-    for key in blocking_keys(row, config):
-        con.execute("INSERT INTO keys VALUES (?, ?)", [key, row["unique_id"]])
+    uid = int(row["unique_id"])
+    before = con.execute("SELECT row FROM records WHERE unique_id = ?", (uid,)).fetchone()
+    if before is not None:
+        old = blocking_keys({**json.loads(before[0]), "unique_id": uid}, config)
+        con.executemany("DELETE FROM keys WHERE key = ? AND unique_id = ?", ((k, uid) for k in old))
+    con.execute("INSERT OR REPLACE INTO records VALUES (?, ?)", (uid, _stored(row)))
+    con.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", ((k, uid) for k in blocking_keys(row, config)))
 
 
-def candidates(con: duckdb.DuckDBPyConnection, row: dict[str, Any], config: ResolutionConfig) -> list[dict[str, Any]]:
-    """Records sharing at least one blocking key with ``row`` (itself excluded), at most ``max_candidates``."""
+def candidates(con: sqlite3.Connection, row: dict[str, Any], config: ResolutionConfig) -> list[dict[str, Any]]:
+    """Records sharing at least one blocking key with ``row`` (itself excluded), at most ``max_candidates``, by id."""
     keys = blocking_keys(row, config)
     if not keys:
         return []
-    placeholders = ", ".join("?" for _ in keys)
     ids = con.execute(
-        f"SELECT DISTINCT unique_id FROM keys WHERE key IN ({placeholders}) AND unique_id <> ? LIMIT ?",
-        [*keys, row["unique_id"], config.max_candidates],
+        f"SELECT DISTINCT unique_id FROM keys WHERE key IN ({', '.join('?' for _ in keys)}) AND unique_id <> ? "
+        "ORDER BY unique_id LIMIT ?",
+        [*keys, int(row["unique_id"]), config.max_candidates],
     ).fetchall()
     if not ids:
         return []
     found = con.execute(
-        f"SELECT * FROM records WHERE unique_id IN ({', '.join('?' for _ in ids)})", [i[0] for i in ids]
+        f"SELECT unique_id, row FROM records WHERE unique_id IN ({', '.join('?' for _ in ids)}) ORDER BY unique_id",
+        [i[0] for i in ids],
     )
-    columns = [d[0] for d in found.description]
-    return [dict(zip(columns, values, strict=True)) for values in found.fetchall()]
+    return [{"unique_id": uid, **json.loads(text)} for uid, text in found.fetchall()]
