@@ -9,6 +9,7 @@ tests run on the ``browser`` worker group like tests/web/test_browser.py.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +152,14 @@ def test_from_a_protect_decision_to_a_consented_referral(context: BrowserContext
 
     page.get_by_role("link", name="Back to the case").click()
     expect(page.locator("#referrals")).to_contain_text("Active")
+    page.locator("#htcds-provider").select_option("shelter-vienna")
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download the HTCDS record").click()
+    download = downloading.value
+    assert download.suggested_filename.endswith("-htcds-shelter-vienna.json")
+    record = json.loads(Path(download.path()).read_text(encoding="utf-8"))["records"][0]
+    assert (record["prs_SecondName"], record["con_Consent"]) == ("Shevchenko", True)
+    shot(page, "v085-htcds-export")
     page.get_by_label("Note on the withdrawal (optional)").fill("the person asked by phone")
     page.get_by_role("button", name=re.compile("Withdraw consent")).click()
     expect(page.get_by_role("status")).to_contain_text("The consent is withdrawn")

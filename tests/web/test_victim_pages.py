@@ -170,6 +170,41 @@ def test_referral_is_refused_without_consent_then_made_on_it_and_stopped_by_with
     assert (again.status_code, f'id="withdraw-{consent_id}-error"' in again.text) == (409, True)
 
 
+def test_the_case_goes_to_a_provider_as_an_htcds_record_only_on_consent(
+    client: TestClient, case_id: int, node: Node
+) -> None:
+    base = f"/web/victims/cases/{case_id}"
+    page = client.get(base, params={"justification": WHY})
+    assert "nothing can be exported to a provider yet" in page.text
+    refused = client.post(f"{base}/htcds", data={"justification": WHY, "provider": "shelter-vienna", **csrf(client)})
+    assert (refused.status_code, 'id="htcds-provider-error"' in refused.text) == (403, True)
+    assert "the case holds no consent for this provider" in refused.text
+    until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    consent = {"provider": "shelter-vienna", "data_categories": ["identity"], "services": ["shelter"]}
+    recorded = client.post(
+        f"{base}/consents",
+        data={"justification": WHY, **consent, "valid_until": until, "informed_in": "Romanian", **csrf(client)},
+    )
+    assert recorded.status_code == 303
+    page = client.get(base, params={"justification": WHY})
+    assert '<option value="shelter-vienna">' in page.text
+    sent = client.post(f"{base}/htcds", data={"justification": WHY, "provider": "shelter-vienna", **csrf(client)})
+    assert sent.status_code == 200
+    name = f"victim-case-{case_id}-htcds-shelter-vienna.json"
+    assert sent.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert sent.headers["cache-control"] == "no-store"
+    document = sent.json()
+    assert document["recipient"] == "shelter-vienna"
+    [record] = document["records"]
+    assert record["prs_SecondName"] == "Shevchenko"  # identity was consented to
+    assert record["con_Consent"] is True
+    with transaction(node.engine) as session:
+        exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "disclosure")).all()
+        assert any(e.objects == [{"type": "victim_case", "id": str(case_id)}] for e in exports)
+    missing = client.post(f"{base}/htcds", data={"justification": "", "provider": "shelter-vienna", **csrf(client)})
+    assert (missing.status_code, 'id="justification-error"' in missing.text) == (422, True)
+
+
 def test_other_roles_see_no_link_and_get_the_403_page(client: TestClient, case_id: int, node: Node) -> None:
     client.post("/web/logout", data=csrf(client))
     client.cookies.clear()

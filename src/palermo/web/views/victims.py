@@ -1,6 +1,7 @@
 """The caseworker's victim cases: the list, and one case with its assessments (the indicators behind each result),
-consents (their scope, expiry and withdrawal) and referrals. Special-category data: each page first asks why (a
-justification), and the core checks ``victims.read`` and records every access. See docs/web.md, "Victim cases"."""
+consents (their scope, expiry and withdrawal), referrals, and its export to a provider as an HTCDS 2.0 record.
+Special-category data: each page first asks why (a justification), and the core checks ``victims.read`` and
+records every access. See docs/web.md, "Victim cases"."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from palermo.api.deps import MAX_ROW_ID, NodeDep, SessionDep
 from palermo.auth.actor import Actor
 from palermo.db.victims import CASE_STATUSES
-from palermo.errors import Conflict, InvalidInput, NotFound
+from palermo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from palermo.taxonomies import taxonomy
 from palermo.victims.assessments import assessment_history
 from palermo.victims.case_file import get_case
 from palermo.victims.cases import list_cases
 from palermo.victims.consent import withdraw_consent
+from palermo.victims.htcds import export_case
 from palermo.web.deps import WEB_PREFIX, Page, PageDep, justified_or_error, page
 from palermo.web.i18n import LANGUAGES
 from palermo.web.render import render
@@ -145,3 +147,35 @@ def withdraw(
         errors[f"withdraw-{consent_id}"] = str(exc)
         return case_page(request, session, node, page_, case_id, justification, exc.status_code, errors)
     return RedirectResponse(case_address(withdrawn.case_id, justification, "withdrawn", "#consents"), 303)
+
+
+@router.post("/cases/{case_id}/htcds", **page("victims.exchange"))
+def export_htcds(
+    request: Request,
+    session: SessionDep,
+    node: NodeDep,
+    page_: PageDep,
+    case_id: RowId,
+    provider: Annotated[str, Form(max_length=64)] = "",
+    justification: FormJustification = "",
+) -> Response:
+    """The case as an IOM HTCDS 2.0 record for one provider, downloaded as a JSON file, on the person's consent in
+    force for that provider (only its data categories). Refused (no consent, withdrawn, expired): the case page
+    with the reason next to the provider, and the refusal in the access log."""
+    errors: dict[str, str] = {}
+    actor = victim_actor(page_, justification, node, errors)
+    if actor is None:
+        return case_page(request, session, node, page_, case_id, justification, 422, errors)
+    if not provider:
+        errors["htcds-provider"] = "Choose the provider the record is for."
+        return case_page(request, session, node, page_, case_id, justification, 422, errors)
+    try:
+        document = export_case(session, actor, case_id, provider, agency=node.agency_code)
+    except (PermissionDenied, NotFound, InvalidInput) as exc:
+        errors["htcds-provider"] = str(exc)
+        return case_page(request, session, node, page_, case_id, justification, exc.status_code, errors)
+    name = f"victim-case-{case_id}-htcds-{provider}.json"
+    return JSONResponse(
+        document.model_dump(mode="json"),
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
