@@ -19,7 +19,7 @@ def _exhaustive(query: str, keys: list[str], floor: float, limit: int) -> list[t
 
 
 def _word(rnd: random.Random) -> str:
-    if rnd.random() < 0.1:  # repeated bigrams: the filter counts distinct ones
+    if rnd.random() < 0.1:  # repeated letters: the letter masks count up to two of each
         return rnd.choice(["an", "ana", "lo", "ab"]) * rnd.randint(2, 5)
     return "".join(rnd.choice(LETTERS) for _ in range(rnd.randint(1, 14)))
 
@@ -57,6 +57,16 @@ def test_a_transposition_is_found_though_it_changes_three_bigrams() -> None:
     found = dict(neighbours.within("ivanov", 0.6, 10))
     assert set(found) == {0, 2}
     assert found[0] == 1.0
+
+
+def test_long_keys_and_letters_sharing_a_mask_class_are_not_ruled_out() -> None:
+    # 'a' and 'A' and 'á' fall in mask classes with other letters; keys of 70+ letters allow more edits than the mask
+    # can count at floor 0
+    keys = ["a" * 70 + "b", "A" * 71, "ab", "áb", "ba", "aab", "x" * 90, ""]
+    neighbours = EditNeighbours(keys)
+    for query in ["a" * 71, "ab", "aáb", "", "x" * 80]:
+        for floor in (0.0, 0.3, 0.6):
+            assert neighbours.within(query, floor, 20) == _exhaustive(query, keys, floor, 20), (query, floor)
 
 
 def test_an_empty_vocabulary_finds_nothing() -> None:
