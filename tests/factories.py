@@ -2,7 +2,8 @@
 
 Accounts (users with a known password, tokens, bearer headers), the CLI operator, records through the real ingest
 pipeline, watchlists loaded and indexed, passports and the lost/stolen registry, names for property tests, a free
-local port, and the access decisions as the structured log states them. Helpers used by one folder only stay there.
+local port, the access decisions as the structured log states them, and the hand-built network world. Helpers
+used by one folder only stay there.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from palermo.auth import tokens, users
 from palermo.auth.actor import Actor, cli_actor, user_actor
 from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
+from palermo.db.persons import PersonRecord
 from palermo.db.reference import Agency
 from palermo.documents import LostStolenRegistry, MrzSpec, make_mrz
 from palermo.documents.mrz_formats import MrzFormatName
@@ -251,3 +253,67 @@ def recorded_access() -> Iterator[list[LoggedAccess]]:
         logs.configure(*saved)
     fields = ("actor", "permission", "granted", "subject", "justification")
     seen.extend(LoggedAccess(*(e[f] for f in fields)) for e in entries if e["event"] == "access")
+
+
+HANDLING = ["originator", "handling", "handling_note", "distribution", "sharing_group", "source_reliability"]
+HANDLING += ["information_credibility", "sensitivity", "review_at", "delete_at"]
+PERSONS = ["source_key", *HANDLING, "given_names", "surname", "birth_date", "sex", "nationalities"]
+RELATIONSHIPS = ["source_key", *HANDLING, "relationship_kind", "subject_key", "subject_type", "object_key"]
+RELATIONSHIPS += ["object_type"]
+TRANSACTIONS = ["source_key", *HANDLING, "occurred_at", "amount", "currency", "payer_key", "payee_key"]
+BORDER_POINTS = ["source_key", *HANDLING, "code", "name", "country", "point_kind"]
+TRAVEL = ["source_key", *HANDLING, "person_key", "border_point", "direction", "occurred_at", "mode", "booking_ref"]
+TRAVEL += ["contact_phone"]
+
+VICTIMS = ("V1", "V2", "V3", "V4")
+NETWORK = ("R", "E", "F", *VICTIMS)
+FAMILY = ("M1", "M2")
+
+
+def handling_row(sensitivity: str = "") -> list[str]:
+    return ["", "", "", "", "", "", "", sensitivity, "", ""]
+
+
+def ingest_network(node: Node, folder: Path) -> None:
+    """The hand-built network world of tests/network and tests/web, through the real pipeline: recruiter R, escort
+    E, financier F and victims V1-V4 (special); a family M1, M2; a lone traveller X."""
+    people = [
+        ["R", *handling_row(), "Rado", "Recruiter", "1970-01-01", "M", "BGR"],
+        ["E", *handling_row(), "Emil", "Escort", "1975-02-02", "M", "BGR"],
+        ["F", *handling_row(), "Filip", "Financier", "1965-03-03", "M", "BGR"],
+        *[[v, *handling_row("special"), "Vera", f"Victim{v}", "2000-04-04", "F", "MDA"] for v in VICTIMS],
+        ["M1", *handling_row(), "Maria", "Family", "1980-05-05", "F", "GRC"],
+        ["M2", *handling_row(), "Nikos", "Family", "1979-06-06", "M", "GRC"],
+        ["X", *handling_row(), "Xenia", "Alone", "1990-07-07", "F", "GRC"],
+    ]
+    run(node, write_csv(folder / "persons.csv", PERSONS, people), "persons")
+    relationships = [[f"RR{v}", *handling_row(), "recruited_by", v, "person", "R", "person"] for v in VICTIMS]
+    relationships += [[f"RT{v}", *handling_row(), "transported_by", v, "person", "E", "person"] for v in VICTIMS]
+    relationships += [["RF", *handling_row(), "financed_by", "R", "person", "F", "person"]]
+    run(node, write_csv(folder / "relationships.csv", RELATIONSHIPS, relationships), "relationships")
+    payments = [[f"T{i}", *handling_row(), f"2025-0{i}-01T10:00:00Z", "900.00", "EUR", "F", "R"] for i in (1, 2)]
+    run(node, write_csv(folder / "transactions.csv", TRANSACTIONS, payments), "transactions")
+    run(
+        node,
+        write_csv(folder / "points.csv", BORDER_POINTS, [["BP", *handling_row(), "FCO", "Rome", "ITA", "air"]]),
+        "border_points",
+    )
+    crossings = [
+        ["C1", *handling_row(), "E", "FCO", "entry", "2025-03-01T10:00:00Z", "air", "BK1", ""],
+        ["C2", *handling_row("special"), "V1", "FCO", "entry", "2025-03-01T10:00:00Z", "air", "BK1", "+393471234567"],
+        ["C3", *handling_row("special"), "V2", "FCO", "entry", "2025-03-01T10:00:00Z", "air", "BK1", "+393471234567"],
+        ["C4", *handling_row(), "E", "FCO", "entry", "2025-04-01T10:00:00Z", "air", "BK2", ""],
+        ["C5", *handling_row("special"), "V3", "FCO", "entry", "2025-04-01T10:00:00Z", "air", "BK2", "+393471234567"],
+        ["C6", *handling_row("special"), "V4", "FCO", "entry", "2025-04-01T10:00:00Z", "air", "BK2", ""],
+        ["C7", *handling_row(), "M1", "FCO", "entry", "2025-05-01T10:00:00Z", "air", "FAM1", "+306912438485"],
+        ["C8", *handling_row(), "M2", "FCO", "entry", "2025-05-01T10:00:00Z", "air", "FAM1", "+306912438485"],
+        ["C9", *handling_row(), "X", "FCO", "entry", "2025-05-01T10:00:00Z", "air", "", ""],
+    ]
+    run(node, write_csv(folder / "travel.csv", TRAVEL, crossings), "travel_events")
+
+
+def person_keys(node: Node) -> dict[str, str]:
+    """Source key (``R``, ``V1`` ...) -> the graph's node key of the record (``person:<id>``)."""
+    with transaction(node.engine) as session:
+        rows = session.execute(select(PersonRecord.source_key, PersonRecord.id))
+        return {key: f"person:{rid}" for key, rid in rows}

@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 from palermo.api import create_app
 from palermo.cli.main import app as cli
 from palermo.node import Node
-from tests.factories import bearer, make_token, make_user
-from tests.network.conftest import VICTIMS, person_keys
+from tests.factories import VICTIMS, bearer, make_token, make_user, person_keys
 
 runner = CliRunner()
 
@@ -70,6 +69,8 @@ def test_the_api_answers_each_role_what_it_may_see(network_node: Node) -> None:
         assert networks["networks_total"] == 1
         detail = client.get(f"/api/v1/network/communities/{networks['communities'][0]['id']}", headers=supervisor)
         assert {keys[v] for v in VICTIMS} <= set(detail.json()["community"]["members"])
+        ties = {(t["source"], t["target"]): t["reasons"] for t in detail.json()["member_ties"]}
+        assert ties[tuple(sorted((keys["R"], keys["F"])))] == {"financed_by": 1, "payment": 2}
         around = client.get(f"/api/v1/network/neighbourhood/{keys['R']}", headers=analyst).json()
         assert not {n["key"] for n in around["nodes"]} & {keys[v] for v in VICTIMS}
         bad = client.get("/api/v1/network/neighbourhood/phone:1", headers=analyst)

@@ -16,8 +16,9 @@ from palermo.network.analysis import community_detail, list_communities, top_key
 from palermo.network.build import BuildSummary, build_network
 from palermo.network.neighbourhood import neighbourhood
 from palermo.node import Node
-from tests.factories import justified_operator, run, write_csv
-from tests.network.conftest import NETWORK, TRANSACTIONS, VICTIMS, _h, actor, person_keys
+from tests.factories import NETWORK, TRANSACTIONS, VICTIMS, justified_operator, person_keys, run, write_csv
+from tests.factories import handling_row as _h
+from tests.network.conftest import actor
 
 
 def _build(node: Node, *, full: bool = False) -> BuildSummary:

@@ -53,6 +53,13 @@ VICTIM_PAGES = (
 #: the route map and the hotspot map, checked at 390 px by tests/web/test_network_map_browser.py (on its travel world)
 NETWORK_MAP_PAGES = ("/web/network/routes", "/web/network/hotspots")
 
+#: the network pages, checked at 390 px by tests/web/test_network_browser.py on the network it builds
+NETWORK_PAGES = (
+    "/web/network/communities",
+    "/web/network/communities/{community_id}",
+    "/web/network/neighbourhood/{key}",
+)
+
 
 @contextmanager
 def served(app: FastAPI) -> Iterator[str]:

@@ -40,6 +40,7 @@ from tests.web.browser import (
     ARTIFACTS,
     EXPECT_TIMEOUT_MS,
     NETWORK_MAP_PAGES,
+    NETWORK_PAGES,
     PHONE,
     VICTIM_PAGES,
     new_context,
@@ -591,6 +592,7 @@ NOT_VISITED = {
     "/web/identities/{identity_id}": "checked at 390 px by the identity test, on the identity it builds",
     **dict.fromkeys(VICTIM_PAGES, "checked at 390 px by tests/web/test_victim_browser.py, on the case it builds"),
     **dict.fromkeys(NETWORK_MAP_PAGES, "checked at 390 px by tests/web/test_network_map_browser.py, on its routes"),
+    **dict.fromkeys(NETWORK_PAGES, "checked at 390 px by tests/web/test_network_browser.py, on the network it builds"),
 }
 
 

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from palermo.audit.access_log import note_results
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
-from palermo.db.identities import ResolutionRun
+from palermo.db.identities import Identity, IdentityMember, ResolutionRun
 from palermo.errors import InvalidInput, NotFound
 from palermo.network.build import last_build
 from palermo.network.communities import Community, Partition, detect_communities
 from palermo.network.graph import LinkGraph, Projection, project, read_link_graph
 from palermo.network.key_players import KeyPlayer, rank_community
 from palermo.network.labels import labels
+from palermo.network.neighbourhood import checked_key
 from palermo.network.parameters import network_parameters
 from palermo.persons.views import may_see_special
 
@@ -95,12 +96,24 @@ class CommunityList(BaseModel):
     communities: tuple[CommunitySummary, ...]
 
 
+class MemberTie(BaseModel):
+    """A tie between two members of a community, with its weight and what ties them (``{"shared phone": 2}``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    target: str
+    weight: float
+    reasons: dict[str, int]
+
+
 class CommunityDetail(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     community: Community
     members: tuple[Member, ...]
     key_players: tuple[KeyPlayer, ...]
+    member_ties: tuple[MemberTie, ...] = ()
 
 
 class KeyPlayerLine(BaseModel):
@@ -165,7 +178,39 @@ def community_detail(session: Session, actor: Actor, community_id: int) -> Commu
         community=community,
         members=tuple(Member(key=k, label=named[k]) for k in community.members),
         key_players=tuple(players[: network_parameters().key_players]),
+        member_ties=_member_ties(graph, community),
     )
+
+
+def _member_ties(graph: Analysed, community: Community) -> tuple[MemberTie, ...]:
+    projected = graph.projection.graph
+    membership = graph.partition.membership
+    ties = []
+    for edge, reasons in zip(projected.es, graph.projection.reasons, strict=True):
+        if membership[edge.source] == membership[edge.target] == community.id:
+            a, b = projected.vs[edge.source]["name"], projected.vs[edge.target]["name"]
+            ties.append(MemberTie(source=a, target=b, weight=round(edge["weight"], 3), reasons=dict(reasons)))
+    return tuple(sorted(ties, key=lambda t: (t.source, t.target)))
+
+
+def community_of(session: Session, actor: Actor, key: str) -> CommunitySummary | None:
+    """The community of actor ``key`` (``identity:<id>``, ``person:<id>``: the identity holding the record, if
+    any) in the graph as this actor sees it; ``None`` when the actor has no tie this actor may see."""
+    key = checked_key(key)
+    access = guard(session, actor, "network.read", subject=f"network:{key}:community")
+    graph = analysed(session, include_special=may_see_special(actor))
+    kind, _, value = key.partition(":")
+    if kind == "person":
+        identity = session.scalar(
+            select(IdentityMember.identity_id)
+            .join(Identity, Identity.id == IdentityMember.identity_id)
+            .where(IdentityMember.person_id == int(value), Identity.retired_at.is_(None))
+        )
+        key = f"identity:{identity}" if identity is not None else key
+    vertex = graph.projection.vertex(key)
+    found = None if vertex is None else graph.partition.communities[graph.partition.membership[vertex] - 1]
+    note_results(session, access, 0 if found is None else 1)
+    return None if found is None else _summary(found)
 
 
 def top_key_players(session: Session, actor: Actor, *, limit: int = 20, per_community: int = 3) -> list[KeyPlayerLine]:

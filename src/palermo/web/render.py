@@ -26,6 +26,7 @@ NAVIGATION = (
     ("Alerts", "/web/alerts", "alerts.read"),
     ("Persons", "/web/persons", "persons.search"),
     ("Documents", "/web/documents", "documents.check"),
+    ("Networks", "/web/network/communities", "network.read"),
     ("Routes", "/web/network/routes", "network.read"),
     ("Watchlists", "/web/watchlists", "watchlists.read"),
     ("Victim cases", "/web/victims/cases", "victims.read"),
@@ -74,5 +75,12 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
 
 def vendor_missing() -> list[str]:
     """Browser libraries the pages load that are not built (run `make assets`)."""
-    wanted = ("htmx.min.js", "chart.umd.min.js", "leaflet/leaflet.js", "topojson-client.min.js", "countries-110m.json")
+    wanted = (
+        "htmx.min.js",
+        "chart.umd.min.js",
+        "leaflet/leaflet.js",
+        "topojson-client.min.js",
+        "countries-110m.json",
+        "cytoscape.min.js",
+    )
     return [name for name in wanted if not (VENDOR / name).is_file()]
