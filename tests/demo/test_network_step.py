@@ -29,6 +29,7 @@ def report(world_node_factory: WorldNode, tiny_world: Path) -> NetworkReport:
         result = network_world(node, tiny_world, actor)
     assert [(r.permission, r.granted) for r in seen] == [
         ("network.build", True),
+        ("network.build", True),
         ("network.read", True),
         ("network.read", True),
     ]
@@ -44,3 +45,6 @@ def test_the_planted_networks_are_found_and_their_key_players_explained(report: 
     assert report.key_players["recall_at_k_in_own_community"]["5"] >= 0.5
     assert report.strongest
     assert all("removing" in line for line in report.strongest)
+    flagged, right, planted = report.officials
+    assert 1 <= flagged == right <= planted  # every corrupt-official alert is about a planted official
+    assert report.patterns["corrupt_official"] == flagged

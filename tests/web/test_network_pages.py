@@ -10,6 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from palermo.alerts import AlertSubject, open_alert
+from palermo.auth.actor import cli_actor
+from palermo.auth.justification import Justification
+from palermo.db.engine import transaction
+from palermo.network.alerts import raise_network_alerts
 from palermo.node import Node
 from tests.factories import make_user
 from tests.web.conftest import sign_in
@@ -77,3 +82,37 @@ def test_the_pages_keep_out_what_a_role_may_not_see(app: FastAPI, node: Node, tm
         denied = client.get("/web/network/communities", params={"justification": WHY})
         assert denied.status_code == 403
         assert "network.read" in denied.text
+
+
+def test_a_network_alert_shows_what_the_analysis_found(app: FastAPI, node: Node, tmp_path: Path) -> None:
+    world = build_network_world(node, tmp_path)
+    make_user(node, "ana", "analyst")
+    builder = cli_actor("cli:tester", node.agency_code, Justification("legal_basis", "criminal_investigation"))
+    with transaction(node.engine) as session:
+        raised = raise_network_alerts(session, builder)
+    assert raised.findings == ()  # the hand-built world alone shows none of the patterns
+    with transaction(node.engine) as session:
+        alert = open_alert(
+            session,
+            "test",
+            kind="network",
+            subject=AlertSubject(person_id=int(world.keys["F"].split(":")[1]), ref=f"network:test:{world.keys['F']}"),
+            decision=None,
+            score=0.9,
+            explanation=[
+                {
+                    "kind": "network_pattern",
+                    "pattern": "corrupt_official",
+                    "actor": world.keys["F"],
+                    "detail": "Filip Financier pays an associate",
+                    "records": ["transactions:1"],
+                }
+            ],
+        ).id
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        assert sign_in(client, "ana") == 303
+        page = client.get(f"/web/alerts/{alert}", params={"justification": WHY})
+        assert page.status_code == 200, page.text
+        assert "What the network analysis found" in page.text
+        assert "Filip Financier pays an associate" in page.text
+        assert f"/web/network/neighbourhood/{world.keys['F']}?justification=" in page.text

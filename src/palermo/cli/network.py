@@ -35,6 +35,18 @@ def build(
     _json(summary.model_dump())
 
 
+@app.command("alerts")
+@reports_errors
+def alerts() -> None:
+    """Raise alerts from the graph's patterns (corrupt official, minors sharing a phone, a watchlisted actor in a
+    network), each once, explained; prints what was found and the alerts opened (JSON)."""
+    from palermo.network.alerts import raise_network_alerts
+
+    with operation() as op:
+        raised = raise_network_alerts(op.session, op.actor)
+    _json(raised.model_dump())
+
+
 @app.command("communities")
 @reports_errors
 def communities(

@@ -154,10 +154,15 @@ def network_section(node: Node, world: Path, actor: Actor) -> Section:
          f" / {report.scores['baseline_components_all']['ari']:.3f}"],
         ["key-role recall@3 / @5 (degree baseline)", f"{recall['3']:.2f} / {recall['5']:.2f} "
          f"({degree['3']:.2f} / {degree['5']:.2f})"],
+        ["network alerts (new or raised before) per pattern",
+         ", ".join(f"{k} {v}" for k, v in sorted(report.patterns.items())) or "none"],
+        ["corrupt-official alerts / true officials among them / officials planted",
+         " / ".join(str(n) for n in report.officials)],
         ["seconds", f"{report.seconds:.1f}"],
     ]  # fmt: skip
     section.notes += [f"key player {line}" for line in report.strongest]
     section.notes.append("`palermo network communities` and `palermo network community ID` explain each network")
+    section.notes.append("`palermo alerts list --kind network` lists the network alerts, each explained")
     return section
 
 

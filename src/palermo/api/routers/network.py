@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from palermo.api.deps import API_PREFIX, MAX_ROW_ID, ActorDep, SessionDep, permitted
+from palermo.network.alerts import NetworkAlerts, raise_network_alerts
 from palermo.network.analysis import (
     MAX_LIMIT,
     CommunityDetail,
@@ -36,6 +37,12 @@ class BuildRequest(BaseModel):
 def build(body: BuildRequest, session: SessionDep, actor: ActorDep) -> BuildSummary:
     """Read the records' ties into the link graph: since the last build, or in full with ``{"full": true}``."""
     return build_network(session, actor, full=body.full)
+
+
+@router.post("/alerts", **permitted("network.build"))
+def alerts(session: SessionDep, actor: ActorDep) -> NetworkAlerts:
+    """Raise alerts from the graph's patterns (each once, explained): what was found and the alerts opened."""
+    return raise_network_alerts(session, actor)
 
 
 @router.get("/communities", **permitted("network.read"))

@@ -1,19 +1,24 @@
 """The demo's network step: build the link graph of the resolved world, find its communities and key players, and
-measure them against the world's truth (``palermo.network.measurement``)."""
+measure them against the world's truth (``palermo.network.measurement``); raise the network alerts and check the
+corrupt-official pattern against the planted officials."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from palermo.auth.actor import Actor
 from palermo.db.engine import transaction
+from palermo.network.alerts import raise_network_alerts
 from palermo.network.analysis import analysed, list_communities, top_key_players
 from palermo.network.build import build_network
-from palermo.network.measurement import community_scores, key_player_scores, read_world_truth
+from palermo.network.measurement import WorldTruth, community_scores, key_player_scores, read_world_truth
 from palermo.node import Node
+
+OFFICIAL = "corrupt_official"
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class NetworkReport:
     scores: dict[str, dict[str, float]]
     key_players: dict[str, Any]
     strongest: tuple[str, ...]  # the three strongest key players, explained
+    patterns: dict[str, int]  # network alerts' findings per pattern
+    officials: tuple[int, int, int]  # corrupt-official findings, of them true officials, officials planted
 
 
 def network_world(node: Node, world_dir: Path, actor: Actor) -> NetworkReport:
@@ -34,6 +41,8 @@ def network_world(node: Node, world_dir: Path, actor: Actor) -> NetworkReport:
     started = time.perf_counter()
     with transaction(node.engine) as session:
         built = build_network(session, actor, full=True)
+    with transaction(node.engine) as session:
+        raised = raise_network_alerts(session, actor)
     with transaction(node.engine) as session:
         listed = list_communities(session, actor, networks_only=True, limit=500)
         players = top_key_players(session, actor, limit=3)
@@ -50,4 +59,13 @@ def network_world(node: Node, world_dir: Path, actor: Actor) -> NetworkReport:
         scores=community_scores(truth, graph.projection, graph.partition),
         key_players=key_player_scores(truth, graph.projection, graph.partition),
         strongest=tuple(f"{line.label}: {line.player.explanation}" for line in players),
+        patterns=dict(Counter(f.pattern for f in raised.findings)),
+        officials=_officials(truth, [f.actor for f in raised.findings if f.pattern == "corrupt_official"]),
     )
+
+
+def _officials(truth: WorldTruth, flagged: list[str]) -> tuple[int, int, int]:
+    """How many actors the corrupt-official pattern flagged, how many of them are true officials, how many exist."""
+    right = sum(1 for key in flagged if truth.persons.get(truth.main_person(key) or "", {}).get("role") == OFFICIAL)
+    planted = sum(1 for row in truth.persons.values() if row["role"] == OFFICIAL)
+    return len(flagged), right, planted
