@@ -11,37 +11,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from palermo.api import create_app
 from palermo.node import Node, init_node
 from palermo.settings import Settings
 from palermo.web import page_routes
 from tests.conftest import StoreTemplates
-from tests.factories import PASSWORD, make_user
+from tests.factories import make_user
 from tests.web.browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    MISSING_CHROMIUM,
+    EXPECT_TIMEOUT_MS,
     NETWORK_MAP_PAGES,
     NETWORK_PAGES,
+    node_only,
+    phone_shot,
     served,
+    shot,
+    sign_in,
 )
 from tests.web.network_world import NetworkWorld, build_network_world
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-EXPECT_TIMEOUT_MS = 20_000
-PHONE = {"width": 390, "height": 844}
 WHY = "JIT-2026-0025"
-OVERFLOW = """() => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.scroll'))
-    .slice(0, 5).map(e => e.outerHTML.slice(0, 120))"""
 
 
 @pytest.fixture(scope="module")
@@ -62,50 +56,10 @@ def base_url(world: tuple[Node, NetworkWorld]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM)
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    """A fresh profile that may only reach the node (nothing is loaded from elsewhere)."""
-    created = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    created.set_default_timeout(30_000)
-    outside: list[str] = []
-
-    def only_the_node(route: Any) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    created.route("**/*", only_the_node)
-    yield created
-    created.close()
-    assert outside == []
-
-
-def shot(page: Page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 1000, f"screenshot {path.name} is empty"
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/web/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    with node_only(browser, base_url) as created:
+        yield created
 
 
 def drawn(page: Page, actors: int) -> None:
@@ -115,17 +69,6 @@ def drawn(page: Page, actors: int) -> None:
         timeout=EXPECT_TIMEOUT_MS,
     )
     expect(page.locator("#network-graph canvas").first).to_be_visible()
-
-
-def fits_a_phone(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    wide = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    try:
-        page.wait_for_function(wide, timeout=EXPECT_TIMEOUT_MS)
-    except PlaywrightTimeoutError:
-        raise AssertionError(f"the {name} page scrolls sideways at 390 px: {page.evaluate(OVERFLOW)}") from None
-    page.screenshot(path=str(ARTIFACTS / f"390px-network-{name}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_from_an_alert_to_the_network_behind_it(context: BrowserContext, world: tuple[Node, NetworkWorld]) -> None:
@@ -144,7 +87,7 @@ def test_from_an_alert_to_the_network_behind_it(context: BrowserContext, world: 
     expect(page.locator("#community-of")).to_contain_text("looks like a trafficking network")
     expect(page.locator("#ties")).to_contain_text("recruited by")
     shot(page, "n01-neighbourhood")
-    fits_a_phone(page, "neighbourhood")
+    phone_shot(page, "network-neighbourhood")
 
     page.locator("#community-of a").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Looks like a trafficking network")
@@ -152,7 +95,7 @@ def test_from_an_alert_to_the_network_behind_it(context: BrowserContext, world: 
     expect(page.locator("#key-players li.key-player").first).to_contain_text("removing")
     expect(page.locator("#members")).to_contain_text("Vera")  # a supervisor holds victims.read
     shot(page, "n02-community")
-    fits_a_phone(page, "community")
+    phone_shot(page, "network-community")
 
     page.locator("#key-players li.key-player h3 a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("The network around")
@@ -164,7 +107,7 @@ def test_from_an_alert_to_the_network_behind_it(context: BrowserContext, world: 
     page.get_by_role("button", name="Show the network").click()
     expect(page.locator("#communities")).to_contain_text("Looks like a network")
     shot(page, "n04-networks")
-    fits_a_phone(page, "communities")
+    phone_shot(page, "network-communities")
     assert refused == []
 
 
