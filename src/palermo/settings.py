@@ -139,6 +139,11 @@ class Settings(BaseSettings):
         ge=100,
         description="Longest accepted field value, in characters; longer values reject the row.",
     )
+    spark_checkpoint_dir: str | None = Field(
+        None,
+        description="Where Spark writes Splink's intermediate tables (a URI the driver and every executor reach); "
+        "unset: $PALERMO_HOME/resolution/spark-checkpoints (local mode).",
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_secret(self) -> Settings:

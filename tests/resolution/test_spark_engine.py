@@ -41,8 +41,14 @@ def _rows() -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="session")
-def spark_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ResolutionEngine]:
-    runner = open_engine("spark", tmp_path_factory.mktemp("spark"))
+def checkpoints(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stands for the shared storage of a cluster (``PALERMO_SPARK_CHECKPOINT_DIR``)."""
+    return tmp_path_factory.mktemp("shared-storage") / "checkpoints"
+
+
+@pytest.fixture(scope="session")
+def spark_engine(tmp_path_factory: pytest.TempPathFactory, checkpoints: Path) -> Iterator[ResolutionEngine]:
+    runner = open_engine("spark", tmp_path_factory.mktemp("spark"), checkpoint_dir=str(checkpoints))
     yield runner
     runner.close()
 
@@ -69,6 +75,24 @@ def test_spark_gives_the_same_identities_as_duckdb(tmp_path: Path, spark_engine:
     spark = _identities(spark_engine, saved)
     assert duck == spark
     assert len(duck[0]) == len(PEOPLE)
+
+
+@pytest.mark.slow
+def test_splink_writes_its_intermediate_tables_where_it_is_told(
+    spark_engine: ResolutionEngine, checkpoints: Path, tmp_path: Path
+) -> None:
+    saved = tmp_path / "model.json"
+    runner = open_engine("duckdb", tmp_path)
+    try:
+        linker = model.new_linker(runner.register(_rows(), "persons"), model.build_settings(default_config()))
+        model.train(linker, default_config())
+        saved.write_text(json.dumps(model.model_dict(linker)))
+    finally:
+        runner.close()
+    _identities(spark_engine, saved)
+    assert any(p.suffix == ".parquet" for p in checkpoints.rglob("*"))  # the predictions, broken off their lineage
+    assert spark_engine._spark is not None
+    assert spark_engine._spark.conf.get("spark.sql.shuffle.partitions") == "8"  # local mode: few partitions
 
 
 def test_spark_keeps_its_warehouse_in_the_engine_workdir(spark_engine: ResolutionEngine) -> None:

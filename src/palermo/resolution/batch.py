@@ -67,7 +67,8 @@ def predict_all(
     """Scored pairs above the link threshold, with the model used (trained now when asked, when there is none, or
     when the saved one was trained with other comparisons than this version has)."""
     existing = latest_model(node.home)
-    runner = open_engine(engine, node.home / "resolution", spark_master=spark_master)
+    checkpoints = node.settings.spark_checkpoint_dir
+    runner = open_engine(engine, node.home / "resolution", spark_master=spark_master, checkpoint_dir=checkpoints)
     try:
         table = runner.register(rows, "persons")
         stale = existing is not None and not model.saved_model_matches(existing.path, config)

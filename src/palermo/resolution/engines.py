@@ -87,29 +87,36 @@ def _spark_frame(spark: Any, records: Sequence[dict[str, Any]]) -> Any:
     return spark.createDataFrame(rows, schema=st.StructType(fields))
 
 
-def _spark_session(workdir: Path, master: str) -> Any:
+def _spark_session(workdir: Path, master: str, checkpoint_dir: str | None) -> Any:
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    checkpoints = workdir / "spark-checkpoints"
-    checkpoints.mkdir(parents=True, exist_ok=True)
-    spark = (
+    checkpoints = checkpoint_dir
+    if checkpoints is None:
+        (workdir / "spark-checkpoints").mkdir(parents=True, exist_ok=True)
+        checkpoints = str(workdir / "spark-checkpoints")
+    builder = (
         SparkSession.builder.master(master)
         .appName("palermo-resolution")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "8")
         .config("spark.ui.enabled", "false")
         # Spark's default is ./spark-warehouse in the current folder; keep everything in the engine's workdir.
         .config("spark.sql.warehouse.dir", str(workdir / "spark-warehouse"))
-        .getOrCreate()
     )
-    spark.sparkContext.setCheckpointDir(str(checkpoints))
+    if master.startswith("local"):
+        # one machine: few shuffle partitions (Spark's 200 suit a cluster, whose spark-defaults.conf decides)
+        builder = builder.config("spark.sql.shuffle.partitions", "8")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setCheckpointDir(checkpoints)
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
-def open_engine(name: str, workdir: Path, *, spark_master: str = "local[2]") -> ResolutionEngine:
-    """A fresh engine: ``duckdb`` (in-process, in memory) or ``spark`` (``spark_master``, e.g. a cluster URL)."""
+def open_engine(
+    name: str, workdir: Path, *, spark_master: str = "local[2]", checkpoint_dir: str | None = None
+) -> ResolutionEngine:
+    """A fresh engine: ``duckdb`` (in-process, in memory) or ``spark`` (``spark_master``, e.g. a cluster URL; Splink
+    writes its intermediate tables as Parquet under ``checkpoint_dir``, by default ``workdir/spark-checkpoints``)."""
     if name == "duckdb":
         from splink import DuckDBAPI
 
@@ -119,7 +126,7 @@ def open_engine(name: str, workdir: Path, *, spark_master: str = "local[2]") -> 
             raise ConfigurationError("the spark engine needs pyspark: install palermo with the `spark` extra")
         from splink import SparkAPI
 
-        spark = _spark_session(workdir, spark_master)
+        spark = _spark_session(workdir, spark_master, checkpoint_dir)
         api = SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
         return ResolutionEngine("spark", api, _spark=spark)
     raise InvalidInput(f"unknown resolution engine {name!r}; expected one of {', '.join(ENGINES)}", field="engine")
