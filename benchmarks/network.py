@@ -22,6 +22,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,11 @@ from palermo.auth.justification import Justification
 from palermo.db.engine import make_engine, transaction
 from palermo.db.identities import Identity
 from palermo.db.migrate import upgrade
+from palermo.network.alerts import raise_network_alerts
 from palermo.network.build import build_network
 from palermo.network.communities import detect_communities
 from palermo.network.graph import project, read_link_graph
-from palermo.network.measurement import community_scores, key_player_scores, read_world_truth
+from palermo.network.measurement import community_scores, key_player_scores, official_alert_scores, read_world_truth
 from palermo.network.parameters import network_parameters
 from palermo.resolution import batch
 from palermo.settings import Settings
@@ -86,6 +88,12 @@ def measure_world(scale: str, seed: int, home: Path) -> dict[str, Any]:
     started = time.perf_counter()
     players = key_player_scores(truth, projection, partition)
     players_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with transaction(node.engine) as session:
+        raised = raise_network_alerts(session, actor)
+    alerts_seconds = time.perf_counter() - started
+    patterns = Counter(f.pattern for f in raised.findings)
+    officials = official_alert_scores(truth, [f.actor for f in raised.findings if f.pattern == "corrupt_official"])
     per_edge = full.seconds / max(full.edges_written, 1)
     cpu_per_edge = build_cpu / max(full.edges_written, 1)
     return {
@@ -118,9 +126,11 @@ def measure_world(scale: str, seed: int, home: Path) -> dict[str, Any]:
             "project_seconds": round(project_seconds, 2),
             "leiden_seconds": round(leiden_seconds, 2),
             "key_players_seconds": round(players_seconds, 2),
+            "network_alerts_seconds": round(alerts_seconds, 2),
         },
         "communities": community_scores(truth, projection, partition),
         "key_players": players,
+        "network_alerts": {"per_pattern": dict(sorted(patterns.items())), "corrupt_official": officials},
     }
 
 

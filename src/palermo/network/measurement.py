@@ -30,6 +30,7 @@ from palermo.network.key_players import degree_ranking, rank_community
 from palermo.network.parameters import network_parameters
 
 KEY_ROLES = frozenset({"recruiter", "financier", "transporter"})
+OFFICIAL = "corrupt_official"
 RECALL_AT = (3, 5, 10, 20)
 
 
@@ -164,3 +165,11 @@ def key_player_scores(world: WorldTruth, projection: Projection, partition: Part
             )
         ),
     }
+
+
+def official_alert_scores(world: WorldTruth, flagged: list[str]) -> dict[str, int]:
+    """The corrupt-official alerts against the truth: how many actors the pattern flagged, how many of them hold a
+    planted corrupt official's records, and how many officials the world planted."""
+    right = sum(1 for key in flagged if world.persons.get(world.main_person(key) or "", {}).get("role") == OFFICIAL)
+    planted = sum(1 for row in world.persons.values() if row["role"] == OFFICIAL)
+    return {"flagged": len(flagged), "true_officials": right, "planted_officials": planted}

@@ -15,10 +15,13 @@ from palermo.db.engine import transaction
 from palermo.network.alerts import raise_network_alerts
 from palermo.network.analysis import analysed, list_communities, top_key_players
 from palermo.network.build import build_network
-from palermo.network.measurement import WorldTruth, community_scores, key_player_scores, read_world_truth
+from palermo.network.measurement import (
+    community_scores,
+    key_player_scores,
+    official_alert_scores,
+    read_world_truth,
+)
 from palermo.node import Node
-
-OFFICIAL = "corrupt_official"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class NetworkReport:
     key_players: dict[str, Any]
     strongest: tuple[str, ...]  # the three strongest key players, explained
     patterns: dict[str, int]  # network alerts' findings per pattern
-    officials: tuple[int, int, int]  # corrupt-official findings, of them true officials, officials planted
+    officials: tuple[int, ...]  # corrupt-official findings, of them true officials, officials planted
 
 
 def network_world(node: Node, world_dir: Path, actor: Actor) -> NetworkReport:
@@ -60,12 +63,7 @@ def network_world(node: Node, world_dir: Path, actor: Actor) -> NetworkReport:
         key_players=key_player_scores(truth, graph.projection, graph.partition),
         strongest=tuple(f"{line.label}: {line.player.explanation}" for line in players),
         patterns=dict(Counter(f.pattern for f in raised.findings)),
-        officials=_officials(truth, [f.actor for f in raised.findings if f.pattern == "corrupt_official"]),
+        officials=tuple(
+            official_alert_scores(truth, [f.actor for f in raised.findings if f.pattern == "corrupt_official"]).values()
+        ),
     )
-
-
-def _officials(truth: WorldTruth, flagged: list[str]) -> tuple[int, int, int]:
-    """How many actors the corrupt-official pattern flagged, how many of them are true officials, how many exist."""
-    right = sum(1 for key in flagged if truth.persons.get(truth.main_person(key) or "", {}).get("role") == OFFICIAL)
-    planted = sum(1 for row in truth.persons.values() if row["role"] == OFFICIAL)
-    return len(flagged), right, planted
