@@ -22,7 +22,6 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,13 @@ from palermo.network.alerts import raise_network_alerts
 from palermo.network.build import build_network
 from palermo.network.communities import detect_communities
 from palermo.network.graph import project, read_link_graph
-from palermo.network.measurement import community_scores, key_player_scores, official_alert_scores, read_world_truth
+from palermo.network.measurement import (
+    community_scores,
+    key_player_scores,
+    official_alert_scores,
+    pattern_scores,
+    read_world_truth,
+)
 from palermo.network.parameters import network_parameters
 from palermo.resolution import batch
 from palermo.settings import Settings
@@ -92,7 +97,7 @@ def measure_world(scale: str, seed: int, home: Path) -> dict[str, Any]:
     with transaction(node.engine) as session:
         raised = raise_network_alerts(session, actor)
     alerts_seconds = time.perf_counter() - started
-    patterns = Counter(f.pattern for f in raised.findings)
+    patterns = pattern_scores(truth, [(f.pattern, f.involved) for f in raised.findings])
     officials = official_alert_scores(truth, [f.actor for f in raised.findings if f.pattern == "corrupt_official"])
     per_edge = full.seconds / max(full.edges_written, 1)
     cpu_per_edge = build_cpu / max(full.edges_written, 1)

@@ -5,8 +5,9 @@ Three patterns, read from the stored edges with person records put into their id
 
 * ``corrupt_official``: an actor ``associate_of`` a financier (the object of a ``financed_by`` relationship) and
   paid by that financier: the pattern of an official on the network's payroll;
-* ``minors_share_phone``: one phone held (as a contact or a crossing's contact phone) by two or more minors with no
-  family relationship between them;
+* ``minors_share_phone``: one phone held (as a contact or a crossing's contact phone) by two or more minors who are
+  not family (no family relationship between them, no relative in common) and do not travel together (no booking or
+  travel group in common: families and school trips give one adult's phone for every child);
 * ``watchlisted_in_network``: an actor with a watchlist hit (an alert on one of its records naming a watchlist
   entry, not closed as a false positive) in a community that looks like a trafficking network.
 
@@ -34,11 +35,12 @@ from palermo.db.alerts import Alert
 from palermo.db.network import NetworkEdge
 from palermo.db.persons import PersonRecord
 from palermo.network.analysis import analysed
-from palermo.network.edges import PAYMENT
-from palermo.network.graph import identity_keys, node_kind, relationship_categories
+from palermo.network.edges import PAYMENT, TRAVEL_TIES
+from palermo.network.graph import identity_keys, is_actor, node_kind, relationship_categories
 from palermo.network.labels import labels
 
 ADULT_AGE = 18
+TRAVELLING_TOGETHER = (TRAVEL_TIES["booking_ref"], TRAVEL_TIES["group_ref"])
 PATTERN_SCORES = {"corrupt_official": 0.9, "watchlisted_in_network": 0.8, "minors_share_phone": 0.7}
 
 
@@ -49,6 +51,7 @@ class Finding(BaseModel):
 
     pattern: str
     actor: str  # the actor (or the phone) the alert is about
+    involved: tuple[str, ...]  # every actor the pattern names
     person_id: int | None
     detail: str
     records: tuple[str, ...]
@@ -74,7 +77,7 @@ class _Edges:
         self.rows: list[tuple[str, str, str, str, bool]] = []  # kind, source, target, record, special
         family = [kind for kind, category in relationship_categories().items() if category == "family"]
         wanted = or_(
-            NetworkEdge.kind.in_(["financed_by", "associate_of", PAYMENT, *family]),
+            NetworkEdge.kind.in_(["financed_by", "associate_of", PAYMENT, *family, *TRAVELLING_TOGETHER]),
             NetworkEdge.source_key.startswith("phone:"),
             NetworkEdge.target_key.startswith("phone:"),
         )
@@ -133,11 +136,24 @@ def _minors(session: Session, edges: _Edges, today: dt.date) -> set[str]:
     return minors
 
 
-def minors_sharing_phones(session: Session, edges: _Edges, today: dt.date) -> list[tuple[str, list[str], list[str]]]:
-    """(phone, minors, records): phones held by two or more minors with no family relationship between them."""
-    minors = _minors(session, edges, today)
+def _kin(edges: _Edges) -> set[frozenset[str]]:
+    """Pairs of actors who are family, or who travel together: tied by a family relationship, with a relative in
+    common (two children of one parent), or on one booking or travel group (families and school trips)."""
     family = {kind for kind, category in relationship_categories().items() if category == "family"}
-    related = {frozenset((a, b)) for _, a, b, _, _ in edges.of_kind(*family)}
+    around: dict[str, set[str]] = defaultdict(set)
+    for _, a, b, _, _ in edges.of_kind(*family, *TRAVELLING_TOGETHER):
+        around[a].add(b)
+        around[b].add(a)
+    pairs = {frozenset((a, b)) for a, near in around.items() for b in near if is_actor(b) and is_actor(a)}
+    for near in around.values():
+        pairs.update(frozenset(pair) for pair in combinations(sorted(near), 2))
+    return pairs
+
+
+def minors_sharing_phones(session: Session, edges: _Edges, today: dt.date) -> list[tuple[str, list[str], list[str]]]:
+    """(phone, minors, records): phones held by two or more minors who are not family and do not travel together."""
+    minors = _minors(session, edges, today)
+    related = _kin(edges)
     holders: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for _, a, b, record, _ in edges.rows:
         for holder, thing in ((a, b), (b, a)):
@@ -198,21 +214,24 @@ def find_patterns(session: Session, today: dt.date | None = None) -> list[Findin
         include_special=True,
     )
     findings = [
-        Finding(pattern="corrupt_official", actor=official, person_id=_person_of(official, members),
+        Finding(pattern="corrupt_official", actor=official, involved=(official, financier),
+                person_id=_person_of(official, members),
                 detail=f"{named[official]} ({official}) is an associate of {named[financier]} ({financier}), who "
                        f"finances the network, and is paid by them: the pattern of a corrupt official",
                 records=tuple(records), special=special)
         for official, financier, records, special in officials
     ]  # fmt: skip
     findings += [
-        Finding(pattern="minors_share_phone", actor=phone, person_id=_person_of(minors[0], members),
+        Finding(pattern="minors_share_phone", actor=phone, involved=tuple(minors),
+                person_id=_person_of(minors[0], members),
                 detail=f"{len(minors)} minors with no family relationship between them share the phone "
                        f"{phone.split(':', 1)[1]}: " + ", ".join(f"{named[m]} ({m})" for m in minors),
                 records=tuple(records), special=True)
         for phone, minors, records in phones
     ]  # fmt: skip
     findings += [
-        Finding(pattern="watchlisted_in_network", actor=actor, person_id=_person_of(actor, members),
+        Finding(pattern="watchlisted_in_network", actor=actor, involved=(actor,),
+                person_id=_person_of(actor, members),
                 detail=f"{named[actor]} ({actor}), with a watchlist hit (alert {alert}), is in a community of {size} "
                        "actors that looks like a trafficking network",
                 records=tuple(records), special=False)

@@ -173,3 +173,15 @@ def official_alert_scores(world: WorldTruth, flagged: list[str]) -> dict[str, in
     right = sum(1 for key in flagged if world.persons.get(world.main_person(key) or "", {}).get("role") == OFFICIAL)
     planted = sum(1 for row in world.persons.values() if row["role"] == OFFICIAL)
     return {"flagged": len(flagged), "true_officials": right, "planted_officials": planted}
+
+
+def pattern_scores(world: WorldTruth, findings: list[tuple[str, tuple[str, ...]]]) -> dict[str, dict[str, int]]:
+    """Per network-alert pattern: how many findings, and how many name at least one actor holding the records of a
+    person in a planted network (the others are about confounders: families, school trips, seasonal crews)."""
+    scores: dict[str, dict[str, int]] = {}
+    for pattern, involved in findings:
+        held = scores.setdefault(pattern, {"findings": 0, "naming_a_network_member": 0})
+        held["findings"] += 1
+        persons = [world.persons.get(world.main_person(key) or "", {}) for key in involved]
+        held["naming_a_network_member"] += any(p.get("network_id") for p in persons)
+    return scores
