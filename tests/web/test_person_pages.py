@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -12,9 +13,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from palermo.api import create_app
+from palermo.auth.actor import cli_actor
+from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
+from palermo.db.persons import PersonRecord
 from palermo.db.travel import TravelEvent
 from palermo.node import Node
+from palermo.victims.assessments import AssessmentIn, record_assessment
+from palermo.victims.cases import CaseIn, open_case
 from tests.factories import PERSON_HEADER, make_user, run, write_csv
 from tests.web.conftest import sign_in
 from tests.web.identity_world import resolved_ana
@@ -135,3 +141,31 @@ def test_records_of_one_identity_are_one_result_row(client: TestClient, node: No
     assert f"Identity #{ana.identity}: Ana Popescu" in page
     assert page.count('<li>\n          <a href="/web/persons/') == 2  # ... two records (the special one hidden)
     assert "2 records in all" in page
+
+
+def test_a_presumed_victims_record_tells_every_reader_to_consider_non_punishment(
+    analyst: TestClient, node: Node
+) -> None:
+    """The analyst (no victims.read) reading Çela's record is told to consider non-punishment and whom to ask, never
+    the case; before the assessment presumes a victim there is no flag."""
+    with transaction(node.engine) as session:
+        record_id = session.scalars(select(PersonRecord.id).where(PersonRecord.source_key == "c1")).one()
+    before = analyst.get(f"/web/persons/{record_id}?{JUSTIFIED}")
+    assert before.status_code == 200
+    assert 'id="non-punishment"' not in before.text
+    officer = cli_actor("cli:officer", node.agency_code, Justification("legal_basis", "victim_protection"))
+    observed = ["dr.job_nature", "dr.wages", "ec.excessive_hours", "ec.low_pay", "cd.documents", "cd.debt"]
+    when = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
+    with transaction(node.engine) as session:
+        case_id = open_case(session, officer, CaseIn(person_id=record_id)).id
+        request = {
+            "exploitation": "labour",
+            "interviewed_at": when,
+            "observations": [{"indicator": i} for i in observed],
+        }
+        record_assessment(session, officer, case_id, AssessmentIn.model_validate(request))
+    after = analyst.get(f"/web/persons/{record_id}?{JUSTIFIED}")
+    assert after.status_code == 200
+    assert 'id="non-punishment"' in after.text
+    assert "consider non-punishment" in after.text
+    assert f"/web/victims/cases/{case_id}" not in after.text

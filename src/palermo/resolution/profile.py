@@ -29,6 +29,7 @@ from palermo.explanation import Feature
 from palermo.persons.lookup import may_see_special
 from palermo.resolution.identities import IdentityView, LinkView, get_identity
 from palermo.resolution.link_features import PRIOR, comparison_label
+from palermo.victims.non_punishment import NonPunishmentFlag, non_punishment_flag
 
 
 class IngestLine(BaseModel):
@@ -137,6 +138,7 @@ class IdentityProfile(BaseModel):
     alerts: tuple[AlertLine, ...] | None
     judgements: tuple[JudgementLine, ...]
     hidden_items: int  # special-category documents and crossings of the records shown, left out
+    non_punishment: NonPunishmentFlag | None = None  # a presumed victim of trafficking (palermo.victims.non_punishment)
 
 
 def _times(factor: float) -> str:
@@ -309,4 +311,5 @@ def identity_profile(session: Session, actor: Actor, identity_id: int) -> Identi
         alerts=_alerts(session, actor, identity_id, ids),
         judgements=tuple(judgements),
         hidden_items=hidden_documents + hidden_crossings,
+        non_punishment=non_punishment_flag(session, actor, ids, {identity_id}),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from sqlalchemy.orm import Session
 
 from palermo.api.answers import json_answer
@@ -16,6 +16,7 @@ from palermo.node import Node
 from palermo.persons import lookup
 from palermo.persons.lookup import PersonView
 from palermo.persons.search import PersonFilters
+from palermo.victims.non_punishment import NonPunishmentFlag, identity_records, non_punishment_flag
 
 router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 
@@ -51,9 +52,18 @@ async def search_persons(
     return await in_one_hop(http, search)
 
 
+class PersonRecordOut(PersonView):
+    non_punishment: NonPunishmentFlag | None = Field(
+        None, description="Set when victim support presumes this person a victim of trafficking (docs/victims.md)"
+    )
+
+
 @router.get("/{person_id}", **permitted("persons.read"))
 def get_person(
     person_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], session: SessionDep, actor: ActorDep
-) -> PersonView:
-    """One person record with names, nationalities, provenance and handling. Needs a justification."""
-    return lookup.get_person(session, actor, person_id)
+) -> PersonRecordOut:
+    """One person record with names, nationalities, provenance and handling, and the non-punishment flag of a
+    presumed victim of trafficking. Needs a justification."""
+    view = lookup.get_person(session, actor, person_id)
+    flag = non_punishment_flag(session, actor, *identity_records(session, person_id))
+    return PersonRecordOut(**view.model_dump(), non_punishment=flag)
