@@ -150,13 +150,18 @@ def test_roles_without_the_permission_see_no_personal_data(app: FastAPI, node: N
         assert not any(word in answer.text for word in ("Popescu", "Popesku", "05 123 456", "HUNIK"))
 
 
-def test_the_alert_and_the_person_record_link_to_the_identity(app: FastAPI, node: Node, ana: Ana) -> None:
+def test_the_alert_and_the_person_record_link_to_the_identity_and_the_network_around_it(
+    app: FastAPI, node: Node, ana: Ana
+) -> None:
     analyst = signed_in(app, node, "ana", "analyst")
     target = f'href="/web/identities/{ana.identity}?justification={WHY}"'
     assert target in analyst.get(f"/web/alerts/{ana.alert}", params={"justification": WHY}).text
     assert target in analyst.get(f"/web/persons/{ana.records['ana-1']}", params={"justification": WHY}).text
     alone = analyst.get(f"/web/persons/{ana.records['other']}", params={"justification": WHY}).text
     assert "/web/identities/" in alone  # a record alone is an identity of one
+    around = f'href="/web/network/neighbourhood/identity:{ana.identity}?justification={WHY}"'
+    assert around in analyst.get(f"/web/identities/{ana.identity}", params={"justification": WHY}).text
+    assert around in analyst.get(f"/web/alerts/{ana.alert}", params={"justification": WHY}).text
 
 
 def test_an_analyst_confirms_that_two_identities_are_one_person(app: FastAPI, node: Node, ana: Ana) -> None:
