@@ -81,6 +81,31 @@ class Postings:
             base = int(off[token + 1] - off[token])
         return base + len(self.added.get(token, ()))
 
+    def counts(self, tokens: list[int]) -> list[int]:
+        """:meth:`count` of each token, in one pass over the offsets."""
+        ids = np.asarray(tokens, dtype=np.int64)
+        off = self.base.offsets.data
+        stored = ids < len(self.base)
+        base = np.zeros(len(ids), dtype=np.int64)
+        base[stored] = off[ids[stored] + 1] - off[ids[stored]]
+        counts: list[int] = base.tolist()
+        if self.added:
+            counts = [count + len(self.added.get(token, ())) for token, count in zip(tokens, counts, strict=True)]
+        return counts
+
+    def get_many(self, tokens: list[int]) -> NDArray[np.int64]:
+        """:meth:`get` of each token, one after the other, gathered in one pass when no rows were appended to them."""
+        if self.added and any(token in self.added for token in tokens):
+            return np.concatenate([self.get(token) for token in tokens]) if tokens else np.zeros(0, dtype=np.int64)
+        ids = np.asarray(tokens, dtype=np.int64)
+        ids = ids[ids < len(self.base)]
+        off = self.base.offsets.data
+        starts, lengths = off[ids], off[ids + 1] - off[ids]
+        # position i of the result reads values[starts[t] + i - (rows of the tokens before t)]
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        rows: NDArray[np.int64] = self.base.values.data[np.arange(len(shift)) + shift].astype(np.int64)
+        return rows
+
     def compacted(self, tokens: int) -> Ragged:
         """One compressed list for tokens ``0..tokens-1`` (what is saved)."""
         if not self.added and len(self.base) == tokens:

@@ -61,7 +61,7 @@ class EditNeighbours:
 
     def __init__(self, keys: list[str]) -> None:
         self.size = len(keys)
-        self._keys = keys
+        self._keys = np.array(keys, dtype=object)  # rapidfuzz reads a gathered object array as a list, without one
         lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
         order = np.argsort(lengths, kind="stable")  # vocabulary order within a length
         masks = np.fromiter((letter_mask(k) for k in keys), dtype=np.uint64, count=len(keys))[order]
@@ -74,9 +74,8 @@ class EditNeighbours:
         kept = self._candidates(query, floor)
         if not len(kept):
             return []
-        keys = self._keys
         found = process.extract(
-            query, [keys[i] for i in kept.tolist()], scorer=OSA.normalized_similarity, score_cutoff=floor, limit=limit
+            query, self._keys[kept], scorer=OSA.normalized_similarity, score_cutoff=floor, limit=limit
         )
         return [(int(kept[position]), float(score)) for _, score, position in found]
 

@@ -53,6 +53,21 @@ class EntryRows:
         found = self._range(entry_id)
         return np.arange(*found, dtype=np.intp) if found is not None else _NONE
 
+    def row_ranges(self, entry_ids: list[int]) -> list[range]:
+        """The live rows of each entry as a ``range`` (empty when it has none), in one binary search for all."""
+        at = np.searchsorted(self._ids, entry_ids).tolist() if len(self._ids) else [0] * len(entry_ids)
+        ids, starts, stops = self._ids, self._starts, self._stops
+        found = []
+        for entry_id, i in zip(entry_ids, at, strict=True):
+            if entry_id in self._changed:
+                changed = self._changed[entry_id]
+                found.append(range(*changed) if changed is not None else range(0))
+            elif i < len(ids) and ids[i] == entry_id:
+                found.append(range(int(starts[i]), int(stops[i])))
+            else:
+                found.append(range(0))
+        return found
+
     def __contains__(self, entry_id: int) -> bool:
         return self._range(entry_id) is not None
 

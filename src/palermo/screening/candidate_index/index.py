@@ -272,25 +272,28 @@ class CandidateIndex:
     ) -> tuple[tuple[NDArray[np.int64], NDArray[np.float64]] | None, list[tuple[NDArray[np.int64], float]]]:
         """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart."""
         cfg = self.config
-        row_parts, weight_parts = [], []
+        similar = self.vocabulary.similar(query, self.scorer, cfg.edit_floor, cfg.max_similar_tokens)
+        rare_tokens, rare_counts, rare_weights = [], [], []
         frequent: list[tuple[NDArray[np.int64], float]] = []
-        for token, similarity in self.vocabulary.similar(query, self.scorer, cfg.edit_floor, cfg.max_similar_tokens):
-            count = self.postings.count(token)
+        tokens = self.vocabulary.tokens
+        for (token, similarity), count in zip(similar, self.postings.counts([t for t, _ in similar]), strict=True):
             if not count:
                 continue
             idf = math.log(1 + total_rows / count)
-            if query.is_initial or self.vocabulary.tokens[token].is_initial:  # an initial says little, rare or not
+            if query.is_initial or tokens[token].is_initial:  # an initial says little, rare or not
                 idf = min(idf, cfg.initial_weight)
             weight = similarity * idf
-            rows = self.postings.get(token)
             if count > cfg.max_postings:
-                frequent.append((np.sort(rows), weight))
+                frequent.append((np.sort(self.postings.get(token)), weight))
                 continue
-            row_parts.append(rows)
-            weight_parts.append(np.full(len(rows), weight))
-        if not row_parts:
+            rare_tokens.append(token)
+            rare_counts.append(count)
+            rare_weights.append(weight)
+        if not rare_tokens:
             return None, frequent
-        return _best_per_key(np.concatenate(row_parts), np.concatenate(weight_parts)), frequent
+        # the rows of every rare token in one gather (best_per_key does not depend on their order)
+        rows = self.postings.get_many(rare_tokens)
+        return _best_per_key(rows, np.repeat(np.asarray(rare_weights, dtype=np.float64), rare_counts)), frequent
 
     # -- scoring -----------------------------------------------------------------------------------------------
 
@@ -308,13 +311,18 @@ class CandidateIndex:
         """
         prepared = with_variants(names)
         found = self._candidates(prepared, birth_year, document_numbers, k)
-        results = [self._score_entry(entry_id, prepared, threshold) for entry_id in found]
+        ranges = self.entry_rows.row_ranges(found)
+        results = [
+            self._score_entry(entry_id, rows, prepared, threshold) for entry_id, rows in zip(found, ranges, strict=True)
+        ]
         kept = [r for r in results if threshold is None or r.score >= threshold]
         return sorted(kept, key=lambda r: (-r.score, r.entry_id))
 
-    def _score_entry(self, entry_id: int, query: list[PreparedName], threshold: float | None) -> ScoredCandidate:
+    def _score_entry(
+        self, entry_id: int, rows: range, query: list[PreparedName], threshold: float | None
+    ) -> ScoredCandidate:
         best = ScoredCandidate(entry_id, -1.0, "", "")
-        for row in self._rows_of(entry_id).tolist():
+        for row in rows:
             stored = self.prepared(row)
             for name in query:
                 score = score_prepared(name, stored, self.scorer.config, threshold)
