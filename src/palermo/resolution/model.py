@@ -140,31 +140,37 @@ def prior_weight(linker: Linker) -> float:
     return math.log2(p / (1 - p))
 
 
-def _explain(row: dict[str, Any], labels: dict[str, dict[int, str]], prior: float) -> tuple[Feature, ...]:
+def _explain(row: Sequence[Any], labels: dict[str, dict[int, str]], prior: float) -> tuple[Feature, ...]:
+    """The features of one pair from its levels and weights (``row``: each comparison's gamma, then its weight)."""
     features = [link_feature("prior", 0, round(prior, 4), "chance that two random records are the same person")]
-    for name, levels in labels.items():
-        gamma = int(row[f"gamma_{name}"])
-        weight = 0.0 if gamma < 0 else float(row[f"mw_{name}"])
+    for n, (name, levels) in enumerate(labels.items()):
+        gamma = int(row[2 * n])
+        weight = 0.0 if gamma < 0 else float(row[2 * n + 1])
         features.append(link_feature(name, gamma, round(weight, 4), levels.get(gamma, "not compared")))
     return tuple(features)
 
 
 def scored_pairs(linker: Linker, predictions: Any) -> list[ScoredPair]:
-    """Splink's prediction table as :class:`ScoredPair` objects, each explained feature by feature."""
+    """Splink's prediction table as :class:`ScoredPair` objects, each explained feature by feature.
+
+    Only the ids, weights and levels are read back (not the compared values of both sides Splink retains), so a
+    million links do not come back as a frame of every column."""
     labels, prior = _labels(linker), prior_weight(linker)
-    frame = predictions.as_pandas_dataframe()
-    pairs = []
-    for row in frame.to_dict("records"):
-        pairs.append(
-            ScoredPair(
-                left=int(row["unique_id_l"]),
-                right=int(row["unique_id_r"]),
-                match_weight=float(row["match_weight"]),
-                match_probability=float(row["match_probability"]),
-                features=_explain(row, labels, prior),
-            )
+    levels = ", ".join(f"gamma_{name}, mw_{name}" for name in labels)
+    frame = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+        f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, {levels} FROM {predictions.physical_name}",
+        output_type="pandas",
+    )
+    return [
+        ScoredPair(
+            left=int(row[0]),
+            right=int(row[1]),
+            match_weight=float(row[2]),
+            match_probability=float(row[3]),
+            features=_explain(row[4:], labels, prior),
         )
-    return pairs
+        for row in frame.itertuples(index=False, name=None)
+    ]
 
 
 def _keep_levels(linker: Linker) -> None:
