@@ -32,6 +32,7 @@ def report(world_node_factory: WorldNode, tiny_world: Path) -> NetworkReport:
         ("network.build", True),
         ("network.read", True),
         ("network.read", True),
+        *[("network.read", True)] * (len(seen) - 4),  # routes and hotspots, read as the analyst
     ]
     return result
 
@@ -44,6 +45,9 @@ def test_the_planted_networks_are_found_and_their_key_players_explained(report: 
     assert report.scores["leiden_networks"]["ari"] > report.scores["baseline_components_all"]["ari"]
     assert report.key_players["recall_at_k_in_own_community"]["5"] >= 0.5
     assert report.strongest
+    # routes and hotspots with the communities as flags: what is labelled is right (tiny world: few trips)
+    assert report.routes["test"]["hits"] == report.routes["test"]["labelled"]
+    assert report.hotspots["border_points"]["hits"] == report.hotspots["border_points"]["labelled"]
     assert all("removing" in line for line in report.strongest)
     flagged, right, planted = report.officials
     assert 1 <= flagged == right <= planted  # every corrupt-official alert is about a planted official

@@ -143,6 +143,7 @@ def network_section(node: Node, world: Path, actor: Actor) -> Section:
     report = network_world(node, world, actor)
     recall = report.key_players["recall_at_k_in_own_community"]
     degree = report.key_players["recall_at_k_by_degree_baseline"]
+    route, point = report.routes["test"], report.hotspots["border_points"]
     section = Section("Networks (against the world's truth)", ["measure", "value"])
     section.rows += [
         ["edges (one per record and tie)", str(report.edges)],
@@ -158,11 +159,19 @@ def network_section(node: Node, world: Path, actor: Actor) -> Section:
          ", ".join(f"{k} {v}" for k, v in sorted(report.patterns.items())) or "none"],
         ["corrupt-official alerts / true officials among them / officials planted",
          " / ".join(str(n) for n in report.officials)],
+        ["trafficking routes labelled / right / planted routes (networks with one found)",
+         f"{route['labelled']} / {route['hits']} / {route['true']} ({report.routes['networks_with_a_labelled_route']} "
+         "networks)"],
+        ["hotspot border points found / right / true (top-flagged baseline right)",
+         f"{point['labelled']} / {point['hits']} / {point['true']} "
+         f"({report.hotspots['baseline_top_flagged_count']['hits']})"],
         ["seconds", f"{report.seconds:.1f}"],
     ]  # fmt: skip
     section.notes += [f"key player {line}" for line in report.strongest]
     section.notes.append("`palermo network communities` and `palermo network community ID` explain each network")
     section.notes.append("`palermo alerts list --kind network` lists the network alerts, each explained")
+    section.notes.append("`palermo network routes --communities` and `palermo network hotspots --communities` explain "
+                         "each route and hotspot; /web/network/routes and /web/network/hotspots draw them")  # fmt: skip
     return section
 
 
