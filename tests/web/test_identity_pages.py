@@ -4,6 +4,7 @@ a link through the core's judgements (CSRF, permission); roles without the permi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from palermo.auth.actor import cli_actor
+from palermo.auth.justification import Justification
 from palermo.db.engine import transaction
 from palermo.db.identities import MatchJudgement
 from palermo.node import Node
 from palermo.resolution.identities import identity_of
+from palermo.victims.assessments import AssessmentIn, record_assessment
+from palermo.victims.cases import CaseIn, open_case
 from tests.factories import bearer, make_token, make_user
 from tests.web.conftest import csrf, sign_in
 from tests.web.identity_world import Ana, resolved_ana
@@ -222,3 +227,27 @@ def test_the_api_refuses_an_identity_without_justification(app: FastAPI, node: N
     make_user(node, "sue", "supervisor")
     answer = client.get(f"/api/v1/identities/{ana.identity}", headers=bearer(make_token(node, "sue")))
     assert answer.status_code == 403
+
+
+def test_a_presumed_victims_identity_page_carries_the_non_punishment_flag(app: FastAPI, node: Node, ana: Ana) -> None:
+    """A victim case on one of Ana's records, presumed by its assessment: her identity page tells the analyst to
+    consider non-punishment, without the case; a supervisor (victims.read) gets the case's link."""
+    officer = cli_actor("cli:officer", node.agency_code, Justification("legal_basis", "victim_protection"))
+    observed = ["dr.job_nature", "dr.wages", "ec.excessive_hours", "ec.low_pay", "cd.documents", "cd.debt"]
+    request = {
+        "exploitation": "labour",
+        "interviewed_at": dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC),
+        "observations": [{"indicator": i} for i in observed],
+    }
+    with transaction(node.engine) as session:
+        case_id = open_case(session, officer, CaseIn(person_id=next(iter(ana.records.values())))).id
+        record_assessment(session, officer, case_id, AssessmentIn.model_validate(request))
+    analyst = signed_in(app, node, "ana", "analyst")
+    page = analyst.get(f"/web/identities/{ana.identity}", params={"justification": WHY})
+    assert page.status_code == 200
+    assert 'id="non-punishment"' in page.text
+    assert f"/web/victims/cases/{case_id}" not in page.text
+    supervisor = signed_in(app, node, "sup", "supervisor")
+    page = supervisor.get(f"/web/identities/{ana.identity}", params={"justification": WHY})
+    assert page.status_code == 200
+    assert f"/web/victims/cases/{case_id}?justification={WHY}" in page.text
