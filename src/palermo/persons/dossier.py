@@ -23,7 +23,7 @@ from palermo.db.persons import IdentityDocument
 from palermo.db.travel import BorderPoint, TravelEvent
 from palermo.persons.lookup import get_person
 from palermo.persons.views import PersonView, may_see_special
-from palermo.victims.non_punishment import NonPunishmentFlag, identity_records, non_punishment_flag
+from palermo.victims.non_punishment import NonPunishmentFlag, record_flag
 
 CROSSINGS_SHOWN = 50  # the newest crossings listed on the record; the total is always given
 ALERTS_PERMISSION = "alerts.read"
@@ -170,5 +170,5 @@ def person_dossier(session: Session, actor: Actor, person_id: int) -> PersonDoss
         identity_id=identity.id if identity else None,
         identity_size=identity.size if identity else None,
         hidden=hidden,
-        non_punishment=non_punishment_flag(session, actor, *identity_records(session, person_id)),
+        non_punishment=record_flag(session, actor, person_id, identity.id if identity else None),
     )

@@ -21,9 +21,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from palermo.auth.actor import Actor
-from palermo.db.identities import IdentityMember
 from palermo.db.victims import VictimAssessment, VictimCase
 from palermo.persons.views import may_see_special
+from palermo.resolution.identities import records_of
 
 ARTICLE = "Directive 2011/36/EU, Article 8"
 
@@ -60,12 +60,12 @@ def presumed_victim_cases(session: Session, person_ids: Collection[int], identit
     return list(session.scalars(query))
 
 
-def identity_records(session: Session, person_id: int) -> tuple[set[int], set[int]]:
-    """The record's identity (if resolution placed it in one) and every record of that identity, the record included."""
-    identity_ids = set(session.scalars(select(IdentityMember.identity_id).where(IdentityMember.person_id == person_id)))
-    members = select(IdentityMember.person_id).where(IdentityMember.identity_id.in_(identity_ids))
-    person_ids = {person_id, *session.scalars(members)} if identity_ids else {person_id}
-    return person_ids, identity_ids
+def record_flag(session: Session, actor: Actor, person_id: int, identity_id: int | None) -> NonPunishmentFlag | None:
+    """The flag of a person record: its own cases and those of every record of its identity (``identity_id``, from
+    :func:`palermo.resolution.identities.identity_of` unless the caller holds it already)."""
+    if identity_id is None:
+        return non_punishment_flag(session, actor, {person_id}, set())
+    return non_punishment_flag(session, actor, {person_id, *records_of(session, identity_id)}, {identity_id})
 
 
 def non_punishment_flag(

@@ -16,7 +16,8 @@ from palermo.node import Node
 from palermo.persons import lookup
 from palermo.persons.lookup import PersonView
 from palermo.persons.search import PersonFilters
-from palermo.victims.non_punishment import NonPunishmentFlag, identity_records, non_punishment_flag
+from palermo.resolution.identities import identity_of
+from palermo.victims.non_punishment import NonPunishmentFlag, record_flag
 
 router = APIRouter(prefix=f"{API_PREFIX}/persons", tags=["persons"])
 
@@ -65,5 +66,5 @@ def get_person(
     """One person record with names, nationalities, provenance and handling, and the non-punishment flag of a
     presumed victim of trafficking. Needs a justification."""
     view = lookup.get_person(session, actor, person_id)
-    flag = non_punishment_flag(session, actor, *identity_records(session, person_id))
+    flag = record_flag(session, actor, person_id, identity_of(session, person_id))
     return PersonRecordOut(**view.model_dump(), non_punishment=flag)

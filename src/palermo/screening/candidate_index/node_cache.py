@@ -84,9 +84,8 @@ def _refresh_committed(engine: Engine | Connection, home: Path, changed: list[in
             for entry_id in {*changed, *removed}:
                 if index.contains(entry_id):
                     index.remove(entry_id)
-            today = dt.datetime.now(dt.UTC).date()
+            current = WatchlistEntry.current_on(dt.datetime.now(dt.UTC).date())
             for chunk in in_chunks(changed):
-                current = WatchlistEntry.current_on(today)
                 for row in session.scalars(select(WatchlistEntry).where(WatchlistEntry.id.in_(chunk), current)):
                     index.add(index_entry(row))
             save_index(index, folder)
@@ -107,9 +106,12 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 
 def rebuild_index(session: Session, home: Path) -> CandidateIndex:
-    """Build the index from the store's current entries and save it (after expiries, or to start afresh)."""
-    index = build_from_store(session)
-    save_index(index, index_folder(home))
+    """Build the index from the store's current entries and save it (after expiries, or to start afresh), under the
+    refreshes' lock: a rebuild that read the store before a refresh saved must not overwrite it afterwards."""
+    folder = index_folder(home)
+    with _folder_lock(folder):
+        index = build_from_store(session)
+        save_index(index, folder)
     return index
 
 
