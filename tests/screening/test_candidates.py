@@ -89,6 +89,29 @@ def test_add_and_remove() -> None:
     assert index.candidates(["Ivan Petrenko"])[0] == 50
 
 
+def test_an_entry_added_after_a_search_is_found_by_the_same_name_parts() -> None:
+    """Query tokens' postings are remembered between searches; adding an entry must not leave them stale."""
+    index = CandidateIndex.build(LISTED)
+    assert 60 not in index.candidates(["Liu Yang"])
+    index.add(IndexEntry(60, ["Liu Yang"]))
+    assert index.candidates(["Liu Yang"])[0] == 60
+    index.add(IndexEntry(61, ["刘洋"]))
+    assert set(index.candidates(["Liu Yang"])[:2]) == {60, 61}
+    index.remove(60)
+    assert index.candidates(["Liu Yang"])[0] == 61
+
+
+def test_remembered_postings_give_the_same_candidates_and_scores() -> None:
+    """The second search of a name, answered from remembered postings, equals the first and a fresh index's."""
+    entries = [*LISTED, *FILLER]
+    queries = ["Mohammed Khan", "Olena Shevchenko", "Maria Gonzales", "Putin Vladimir", "习近平", "W. Gates"]
+    remembering = CandidateIndex.build(entries)
+    first = [remembering.search([q]) for q in queries]
+    again = [remembering.search([q]) for q in queries]
+    fresh = [CandidateIndex.build(entries).search([q]) for q in queries]
+    assert first == again == fresh
+
+
 def test_add_twice_and_remove_unknown_raise() -> None:
     index = CandidateIndex.build(LISTED)
     with pytest.raises(InvalidInput, match="already"):

@@ -21,6 +21,7 @@ from palermo.screening.entries import build_entry, partial_date
 from palermo.screening.watchlists import (
     LoadReport,
     Sharing,
+    legacy_row_digest,
     list_watchlists,
     load_watchlist,
     remove_watchlist,
@@ -37,6 +38,33 @@ def test_a_csv_loads_once_and_a_rerun_changes_nothing(node: Node, tmp_path: Path
     again = load(node, path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     assert len(load_index(index_folder(node.home))) == 3
+
+
+def test_entries_stored_with_the_earlier_digest_reload_unchanged(node: Node, tmp_path: Path) -> None:
+    """Lists loaded before the row digest changed (JSON and MD5) are recognised unchanged on their next load,
+    and a real change is still seen."""
+    path = write_list(tmp_path)
+    load(node, path)
+    with transaction(node.engine) as session:
+        entries = session.scalars(select(WatchlistEntry)).all()
+        for entry in entries:
+            values = {
+                "category": entry.category,
+                "names": entry.names,
+                "birth_date": entry.birth_date,
+                "nationalities": entry.nationalities,
+                "sex": entry.sex,
+                "document_numbers": entry.document_numbers,
+                "reason": entry.reason,
+                "expires_on": entry.expires_on,
+            }
+            values |= {"other_birth_dates": entry.other_birth_dates} if entry.other_birth_dates else {}
+            entry.row_hash = legacy_row_digest(values)
+    again = load(node, path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    changed = path.read_text(encoding="utf-8").replace("1975-03-14", "1975-03")
+    path.write_text(changed, encoding="utf-8")
+    assert load(node, path).updated == 1
 
 
 def test_a_changed_row_is_updated_and_bad_rows_go_to_the_rejects_file(node: Node, tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ Concurrency is designed in, not retried (docs/concurrency.md):
   its busy handler (1, 2, 5, 10 ... up to 100 ms a try, whatever happened meanwhile), and a request thread that
   holds the lock can lose the GIL to dozens of such threads: the queue grew seconds-long tails at 50 clients.
   Between processes (``palermo serve --workers``) SQLite's busy handler still arbitrates, between one writer each.
-* PostgreSQL goes through psycopg 3 with a connection pool sized by ``PALERMO_DATABASE_POOL_SIZE``.
+* PostgreSQL goes through psycopg 3 with a connection pool sized by ``PALERMO_DATABASE_POOL_SIZE``. A transaction
+  reads without one (autocommit: each statement on its own, as READ COMMITTED would run it) and sends ``BEGIN`` just
+  before its first write, so a request that only reads saves two round trips (:func:`_begin_at_first_write`).
 
 Write work that every request does (the audit append, a token's last use) runs at commit (:func:`on_commit`), so a
 request holds SQLite's write lock, or PostgreSQL's audit counter row, for a millisecond rather than for its whole
@@ -52,6 +54,7 @@ _AFTER_COMMIT = "palermo_after_commit"
 IN_BATCH = 500  # ids per IN (...) list
 T = TypeVar("T")
 _NOT_WRITES = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "EXPLAIN")
+_PG_IDLE = 0  # psycopg's pq.TransactionStatus.IDLE: no transaction open on the connection
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -139,20 +142,47 @@ class _WriterTurn:
         event.listen(engine.pool, "checkin", self.checkin)
 
 
-def _track_writes(engine: Engine) -> None:
-    """Note in each connection's info whether its transaction has written (SQLite's writer turn does it there)."""
+def _begin_at_first_write(engine: Engine) -> None:
+    """PostgreSQL: read without a transaction, ``BEGIN`` just before the first write (module docstring).
+
+    The connections are in autocommit mode, so a statement that only reads runs on its own, as it would in a READ
+    COMMITTED transaction (each statement there sees the data committed when it starts), without the ``BEGIN``
+    and ``COMMIT`` round trips: a booth's consultation, which writes nothing but its audit entry (appended by
+    :mod:`palermo.audit.group_commit`), makes two statements instead of four. ``BEGIN`` is sent just before the
+    first statement that writes (or takes a savepoint, a lock, a setting: anything not a plain read) and before a
+    read through a server-side cursor (``yield_per``: PostgreSQL declares those only in a transaction); from there
+    on the transaction is an ordinary one: its reads see its writes, and the session's commit or rollback ends it
+    (psycopg sends ``COMMIT``/``ROLLBACK`` when a transaction is open, nothing otherwise). :data:`WRITE_OPTION`
+    begins at once. Each connection's info says whether its transaction has written (:func:`writes_nothing`).
+    """
 
     def begin(connection: Any) -> None:
         connection.info[_WRITING] = False
+        if connection.get_execution_options().get(WRITE_OPTION):
+            _begin_now(connection)
 
     def before_execute(
         connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
     ) -> None:
-        if not connection.info.get(_WRITING) and _is_write(statement, context):
-            connection.info[_WRITING] = True
+        if connection.info.get(_WRITING, True) or not connection.in_transaction():
+            return
+        if _is_write(statement, context) or _streams(context):
+            _begin_now(connection)
 
     event.listen(engine, "begin", begin)
     event.listen(engine, "before_cursor_execute", before_execute)
+
+
+def _streams(context: Any) -> bool:
+    """A read through a server-side cursor (``yield_per``, ``stream_results``): PostgreSQL needs a transaction."""
+    return context is not None and bool(context.execution_options.get("stream_results"))
+
+
+def _begin_now(connection: Any) -> None:
+    connection.info[_WRITING] = True
+    raw = connection.connection.dbapi_connection
+    if raw.info.transaction_status == _PG_IDLE:
+        raw.execute("BEGIN")
 
 
 def _is_write(statement: str, context: Any) -> bool:
@@ -193,12 +223,14 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.database not in (None, "", ":memory:"):  # a file or a server: pool_size kept open, as many again
         kwargs = {"pool_size": pool_size, "max_overflow": pool_size, **kwargs}
+    if parsed.get_backend_name() == "postgresql":
+        kwargs = {"isolation_level": "AUTOCOMMIT", **kwargs}  # transactions begin at the first write
     engine = create_engine(parsed, json_serializer=json_text, json_deserializer=json_value, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _WriterTurn().listen(engine)
     else:
-        _track_writes(engine)
+        _begin_at_first_write(engine)
         _ping_when_idle(engine)
     return engine
 
@@ -211,8 +243,9 @@ _RESTING_SINCE = "palermo_resting_since"
 def _ping_when_idle(engine: Engine) -> None:
     """Ping a pooled connection before use only when it has rested (SQLAlchemy's ``pool_pre_ping`` pings always).
 
-    A ping is a round trip, and a booth's request makes five others (begin, token, audit counter, entries,
-    commit): pinging every checkout cost a screening a fifth of its CPU on PostgreSQL. A connection in steady use
+    A ping is a round trip, and a booth's request makes two to six others (token, entries; audit counter and
+    entry with begin and commit when it appends): pinging every checkout cost a screening a fifth of its CPU on
+    PostgreSQL (when it made five). A connection in steady use
     is known to work; one that rested (a server restart, a firewall dropping idle connections) is pinged, and a
     dead one is replaced before the request sees it. A server that dies while connections are busy fails the
     requests in flight, which answer 503 (``palermo.api.errors``) and are retried by the client; the pool drops

@@ -7,7 +7,7 @@ name, phonetic code, consonant skeleton, initial). Features in :mod:`palermo.nam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
@@ -94,14 +94,17 @@ def is_short_form(a: str, b: str) -> bool:
     """One key is the other with a compound name's element dropped (``ngozichukwu`` / ``ngozi``, ``chukwuemeka`` /
     ``emeka``): ``taxonomies/name_elements.yaml``."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < MIN_STEM:
+    if len(short) < MIN_STEM or len(short) == len(long):
         return False
-    return any(long in (short + element, element + short) for element in _name_elements())
+    elements = _name_elements()
+    if long.startswith(short) and long[len(short) :] in elements:
+        return True
+    return long.endswith(short) and long[: len(long) - len(short)] in elements
 
 
 @cache
-def _name_elements() -> tuple[str, ...]:
-    return tuple(str(e) for term in taxonomy("name_elements").terms for e in term.attributes["elements"])
+def _name_elements() -> frozenset[str]:
+    return frozenset(str(e) for term in taxonomy("name_elements").terms for e in term.attributes["elements"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,13 @@ class _EndingRule:
     replaces: tuple[str, ...]
     vowel_pairs: frozenset[frozenset[str]]
     needs_lexicon: bool
+
+
+@cache
+def _longest_ending() -> int:
+    """The most letters any ending rule adds or replaces: two keys further apart in length are no such pair."""
+    rules = _ending_rules()
+    return max((len(e) for rule in rules for e in (*rule.endings, *rule.replaces)), default=0) + 1
 
 
 @cache
@@ -175,15 +185,15 @@ def different_forms(a: NameToken, b: NameToken) -> str | None:
         return None
     short, long = (a, b) if len(a.key) <= len(b.key) else (b, a)
     short_key, long_key = short.key, long.key
+    if len(long_key) - len(short_key) > _longest_ending():  # no rule adds that many letters
+        return None
     short_symbols, long_symbols = short.symbols, long.symbols
     particle = "" if short.symbols else _shared_particle(short_key, long_key)
     if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
         short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
         short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
     lexicon: bool | None = None
-    for rule in _ending_rules():
-        if not _formed_by(rule, short_key, long_key):
-            continue
+    for rule in _forming_rules(short_key, long_key):
         if rule.needs_lexicon:
             lexicon = bool(short_symbols) and short_symbols.isdisjoint(long_symbols) if lexicon is None else lexicon
             if not lexicon:
@@ -192,12 +202,25 @@ def different_forms(a: NameToken, b: NameToken) -> str | None:
     return None
 
 
+@lru_cache(maxsize=262144)
+def _forming_rules(short: str, long: str) -> tuple[_EndingRule, ...]:
+    """The ending rules by which ``long`` is formed from ``short`` (remembered: many tokens share a key, such as
+    the Han characters read ``liu``)."""
+    return tuple(rule for rule in _ending_rules() if _formed_by(rule, short, long))
+
+
 def _shared_particle(short: str, long: str) -> str:
     """The particle both keys start with, fused to a name of at least :data:`MIN_STEM` letters (``""``: none)."""
-    for particle in _particle_keys():
-        if short.startswith(particle) and long.startswith(particle) and len(short) - len(particle) >= MIN_STEM:
+    for particle in _particles_starting(short):
+        if long.startswith(particle):
             return particle
     return ""
+
+
+@lru_cache(maxsize=65536)
+def _particles_starting(key: str) -> tuple[str, ...]:
+    """The particles ``key`` starts with before a name of at least :data:`MIN_STEM` letters, longest first."""
+    return tuple(p for p in _particle_keys() if key.startswith(p) and len(key) - len(p) >= MIN_STEM)
 
 
 @cache

@@ -123,28 +123,55 @@ def _candidate_scores(
 def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFacts]:
     if not ids:
         return []
-    rows = session.execute(
-        select(WatchlistEntry, Watchlist.name)
-        .join(Watchlist, Watchlist.id == WatchlistEntry.watchlist_id)
-        .where(WatchlistEntry.id.in_(ids))
-        .where(WatchlistEntry.current_on(day))
+    e = WatchlistEntry
+    rows = session.execute(  # the columns, not ORM objects: a screening reads up to fifty entries and keeps none
+        select(
+            e.id,
+            e.source_key,
+            Watchlist.name,
+            e.category,
+            e.names,
+            e.birth_date,
+            e.other_birth_dates,
+            e.nationalities,
+            e.sex,
+            e.document_numbers,
+            e.reason,
+            e.handling,
+        )
+        .join(Watchlist, Watchlist.id == e.watchlist_id)
+        .where(e.id.in_(ids))
+        .where(e.current_on(day))
     )
     return [
         EntryFacts(
-            entry_id=e.id,
-            source_key=e.source_key,
-            watchlist=name,
-            category=e.category,
-            names=entry_names(e.names),
-            birth_date=e.birth_date,
-            other_birth_dates=tuple(e.other_birth_dates or ()),
-            nationalities=list(e.nationalities or []),
-            sex=e.sex,
-            document_numbers=list(e.document_numbers or []),
-            reason=e.reason,
-            handling=e.handling,
+            entry_id=entry_id,
+            source_key=source_key,
+            watchlist=watchlist,
+            category=category,
+            names=entry_names(names),
+            birth_date=birth_date,
+            other_birth_dates=tuple(other_birth_dates or ()),
+            nationalities=list(nationalities or []),
+            sex=sex,
+            document_numbers=list(document_numbers or []),
+            reason=reason,
+            handling=handling,
         )
-        for e, name in rows
+        for (
+            entry_id,
+            source_key,
+            watchlist,
+            category,
+            names,
+            birth_date,
+            other_birth_dates,
+            nationalities,
+            sex,
+            document_numbers,
+            reason,
+            handling,
+        ) in rows
     ]
 
 

@@ -3,7 +3,8 @@
 The server calls :func:`warm_screening` at start-up (``/readyz`` answers 503 until it is done); the CLI needs no
 warm-up (it screens once). Nothing here reads personal data for anyone or leaves anything in the store:
 
-1. it loads the name-symbol table (or rigour's tagger) and assesses one made-up traveller read-only, which loads
+1. it loads the name-symbol table (or rigour's tagger), compiles ICU's transliteration of the scripts it handles
+   (``palermo.names.transliterate.warm``) and assesses one made-up traveller read-only, which loads
    the parameter files, taxonomies, candidate index and lost/stolen registry on the way; then it scores the
    traveller against a made-up entry in memory, so that the path of a hit (person score, name explanation, the
    hit's reasons and answer) has run too;
@@ -34,6 +35,7 @@ from palermo.auth.tokens import resolve_token, stamp_last_use
 from palermo.errors import NotAuthenticated
 from palermo.logs import get_logger
 from palermo.names.symbols import warm as warm_symbols
+from palermo.names.transliterate import warm as warm_transliteration
 from palermo.node import Node
 from palermo.screening.candidate_index.index import ScoredCandidate
 from palermo.screening.candidate_index.node_cache import resources_for
@@ -64,6 +66,7 @@ def warm_screening(node: Node) -> WarmReport:
     """Load everything the first screening of this process would otherwise load while a traveller waits."""
     started = time.perf_counter()
     symbols = warm_symbols()
+    warm_transliteration()
     request = ScreeningRequest(names=[_WARM_NAME], birth_date="1980", nationality="ITA", border_point="WARM")
     with Session(node.engine) as session:
         resources = resources_for(node.home, session)

@@ -88,6 +88,7 @@ class CandidateIndex:
         self.removed: set[int] = set()
         self.alive_entries = 0
         self._prepared: dict[int, PreparedName] = {}
+        self._token_rows = TokenRowsCache(self.config.cache_token_rows)
         self.entry_rows = EntryRows()
 
     # -- building and updating -------------------------------------------------------------------------------
@@ -128,6 +129,7 @@ class CandidateIndex:
     def add_row(self, entry_id: int, birth_year: int | None, prepared: PreparedName) -> None:
         """Index one prepared name of an entry (``add`` calls it per name; saving reuses it to compact)."""
         row = len(self.row_entry)
+        self._token_rows.clear()  # the vocabulary, postings and IDF change
         tokens = [self.vocabulary.add(t) for t in prepared.tokens]
         for token in {self.vocabulary.add(t) for t in prepared.core}:
             self.postings.add(token, row)
@@ -267,10 +269,18 @@ class CandidateIndex:
             return np.zeros(0, dtype=np.int64)
         return np.flatnonzero(self.row_joined.view() == joined_hash(name.joined)).astype(np.int64)
 
-    def _token_postings(
-        self, query: NameToken, total_rows: int
-    ) -> tuple[tuple[NDArray[np.int64], NDArray[np.float64]] | None, list[tuple[NDArray[np.int64], float]]]:
-        """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart."""
+    def _token_postings(self, query: NameToken, total_rows: int) -> TokenRows:
+        """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart.
+
+        Remembered per query token until the index changes (:class:`TokenRowsCache`): travellers share name
+        parts (``liu``, ``mohammed``, ``maria``), and a short one is similar to a thousand stored tokens."""
+        found = self._token_rows.get(query.uid)
+        if found is None:
+            found = self._similar_rows(query, total_rows)
+            self._token_rows.put(query.uid, found)
+        return found
+
+    def _similar_rows(self, query: NameToken, total_rows: int) -> TokenRows:
         cfg = self.config
         similar = self.vocabulary.similar(query, self.scorer, cfg.edit_floor, cfg.max_similar_tokens)
         rare_tokens, rare_counts, rare_weights = [], [], []
@@ -347,6 +357,39 @@ class CandidateIndex:
         return cached
 
 
+TokenRows = tuple[tuple[NDArray[np.int64], NDArray[np.float64]] | None, list[tuple[NDArray[np.int64], float]]]
+
+
+class TokenRowsCache:
+    """:meth:`CandidateIndex._token_postings` by query token, up to ``limit`` rows in all (then started again).
+
+    Entries are replaced whole and never changed, so threads share it without a lock (a lost insertion from a race
+    is only a recomputation). Tokens not interned (``uid`` < 0) are not kept."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._found: dict[int, TokenRows] = {}
+        self._rows = 0
+
+    def get(self, uid: int) -> TokenRows | None:
+        return self._found.get(uid)
+
+    def put(self, uid: int, found: TokenRows) -> None:
+        if uid < 0:
+            return
+        rows = (len(found[0][0]) if found[0] is not None else 0) + sum(len(p) for p, _ in found[1])
+        if rows > self.limit:
+            return
+        if self._rows + rows > self.limit:
+            self.clear()
+        self._found[uid] = found
+        self._rows += rows
+
+    def clear(self) -> None:
+        self._found = {}
+        self._rows = 0
+
+
 class NameStore:
     """The stored names' text: one UTF-8 buffer with offsets as loaded, plus names appended since."""
 
@@ -398,14 +441,16 @@ def _try_prepare(name: str) -> PreparedName | None:
 def _best_per_key(
     keys: NDArray[np.int64], weights: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Distinct keys with the highest weight each."""
+    """Distinct keys (ascending) with the highest weight each: one sort of the keys and a maximum per run of equal
+    keys (sorting by key and weight together, ``lexsort``, took five times as long on a common name's rows)."""
     if not len(keys):
         return keys.astype(np.int64), weights.astype(np.float64)
-    order = np.lexsort((-weights, keys))
+    order = np.argsort(keys)
     keys, weights = keys[order], weights[order]
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[1:] != keys[:-1]
-    return keys[first], weights[first]
+    starts = np.flatnonzero(first)
+    return keys[starts], np.maximum.reduceat(weights, starts).astype(np.float64)
 
 
 def _sum_per_key(
@@ -449,10 +494,13 @@ def _intersect_common(
 
 
 def _top_entries(entries: NDArray[np.int64], weights: NDArray[np.float64], k: int) -> list[int]:
-    """The ``k`` entries with the highest weight, best first (ties broken by entry id)."""
+    """The ``k`` entries with the highest weight (their best row's), best first (ties broken by entry id)."""
     if not len(entries):
         return []
+    entries, weights = _best_per_key(entries, weights)
+    if len(entries) > k:  # only those at or above the k-th highest weight can be in the top k (ties included)
+        kth = np.partition(weights, len(weights) - k)[len(weights) - k]
+        keep = weights >= kth
+        entries, weights = entries[keep], weights[keep]
     order = np.lexsort((entries, -weights))
-    ranked = entries[order]
-    _, first = np.unique(ranked, return_index=True)
-    return [int(e) for e in ranked[np.sort(first)][:k]]
+    return [int(e) for e in entries[order][:k]]

@@ -23,6 +23,7 @@ class IndexConfig(BaseModel):
     birth_year_boost: float = Field(ge=0, description="weight added for a birth year within one year")
     document_boost: float = Field(ge=0, description="weight added for an exact document-number hit")
     cache_prepared: int = Field(ge=0, description="prepared stored names kept in memory")
+    cache_token_rows: int = Field(ge=0, description="rows of query tokens' postings kept in memory")
 
 
 @cache
