@@ -118,6 +118,10 @@ def exhaustive_best(query: Any, stored: list[Any], threshold: float) -> float:
     return best
 
 
+def _script(name: str) -> str:
+    return prepare_name(name).script or "none"
+
+
 def percentile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
@@ -152,11 +156,18 @@ def run(entries_count: int, queries_count: int) -> dict[str, Any]:
     peer_ms: list[float] = []
     misses: list[dict[str, Any]] = []
     kinds: dict[str, int] = {}
+    groups: dict[str, dict[str, list[int]]] = {"variant_kind": {}, "listed_script": {}, "query_script": {}}
     for _ in range(queries_count):
         entry = entries[rnd.randrange(len(entries))]
-        text, applied = variant(rnd.choice(entry.names), rnd, nicknames)
+        listed = rnd.choice(entry.names)
+        text, applied = variant(listed, rnd, nicknames)
         for kind in applied:
             kinds[kind] = kinds.get(kind, 0) + 1
+        keys = {
+            "variant_kind": applied or ["none"],
+            "listed_script": [_script(listed)],
+            "query_script": [_script(text)],
+        }
         start = time.perf_counter()
         results = index.search([text], entry.birth_year)
         ours_ms.append((time.perf_counter() - start) * 1000)
@@ -168,9 +179,15 @@ def run(entries_count: int, queries_count: int) -> dict[str, Any]:
             continue
         found += 1
         ours_best = results[0].score if results else 0.0
-        if ours_best >= truth - 1e-9:
+        hit = ours_best >= truth - 1e-9
+        for group, values in keys.items():
+            for value in values:
+                tally = groups[group].setdefault(value, [0, 0])
+                tally[0] += 1
+                tally[1] += hit
+        if hit:
             recalled += 1
-        elif len(misses) < 10:
+        elif len(misses) < 20:
             misses.append(
                 {"query": text, "of": entry.names, "applied": applied, "exhaustive": truth, "index": ours_best}
             )
@@ -184,6 +201,11 @@ def run(entries_count: int, queries_count: int) -> dict[str, Any]:
         "true_matches": found,
         "recalled": recalled,
         "recall": round(recalled / found, 4) if found else None,
+        # true matches and recalled ones per variant kind (a query with two kinds counts in both) and per script
+        "recall_by": {
+            group: {value: {"true": t, "recalled": r, "recall": round(r / t, 4)} for value, (t, r) in sorted(v.items())}
+            for group, v in groups.items()
+        },
         "top_k": index.config.top_k,
         "generate_s": round(generate_s, 1),
         "build_s": round(build_s, 1),
