@@ -7,7 +7,8 @@ rapidfuzz scoring (``process.extractOne`` with ``token_set_ratio``) over every l
 
 Every phase is reported in wall seconds and in this process's CPU seconds: on a shared machine the wall time
 measures the neighbours too, the CPU time mostly this code. ``index_restart_s`` is what a restarted process pays to
-screen again: the persisted index read back from the node home (no rebuild), the registry opened. Screenings are
+screen again: the persisted index read back from the node home (no rebuild), the registry opened. The same persons
+are then loaded again as FollowTheMoney lines (``watchlist_load_ftm``, into a second list). Screenings are
 timed after the server's start-up warm-up (``warm_screening``, ``settle_heap``). ``--keep DIR``
 keeps the node home and the list (``DIR/home``, ``DIR/list.csv``) for profiling a screening at that size.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import random
 import resource
 import shutil
@@ -73,6 +75,20 @@ def write_watchlist(path: Path, count: int, rnd: random.Random) -> list[Any]:
                 ]
             )
     return entries
+
+
+def write_ftm(path: Path, entries: list[Any]) -> None:
+    """The same persons as FollowTheMoney ``Person`` lines, shaped like an OpenSanctions flat export."""
+    with path.open("w", encoding="utf-8") as handle:
+        for e in entries:
+            props: dict[str, list[str]] = {"name": e.names[:1], "topics": ["crime"]}
+            if e.names[1:]:
+                props["alias"] = e.names[1:]
+            if e.birth_year:
+                props["birthDate"] = [str(e.birth_year)]
+            if e.document_numbers:
+                props["passportNumber"] = e.document_numbers
+            handle.write(json.dumps({"id": f"F-{e.entry_id}", "schema": "Person", "properties": props}) + "\n")
 
 
 def write_registry(path: Path, count: int, rnd: random.Random) -> None:
@@ -158,6 +174,16 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
                 ours.append((time.perf_counter() - t) * 1000)
                 ours_cpu.append((time.process_time() - c) * 1000)
                 found += int(bool(result.hits))
+        write_ftm(work / "list.ftm.json", listed)
+        with Phase() as loading_ftm, transaction(node.engine) as session:  # a second list, after the measurements
+            load_watchlist(
+                session,
+                actor,
+                work / "list.ftm.json",
+                name="bench-ftm",
+                agency_code=node.agency_code,
+                list_category="suspect",
+            )
         all_names = [n for e in listed for n in e.names]
         peer = []
         for ask in asks[:PEER_QUERIES]:
@@ -170,6 +196,8 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
             "lost_stolen_documents": documents,
             "queries": queries,
             "watchlist_load": loading.figures() | {"entries_per_cpu_s": round(entries_count / loading.cpu)},
+            # the same persons as FtM lines into a second list of the same store (which then holds the first)
+            "watchlist_load_ftm": loading_ftm.figures() | {"entries_per_cpu_s": round(entries_count / loading_ftm.cpu)},
             "index_build": indexing.figures(),
             "registry_load": registering.figures(),
             "index_restart": restarting.figures(),

@@ -56,7 +56,9 @@ def is_person(row: dict[str, Any]) -> bool:
 
 
 def _strings(properties: dict[str, Any], name: str) -> list[str]:
-    values = properties.get(name) or []
+    values = properties.get(name)
+    if not values:  # most properties of most entities are absent
+        return []
     if not isinstance(values, list):
         raise InvalidInput(f"property {name!r} must be a list, got {type(values).__name__}")
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
