@@ -10,6 +10,7 @@ from palermo.db.reference import Agency, Source
 from palermo.db.watchlists import Watchlist, WatchlistEntry
 from palermo.node import Node
 from palermo.screening.candidate_index import build_from_store, index_folder, load_index, save_index
+from palermo.screening.service import entry_facts
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -74,6 +75,17 @@ def test_build_from_store_excludes_expired_entries(engine: Engine) -> None:
     assert ids["b"] not in index.candidates(["Ivan Petrenko"])
     assert index.candidates(["Ivan Petrenko"])[0] == ids["c"]
     assert index.candidates(["x"], document_numbers=["ab-123"])[0] == ids["a"]
+
+
+def test_an_entry_expiring_after_the_index_was_built_stops_being_a_hit_on_its_expiry(engine: Engine) -> None:
+    """The index is built once; the facts a screening reads are current on the screening's own day."""
+    _fill(engine)
+    with Session(engine) as session:
+        ids = {e.source_key: e.id for e in session.query(WatchlistEntry)}
+        wanted = [ids["a"], ids["b"], ids["c"]]
+        assert {f.source_key for f in entry_facts(session, wanted, TODAY)} == {"a", "c"}
+        assert {f.source_key for f in entry_facts(session, wanted, TODAY + dt.timedelta(days=1))} == {"a"}
+        assert entry_facts(session, [], TODAY) == []
 
 
 def test_index_saved_in_node_home_round_trips(node: Node) -> None:

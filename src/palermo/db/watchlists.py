@@ -51,6 +51,7 @@ class WatchlistEntry(ProvenanceMixin, Base):
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
 
     @classmethod
-    def current_on(cls, day: dt.date) -> ColumnElement[bool]:
-        """Not expired on ``day`` (an entry without an expiry date never expires)."""
+    def current_on(cls, day: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
+        """Not expired on ``day`` (a date, or a bound parameter for one; an entry without an expiry date never
+        expires)."""
         return or_(cls.expires_on.is_(None), cls.expires_on >= day)

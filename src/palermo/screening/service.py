@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from palermo.alerts import AlertSubject, open_alert
@@ -123,26 +125,7 @@ def _candidate_scores(
 def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFacts]:
     if not ids:
         return []
-    e = WatchlistEntry
-    rows = session.execute(  # the columns, not ORM objects: a screening reads up to fifty entries and keeps none
-        select(
-            e.id,
-            e.source_key,
-            Watchlist.name,
-            e.category,
-            e.names,
-            e.birth_date,
-            e.other_birth_dates,
-            e.nationalities,
-            e.sex,
-            e.document_numbers,
-            e.reason,
-            e.handling,
-        )
-        .join(Watchlist, Watchlist.id == e.watchlist_id)
-        .where(e.id.in_(ids))
-        .where(e.current_on(day))
-    )
+    rows = session.execute(_entry_facts_query(), {"ids": ids, "day": day})
     return [
         EntryFacts(
             entry_id=entry_id,
@@ -173,6 +156,32 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
             handling,
         ) in rows
     ]
+
+
+@cache
+def _entry_facts_query() -> Select[Any]:
+    """The candidates' facts, current on ``day``: columns, not ORM objects (a screening reads up to fifty entries
+    and keeps none), and built once (building the statement cost a screening a third of a millisecond)."""
+    e = WatchlistEntry
+    return (
+        select(
+            e.id,
+            e.source_key,
+            Watchlist.name,
+            e.category,
+            e.names,
+            e.birth_date,
+            e.other_birth_dates,
+            e.nationalities,
+            e.sex,
+            e.document_numbers,
+            e.reason,
+            e.handling,
+        )
+        .join(Watchlist, Watchlist.id == e.watchlist_id)
+        .where(e.id.in_(bindparam("ids", expanding=True)))
+        .where(e.current_on(bindparam("day", type_=Date)))
+    )
 
 
 def _name_explanation(candidate: ScoredCandidate) -> tuple[str, tuple[Feature, ...]]:
