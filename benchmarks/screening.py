@@ -8,7 +8,7 @@ rapidfuzz scoring (``process.extractOne`` with ``token_set_ratio``) over every l
 Every phase is reported in wall seconds and in this process's CPU seconds: on a shared machine the wall time
 measures the neighbours too, the CPU time mostly this code. ``index_restart_s`` is what a restarted process pays to
 screen again: the persisted index read back from the node home (no rebuild), the registry opened. The same persons
-are then loaded again as FollowTheMoney lines (``watchlist_load_ftm``, into a second list). Screenings are
+are then loaded again as FollowTheMoney lines into a node of their own (``watchlist_load_ftm``). Screenings are
 timed in a process of their own that opens the node as a restarted server does, after the server's start-up warm-up
 (``warm_screening``, ``settle_heap``). ``--keep DIR``
 keeps the node home and the list (``DIR/home``, ``DIR/list.csv``) for profiling a screening at that size.
@@ -178,15 +178,17 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
         )
         ours, ours_cpu, found = timed["wall_ms"], timed["cpu_ms"], timed["with_a_hit"]
         write_ftm(work / "list.ftm.json", listed)
-        with Phase() as loading_ftm, transaction(node.engine) as session:  # a second list, after the measurements
+        ftm_node = init_node(Settings(home=work / "ftm-home"))  # an empty store, as the CSV list had
+        with Phase() as loading_ftm, transaction(ftm_node.engine) as session:
             load_watchlist(
                 session,
                 actor,
                 work / "list.ftm.json",
                 name="bench-ftm",
-                agency_code=node.agency_code,
+                agency_code=ftm_node.agency_code,
                 list_category="suspect",
             )
+        ftm_node.engine.dispose()
         all_names = [n for e in listed for n in e.names]
         peer = []
         for ask in asks[:PEER_QUERIES]:
@@ -199,7 +201,7 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
             "lost_stolen_documents": documents,
             "queries": queries,
             "watchlist_load": loading.figures() | {"entries_per_cpu_s": round(entries_count / loading.cpu)},
-            # the same persons as FtM lines into a second list of the same store (which then holds the first)
+            # the same persons as FtM lines, into an empty store of their own
             "watchlist_load_ftm": loading_ftm.figures() | {"entries_per_cpu_s": round(entries_count / loading_ftm.cpu)},
             "index_build": indexing.figures(),
             "registry_load": registering.figures(),

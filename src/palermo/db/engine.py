@@ -14,7 +14,9 @@ Concurrency is designed in, not retried (docs/concurrency.md):
   next writer the moment the previous one commits. Left to SQLite, a writer that finds the lock taken sleeps in
   its busy handler (1, 2, 5, 10 ... up to 100 ms a try, whatever happened meanwhile), and a request thread that
   holds the lock can lose the GIL to dozens of such threads: the queue grew seconds-long tails at 50 clients.
-  Between processes (``palermo serve --workers``) SQLite's busy handler still arbitrates, between one writer each.
+  Between processes (``palermo serve --workers``, the CLI beside the server) the writer whose process's turn it is
+  takes an ``flock`` on ``FILE-writer.lock`` (:class:`_WriterFileLock`) before SQLite's lock, rather than
+  sleeping in SQLite's busy handler.
 * PostgreSQL goes through psycopg 3 with a connection pool sized by ``PALERMO_DATABASE_POOL_SIZE``. A transaction
   reads without one (autocommit: each statement on its own, as READ COMMITTED would run it) and sends ``BEGIN`` just
   before its first write, so a request that only reads saves two round trips (:func:`_begin_at_first_write`).
@@ -26,13 +28,16 @@ duration.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
@@ -81,18 +86,28 @@ class _WriterTurn:
     busy timeout, and then fails as SQLite itself would (``database is locked``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, between_processes: _WriterFileLock | None = None) -> None:
         self._lock = threading.Lock()
+        self._between_processes = between_processes
 
     def take(self, connection: Any) -> None:
         if connection.info.get(_TURN):
             return
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         if not self._lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             raise sqlite3.OperationalError("database is locked")
+        try:
+            if self._between_processes is not None and not self._between_processes.acquire(deadline):
+                raise sqlite3.OperationalError("database is locked")
+        except BaseException:
+            self._lock.release()
+            raise
         connection.info[_TURN] = True
 
     def give_back(self, info: dict[str, Any]) -> None:
         if info.pop(_TURN, False):
+            if self._between_processes is not None:
+                self._between_processes.release()
             self._lock.release()
 
     def begin(self, connection: Any) -> None:
@@ -140,6 +155,51 @@ class _WriterTurn:
         event.listen(engine, "commit", self.commit)
         event.listen(engine, "rollback", self.rollback)
         event.listen(engine.pool, "checkin", self.checkin)
+
+
+class _WriterFileLock:
+    """The writer's turn between processes on one SQLite file: an exclusive ``flock`` on ``FILE-writer.lock``.
+
+    Without it, a writer of one server worker that finds the write lock held by another worker sleeps in SQLite's
+    busy handler (1, 2, 5, 10 ... ms a try, however soon the lock was freed). Only the thread holding its process's
+    turn asks for this lock, so there is one waiter per process; it retries every 0.2 ms at first, backing off to
+    2 ms, until the busy timeout. A process that dies holding it releases it (the kernel closes its descriptor).
+    Writers that do not take it (an ``sqlite3`` shell) are still arbitrated by SQLite's own lock.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _descriptor(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own (locks follow descriptors)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self, deadline: float) -> bool:
+        descriptor, delay = self._descriptor(), 0.0002
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.002)
+
+    def release(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _writer_file_lock(database: str | None) -> _WriterFileLock | None:
+    """The cross-process writer lock of a SQLite file (none for an in-memory database)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return _WriterFileLock(Path(f"{database}-writer.lock"))
 
 
 def _begin_at_first_write(engine: Engine) -> None:
@@ -228,7 +288,7 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> Engine:
     engine = create_engine(parsed, json_serializer=json_text, json_deserializer=json_value, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        _WriterTurn().listen(engine)
+        _WriterTurn(_writer_file_lock(parsed.database)).listen(engine)
     else:
         _begin_at_first_write(engine)
         _ping_when_idle(engine)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import orjson
+
 from palermo.errors import InvalidInput
 
 FileFormat = Literal["csv", "jsonl", "parquet"]
@@ -201,6 +203,15 @@ def read_csv(path: Path, encoding: str, state: ReadState) -> Iterator[tuple[list
     yield header, rows()
 
 
+def _json_line(text: str) -> Any:
+    """A JSON line's value: orjson (several times faster), the standard library for what orjson refuses and the
+    standard library accepts (``NaN``, integers beyond 64 bits, lone surrogate escapes) and for its error message."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def read_jsonl(path: Path, encoding: str, state: ReadState) -> Iterator[RawRow | BadLine]:
     with _text_stream(path, encoding, state) as stream:
         for number, text in enumerate(stream, start=1):
@@ -211,7 +222,7 @@ def read_jsonl(path: Path, encoding: str, state: ReadState) -> Iterator[RawRow |
                 yield BadLine(number, f"line has bytes that are not valid {_label(encoding)} text", stripped)
                 continue
             try:
-                value = json.loads(stripped)
+                value = _json_line(stripped)
             except json.JSONDecodeError as exc:
                 hint = " (truncated last line?)" if not text.endswith("\n") else ""
                 yield BadLine(number, f"not valid JSON: {exc.msg} at column {exc.colno}{hint}", stripped)

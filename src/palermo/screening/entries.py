@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from palermo.db.watchlists import WATCHLIST_CATEGORIES
@@ -54,6 +55,12 @@ def partial_date(value: Any, what: str = "birth_date") -> str | None:
     text = str(value or "").strip()
     if not text:
         return None
+    return _checked_date(text, what)
+
+
+@lru_cache(maxsize=65536)
+def _checked_date(text: str, what: str) -> str:
+    """A date checked once (a list's dates repeat: a million entries have a few thousand birth years)."""
     if not PARTIAL_DATE.match(text):
         raise InvalidInput(f"{what} {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     parts = [int(p) for p in text.split("-")]

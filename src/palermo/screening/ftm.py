@@ -61,7 +61,7 @@ def _strings(properties: dict[str, Any], name: str) -> list[str]:
         return []
     if not isinstance(values, list):
         raise InvalidInput(f"property {name!r} must be a list, got {type(values).__name__}")
-    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return [text for v in values if isinstance(v, str) and (text := v.strip())]
 
 
 def bare_number(value: str) -> str:
