@@ -112,6 +112,20 @@ def test_remembered_postings_give_the_same_candidates_and_scores() -> None:
     assert first == again == fresh
 
 
+def test_a_listed_han_name_ranks_first_among_names_sharing_its_given_name() -> None:
+    """The letters run together (``dulong``) are another reading of the query, not more evidence: added to the
+    token-by-token weight, they counted ``long`` twice and ranked ``杨龙``, ``陈龙`` ... above the listed ``杜龙``
+    (at 100k entries it fell out of the top 50)."""
+    surnames = "杨陈王李张刘黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
+    givens = ["龙", "玉龙", "海龙", "小龙", "金龙", "云龙", "天龙", "志龙", "德龙", "文龙"]
+    entries = [IndexEntry(1, ["杜龙"])]
+    entries += [IndexEntry(2 + i, [s + g]) for i, (s, g) in enumerate((s, g) for s in surnames for g in givens)]
+    entries += [IndexEntry(1000 + i, ["杜" + "梅兰芳华丽"[i % 5] + "明强伟军平"[i // 8 % 5]]) for i in range(40)]
+    index = CandidateIndex.build(entries)
+    assert index.candidates(["杜龙"])[0] == 1
+    assert index.candidates(["Du Long"])[0] == 1
+
+
 def test_add_twice_and_remove_unknown_raise() -> None:
     index = CandidateIndex.build(LISTED)
     with pytest.raises(InvalidInput, match="already"):

@@ -229,11 +229,12 @@ class CandidateIndex:
         total_rows = max(len(self.row_entry), 1)
         rare: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
         common: list[list[tuple[NDArray[np.int64], float]]] = []
+        read_joined: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
         for query_token in _query_tokens(name):
             found, frequent = self._token_postings(query_token, total_rows)
             if found is not None and query_token not in name.core:  # the joined letters stand for every token
-                found = (found[0], found[1] * len(name.core))
-            if found is not None:
+                read_joined = (found[0], found[1] * len(name.core))
+            elif found is not None:
                 rare.append(found)
             if frequent:
                 common.append(frequent)
@@ -246,6 +247,10 @@ class CandidateIndex:
             rare.append(_intersect_common(common))
         rows, weights = _sum_per_key(rare)
         weights = weights + _common_weights(rows, common)
+        if read_joined is not None:  # another reading of the whole query, not more evidence: the better one counts
+            rows, weights = _best_per_key(
+                np.concatenate([rows, read_joined[0]]), np.concatenate([weights, read_joined[1]])
+            )
         weights -= self.config.length_penalty * np.abs(self.row_length.view()[rows] - len(name.core))
         return rows, weights
 
