@@ -228,3 +228,15 @@ def test_an_arabic_spelling_without_long_vowels_meets_the_latin_name() -> None:
     assert result.score >= THRESHOLD, result.explain()
     assert "bwtn~putin 0.90 (consonant skeleton)" in result.explain()
     assert compare_names(["Pavel Popov"], ["Bavel Bobov"]).score < THRESHOLD  # the folding is for Arabic script only
+
+
+def test_a_question_mark_inside_a_word_is_an_unreadable_letter_not_a_word_break() -> None:
+    """``N?Ym J?Fr`` (rigour's ascii_text of نعيم جعفر, ayin and hamza written ``?``) is two words: split at the
+    question marks it was two initials and two fragments, and ``Jmaes Nichols`` matched it at 1.0."""
+    garbled = prepare_name("N?Ym J?Fr")
+    assert [t.key for t in garbled.core] == ["nym", "jfr"]
+    assert not any(t.is_initial for t in garbled.tokens)
+    threshold = default_config().threshold
+    assert compare_prepared(prepare_name("Jmaes Nichols"), garbled).score < threshold
+    assert compare_prepared(prepare_name("نعيم جعفر"), garbled).score >= threshold
+    assert [t.key for t in prepare_name("Who? Anna Berg").core] == ["who", "anna", "berg"]

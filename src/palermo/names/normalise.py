@@ -7,6 +7,7 @@ marks and apostrophes drop).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -53,9 +54,17 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return tokens[start:]
 
 
+#: a question mark inside a word: a letter a transliteration could not write (``N?Ym J?Fr`` for نعيم جعفر, as
+#: rigour's ``ascii_text`` writes ayin and hamza) or an OCR reader could not read. It joins the letters around it;
+#: as a separator it cut ``N?Ym`` into the initial ``n`` and ``ym``, and two such initials made ``Jmaes Nichols``
+#: score 1.0 against ``N?Ym J?Fr``.
+_UNREADABLE_LETTER = re.compile(r"(?<=\w)\?+(?=\w)")
+
+
 def clean_name(text: str) -> str:
-    """NFC form, comma order resolved, rigour's honorific prefixes (``Mr.``, ``Dr.``) removed."""
-    text = unicodedata.normalize("NFC", text).strip()
+    """NFC form, comma order resolved, rigour's honorific prefixes (``Mr.``, ``Dr.``) removed, question marks inside
+    words (unreadable letters) dropped."""
+    text = _UNREADABLE_LETTER.sub("", unicodedata.normalize("NFC", text).strip())
     text = reorder_comma(text)
     stripped = remove_person_prefixes(text).strip()
     return stripped or text
