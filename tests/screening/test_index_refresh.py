@@ -1,16 +1,19 @@
 """The saved candidate index follows the store's committed entries: never a rolled-back load, never a lost update
 when several processes or threads refresh it at once, never half of one save and half of another (both stores)."""
 
+import pickle
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from palermo.db.engine import transaction
+from palermo.errors import NotFound
 from palermo.node import Node
 from palermo.screening.candidate_index import index_folder, load_index, save_index
 from palermo.screening.candidate_index.index import CandidateIndex, IndexEntry
-from palermo.screening.candidate_index.node_cache import forget, refresh_index
+from palermo.screening.candidate_index.node_cache import forget, refresh_index, resources_for
 from palermo.screening.watchlists import load_watchlist
 from tests.factories import justified_operator, load, write_list
 
@@ -105,3 +108,25 @@ def test_a_reader_sees_one_whole_index_while_another_saves(tmp_path: Path) -> No
         done.set()
         writer.join()
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".saving-")) == []
+
+
+def test_an_index_built_with_an_earlier_name_analysis_is_rebuilt_from_the_store(node: Node, tmp_path: Path) -> None:
+    """Queries are analysed by today's ``prepare_name``; an index whose tokens came from an earlier analysis would
+    miss names whose tokens changed (``N?Ym J?Fr``), so it is rebuilt from the store instead of being read."""
+    load(node, write_list(tmp_path, [*ROWS, "S-3,N?Ym J?Fr,,1970,SYR,M,,suspect,transliterated"]))
+    folder = index_folder(node.home)
+    stale = load_index(folder)
+    save_index(stale, folder)
+    arrays = dict(np.load(folder / "candidates.npz"))
+    objects = pickle.loads(arrays["objects"].tobytes())
+    del objects["name_analysis"]  # as an index saved before the analysis was versioned
+    arrays["objects"] = np.frombuffer(pickle.dumps(objects), dtype=np.uint8)
+    np.savez(folder / "candidates.npz", **arrays)
+    with pytest.raises(NotFound, match="earlier name analysis"):
+        load_index(folder)
+    forget(node.home)
+    with transaction(node.engine) as session:
+        rebuilt = resources_for(node.home, session).index
+    assert len(rebuilt) == 3
+    assert [c.entry_name for c in rebuilt.search(["Nym Jfr"])][:1] == ["N?Ym J?Fr"]
+    assert load_index(folder).search(["Nym Jfr"])[0].score == rebuilt.search(["Nym Jfr"])[0].score

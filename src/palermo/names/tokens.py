@@ -148,6 +148,12 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
     return (_token(native, join_syllables(key), script, symbols, particle),)
 
 
+#: the version of :func:`prepare_name`'s analysis: whatever is stored from it (the screening index's tokens) is
+#: rebuilt when it was made by another. Raise it with any change to the tokens a name gives.
+#: 2: a question mark inside a word joins its letters (7 December 2026).
+ANALYSIS_VERSION = 2
+
+
 def prepare_name(text: str) -> PreparedName:
     """Normalise and analyse one name once; raises :class:`InvalidInput` when it has no letters or digits."""
     if not isinstance(text, str):

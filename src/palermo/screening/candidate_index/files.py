@@ -22,6 +22,7 @@ import numpy as np
 
 from palermo.errors import NotFound
 from palermo.logs import get_logger
+from palermo.names.tokens import ANALYSIS_VERSION
 from palermo.screening.candidate_index.columns import Column, Postings, Ragged
 from palermo.screening.candidate_index.entry_rows import EntryRows
 from palermo.screening.candidate_index.index import CandidateIndex, NameStore
@@ -61,6 +62,7 @@ def save_index(index: CandidateIndex, folder: Path) -> None:
     }
     objects = {
         "format": FORMAT,
+        "name_analysis": ANALYSIS_VERSION,
         "vocabulary": compact.vocabulary.contents(),
         "scripts": compact.scripts,
         "documents": {number: sorted(held) for number, held in compact.documents.items() if held},
@@ -100,6 +102,8 @@ def load_index(folder: Path, config: IndexConfig | None = None) -> CandidateInde
     else:
         raise NotFound(f"the candidate index in {folder} lacks its vocabulary; rebuilding it")
     objects = pickle.loads(pickled)  # noqa: S301 - the node's own 0700 home folder
+    if objects.get("name_analysis", 1) != ANALYSIS_VERSION:  # its tokens are not what queries are analysed into
+        raise NotFound(f"the candidate index in {folder} was built with an earlier name analysis; rebuilding it")
     index = CandidateIndex(config)
     index.vocabulary = Vocabulary.from_contents(objects["vocabulary"])
     index.postings = Postings(Ragged(arrays["postings_offsets"], arrays["postings_values"]))
