@@ -128,33 +128,20 @@ def entry_facts(session: Session, ids: list[int], day: dt.date) -> list[EntryFac
     rows = session.execute(_entry_facts_query(), {"ids": ids, "day": day})
     return [
         EntryFacts(
-            entry_id=entry_id,
-            source_key=source_key,
-            watchlist=watchlist,
-            category=category,
-            names=entry_names(names),
-            birth_date=birth_date,
-            other_birth_dates=tuple(other_birth_dates or ()),
-            nationalities=list(nationalities or []),
-            sex=sex,
-            document_numbers=list(document_numbers or []),
-            reason=reason,
-            handling=handling,
+            entry_id=r.id,
+            source_key=r.source_key,
+            watchlist=r.watchlist,
+            category=r.category,
+            names=entry_names(r.names),
+            birth_date=r.birth_date,
+            other_birth_dates=tuple(r.other_birth_dates or ()),
+            nationalities=list(r.nationalities or []),
+            sex=r.sex,
+            document_numbers=list(r.document_numbers or []),
+            reason=r.reason,
+            handling=r.handling,
         )
-        for (
-            entry_id,
-            source_key,
-            watchlist,
-            category,
-            names,
-            birth_date,
-            other_birth_dates,
-            nationalities,
-            sex,
-            document_numbers,
-            reason,
-            handling,
-        ) in rows
+        for r in rows
     ]
 
 
@@ -167,7 +154,7 @@ def _entry_facts_query() -> Select[Any]:
         select(
             e.id,
             e.source_key,
-            Watchlist.name,
+            Watchlist.name.label("watchlist"),
             e.category,
             e.names,
             e.birth_date,

@@ -314,7 +314,7 @@ class _Writer:
         values = _values(spec, self.watchlist.category)
         digest = _digest(values)
         known = self.existing.get(spec.source_key)
-        if known is not None and known[1] in (digest, legacy_row_digest(values) if known[1] != digest else None):
+        if known is not None and (known[1] == digest or known[1] == legacy_row_digest(values)):
             self.report.unchanged += 1
             return
         if known is not None:

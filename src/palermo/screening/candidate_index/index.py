@@ -391,8 +391,9 @@ class TokenRowsCache:
         self._rows += rows
 
     def clear(self) -> None:
-        self._found = {}
-        self._rows = 0
+        if self._found:  # building an index adds rows by the million: nothing to drop then
+            self._found = {}
+            self._rows = 0
 
 
 class NameStore:
