@@ -240,3 +240,103 @@ def test_a_question_mark_inside_a_word_is_an_unreadable_letter_not_a_word_break(
     assert compare_prepared(prepare_name("Jmaes Nichols"), garbled).score < threshold
     assert compare_prepared(prepare_name("نعيم جعفر"), garbled).score >= threshold
     assert [t.key for t in prepare_name("Who? Anna Berg").core] == ["who", "anna", "berg"]
+
+
+@pytest.mark.parametrize(
+    ("hangul", "latin"),
+    [
+        ("김지연", "Kim Ji-yeon"),
+        ("김지연", "KIM JI YEON"),
+        ("박민수", "Park Min-su"),  # 박 is bak by the Revised Romanization, Park in passports
+        ("이민호", "Lee Min-ho"),
+        ("이민호", "Yi Minho"),
+        ("최지우", "Choi Ji-woo"),  # 우: u by RR, woo in passports
+        ("김영수", "Kim Young-soo"),
+        ("남궁민수", "Namkoong Min-su"),  # a two-syllable surname
+        ("김 지연", "Kim Jiyeon"),
+    ],
+)
+def test_a_korean_name_in_hangul_matches_its_passport_spelling(hangul: str, latin: str) -> None:
+    result = compare_names([hangul], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(hangul), prepare_name(latin)) == result.score
+
+
+def test_a_korean_name_written_as_one_word_is_split_into_surname_and_given_name() -> None:
+    assert [(t.native, t.key) for t in prepare_name("김지연").tokens] == [("김", "kim"), ("지연", "jiyeon")]
+    assert [t.key for t in prepare_name("남궁민수").tokens] == ["namgoong", "minsu"]
+    assert [t.key for t in prepare_name("김 지연").tokens] == ["kim", "jiyeon"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("김지연", "김지원"),  # Jiyeon / Jiwon: one syllable apart, two names
+        ("이재형", "이재명"),
+        ("김종은", "김정은"),
+        ("김지연", "Kim Ji-won"),
+        ("김지연", "Park Ji-yeon"),
+        ("习近朋", "习近平"),  # jinpeng / jinping: one character apart
+        ("王伟", "李伟"),
+    ],
+)
+def test_chinese_and_korean_names_one_character_apart_are_different_names(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+
+
+def test_traditional_and_simplified_characters_are_the_same_name() -> None:
+    assert compare_names(["習近平"], ["习近平"]).score == 1.0
+    assert compare_names(["張偉"], ["张伟"]).score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("José María García", "María José García"),  # a man's and a woman's name in Spanish
+        ("Jean-Pierre Dubois", "Pierre-Jean Dubois"),
+        ("Ji-yeon Kim", "Yeon-ji Kim"),
+        ("Salman bin Muhammad Al-Rawi", "Muhammad bin Salman Al-Rawi"),  # a son and his father
+        ("Ahmad bin Hasan al-Ubaidi", "Hasan bin Ahmad al-Ubaidi"),
+    ],
+)
+def test_given_names_in_another_order_before_the_same_surname_are_another_persons_name(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(a), prepare_name(b)) < THRESHOLD
+
+
+def test_the_explanation_says_the_given_names_are_in_another_order() -> None:
+    explained = compare_names(["José María García"], ["María José García"]).explain()
+    assert "given_names_swapped 1.00" in explained
+    assert "reordered" in explained
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("García José María", "José María García"),  # surname first: the same name in another convention
+        ("Kim Jiyeon", "Jiyeon Kim"),
+        ("Reinaldo Gregorio Lenin Cerna Juarez", "Reinaldo Lenin Gregorio Cerna Juarez"),  # middle names only
+    ],
+)
+def test_a_name_in_another_order_keeps_matching_when_the_person_is_called_the_same(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score >= THRESHOLD, result.explain()
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("மோகன் குமார்", "Mohan Kumar"),  # Tamil: the virama says "n", not "na"
+        ("ஸ்ரீநிவாசன்", "Srinivasan"),
+        ("မောင်မောင်", "Maung Maung"),  # Myanmar: the asat and vowel signs are marks
+    ],
+)
+def test_vowel_signs_and_viramas_of_south_and_southeast_asian_scripts_are_kept(native: str, latin: str) -> None:
+    result = compare_names([native], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+
+
+def test_a_thai_vowel_sign_stays_part_of_its_word() -> None:
+    assert [t.native for t in prepare_name("สมชาย ใจดี").tokens] == ["สมชาย", "ใจดี"]

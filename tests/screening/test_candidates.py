@@ -23,6 +23,7 @@ LISTED = [
     IndexEntry(5, ["Αλέξανδρος Παπαδόπουλος"]),
     IndexEntry(6, ["习近平"]),
     IndexEntry(7, ["양영호"]),
+    IndexEntry(10, ["LEE MIN HO"]),
     IndexEntry(8, ["Maria Gonzalez Rodriguez"], 1990, ["X-99"]),
     IndexEntry(9, ["Friedrich Lindenberg"], 1977),
 ]
@@ -49,6 +50,9 @@ def index() -> CandidateIndex:
         ("Alexandros Papadopoulos", 5),  # Greek stored
         ("Xi Jinping", 6),  # Han stored
         ("Yang Yeongho", 7),  # Hangul written as one token
+        ("Yang Young-ho", 7),  # ... in a passport's spelling
+        ("양영호", 7),  # ... and in Hangul
+        ("이민호", 10),  # a Latin listing found by the Hangul name: surname 이 spelled Lee
         ("Maria Rodriguez", 8),  # dropped second surname
         ("FridrichLindenberg", 9),  # letters run together, with a typo in one part
         ("LindenbergFridrich", 9),  # ... and in the other order

@@ -6,13 +6,16 @@ name, phonetic code, consonant skeleton, initial). Features in :mod:`palermo.nam
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import icu  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
 from palermo.names.config import TokenSimilarity
+from palermo.names.hangul import korean_folded
 from palermo.names.normalise import particle_forms
 from palermo.names.symbols import part_symbols
 from palermo.names.tokens import NameToken, PreparedName
@@ -84,6 +87,8 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
             return TokenMatch(params.initial, "initial")
     if (a.sparse_vowels or b.sparse_vowels) and a.skeleton and _same_skeleton(a, b):
         return TokenMatch(params.skeleton, "consonant skeleton")
+    if (a.script == "Hang") != (b.script == "Hang") and korean_folded(a.key) == korean_folded(b.key):
+        return TokenMatch(params.skeleton, KOREAN_ROMANISATION)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
@@ -243,6 +248,8 @@ def _same_skeleton(a: NameToken, b: NameToken) -> bool:
 
 def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch:
     """The best evidence that two tokens are the same name part."""
+    if a.script == b.script and a.script in _CHARACTER_SCRIPTS and a.native != b.native:
+        return _characters_match(a, b)
     if a.key == b.key or a.native == b.native or (a.particle is not None and a.particle == b.particle):
         return _EXACT
     edit = 0.0 if a.is_initial or b.is_initial else OSA.normalized_similarity(a.key, b.key)
@@ -254,6 +261,32 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
     if other is not None and other.similarity > edit:
         return other
     return TokenMatch(edit, "edit distance")
+
+
+#: scripts whose letters are syllables or words: two parts written in them differ by whole characters
+_CHARACTER_SCRIPTS = frozenset({"Hani", "Hang"})
+
+
+_TO_SIMPLIFIED = icu.Transliterator.createInstance("Traditional-Simplified")
+_TO_SIMPLIFIED_LOCK = threading.Lock()  # an ICU transliterator is not to be used by two threads at once
+
+
+@lru_cache(maxsize=65536)
+def _simplified(text: str) -> str:
+    with _TO_SIMPLIFIED_LOCK:
+        return str(_TO_SIMPLIFIED.transliterate(text))
+
+
+def _characters_match(a: NameToken, b: NameToken) -> TokenMatch:
+    """Two Chinese or two Korean name parts compared by their characters, not their romanisation: 习近平 and 习近朋
+    read alike (``jinping`` / ``jinpeng``) and 高石 and 高市 the same (``gao shi``), but one character is another name.
+    Traditional and simplified characters are the same (張偉 / 张伟)."""
+    x, y = a.native, b.native
+    if a.script == "Hani":
+        x, y = _simplified(x), _simplified(y)
+    if x == y:
+        return _EXACT
+    return TokenMatch(OSA.normalized_similarity(x, y), "edit distance")
 
 
 def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
@@ -275,6 +308,8 @@ def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
 
 
 _EXACT = TokenMatch(1.0, "exact")
+#: a Hangul name part and a Latin one that differ only as RR and passport spellings do (지우: jiu / Ji-woo)
+KOREAN_ROMANISATION = "Korean romanisation"
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
 SHORT_FORM = "short form"
 #: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation
@@ -307,6 +342,15 @@ def order_pair(a: PreparedName, b: PreparedName) -> tuple[PreparedName, Prepared
     return (a, b) if a.order_key <= b.order_key else (b, a)
 
 
+def joined_alike(a: PreparedName, b: PreparedName, floor: float) -> bool:
+    """Whether two names' letters run together are alike (``floor`` in percent): ``VladimirPutin``, or ``Choi Ji-woo``
+    and ``최지우`` (``choijiu``), whose joined letters differ only as RR and passport spellings do."""
+    if ratio(a.joined, b.joined) >= floor:
+        return True
+    korean = (a.script == "Hang") != (b.script == "Hang")
+    return korean and korean_folded(a.joined) == korean_folded(b.joined)
+
+
 def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignment:
     """Align two prepared names (``a`` must be the shorter; see :func:`order_pair`).
 
@@ -314,7 +358,7 @@ def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignmen
     compared as one joined token.
     """
     short, long = a.core, b.core
-    if len(short) != len(long) and ratio(a.joined, b.joined) >= params.joined_floor * 100:
+    if len(short) != len(long) and joined_alike(a, b, params.joined_floor * 100):
         short, long = _joined_token(a), _joined_token(b)
         return _alignment(short, long, _greedy(short, long, params), joined=True)
     return _alignment(short, long, _greedy(short, long, params), joined=False)

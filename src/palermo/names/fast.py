@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from rapidfuzz.fuzz import ratio
 
-from palermo.names.align import align, order_pair, token_match
+from palermo.names.align import align, joined_alike, order_pair, token_match
 from palermo.names.config import NameMatchingConfig
-from palermo.names.features import FEATURES, Pair
+from palermo.names.features import FEATURES, SWAP_FLOOR, Pair, swapped_before_surname
 from palermo.names.tokens import NameToken, PreparedName
 
 _CODES = {
@@ -30,10 +30,13 @@ _CODES = {
     "phonetic": 5,
     "different names": 6,
     "short form": 7,
+    "Korean romanisation": 8,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
-(ATS, FNS, EXACT, EQUIV, PHON, TRANS, INIT, MISMATCH, SURNAME, MIDDLE, SWAPPED, SINGLE) = range(len(_NAMES))
+(ATS, FNS, EXACT, EQUIV, PHON, TRANS, INIT, MISMATCH, SURNAME, MIDDLE, SWAPPED, SINGLE, GIVEN_SWAPPED) = range(
+    len(_NAMES)
+)
 #: how many token pairs a scorer remembers before it starts again (about 100 MB at the limit)
 CACHE_LIMIT = 1_000_000
 Candidate = tuple[float, int, int, int]  # (-similarity, short index, long index, evidence code)
@@ -86,7 +89,7 @@ class FastScorer:
         """The score of the pair; with ``threshold``, a value below it may be an upper bound instead."""
         short, long = order_pair(a, b)
         ns, nl = len(short.core), len(long.core)
-        if ns != nl and ratio(short.joined, long.joined) >= self.joined_floor:
+        if ns != nl and joined_alike(short, long, self.joined_floor):
             return self._slow(short, long)
         found = self._candidates(short.core, long.core)
         if threshold is not None:
@@ -177,6 +180,8 @@ def _values(short: PreparedName, long: PreparedName, pairs: list[Candidate]) -> 
     values[MIDDLE] = extra / nl if extra > 0 else 0.0
     values[SWAPPED] = _swapped([j for _, _, j, _ in pairs])
     values[SINGLE] = 1.0 if ns == 1 and nl > 1 else 0.0
+    order = [(i, j) for neg, i, j, _ in pairs if -neg >= SWAP_FLOOR]
+    values[GIVEN_SWAPPED] = 1.0 if swapped_before_surname(order, ns, nl) else 0.0
     return values
 
 

@@ -154,6 +154,38 @@ def single_token_name(pair: Pair) -> FeatureResult:
     return 0.0, lambda: "both names have the same kind of structure"
 
 
+def given_names_swapped(pair: Pair) -> FeatureResult:
+    """The surnames agree and the names before them are the same names in another order: another person's name
+    (``José María García`` / ``María José García``, ``Jean-Pierre`` / ``Pierre-Jean``, ``Salman bin Muhammad`` /
+    ``Muhammad bin Salman``: a son and his father)."""
+    alignment = pair.alignment
+    pairs = [p for p in alignment.pairs if p.match.similarity >= SWAP_FLOOR]
+    if not swapped_before_surname(
+        [(p.short_index, p.long_index) for p in pairs], len(alignment.short), len(alignment.long)
+    ):
+        return 0.0, lambda: "the names before the surname are in the same order (or the surnames differ)"
+    return (
+        1.0,
+        lambda: f"the surnames agree and {_keys(alignment.short[:-1])!r} is {_keys(alignment.long[:-1])!r} reordered",
+    )
+
+
+#: aligned tokens at least this similar count as the same name when order is checked
+SWAP_FLOOR = 0.8
+
+
+def swapped_before_surname(pairs: list[tuple[int, int]], n_short: int, n_long: int) -> bool:
+    """Whether the last tokens of both names are aligned together and the short name's first token is aligned with
+    a later one of the long name, whose first token is aligned with a later one of the short name: the name a
+    person is called by is another (middle names in another order, ``Gregorio Lenin`` / ``Lenin Gregorio`` after the
+    same first name, are left to the other features). ``pairs`` are (short index, long index)."""
+    if n_short < 3 or (n_short - 1, n_long - 1) not in pairs:
+        return False
+    first = dict(pairs)
+    by_long = {j: i for i, j in pairs}
+    return first.get(0, 0) not in (0, n_long - 1) and by_long.get(0, 0) not in (0, n_short - 1)
+
+
 #: Every feature Palermo knows, by name; the config declares which are used and their weights.
 FEATURES: dict[str, FeatureFunction] = {
     f.__name__: f
@@ -170,5 +202,6 @@ FEATURES: dict[str, FeatureFunction] = {
         missing_middle_name,
         token_order_swapped,
         single_token_name,
+        given_names_swapped,
     )
 }

@@ -2,7 +2,8 @@
 
 Every step is table-driven: titles and particles come from the ``name_titles`` and ``name_particles``
 taxonomies, tokenisation from rigour (Unicode-category aware: hyphens and punctuation split tokens, combining
-marks and apostrophes drop).
+marks and apostrophes drop), except for names in scripts whose vowels are combining marks (Devanagari, Bengali,
+Tamil, Thai, Myanmar, Khmer ...), which keep them.
 """
 
 from __future__ import annotations
@@ -70,9 +71,38 @@ def clean_name(text: str) -> str:
     return stripped or text
 
 
+#: letters of the scripts whose vowel signs, viramas and tone marks are combining marks (the Brahmic scripts of South
+#: Asia, Thai, Lao, Tibetan, Myanmar, Khmer): rigour's tokeniser drops combining marks (a Latin accent), which there
+#: drops vowels and changes consonants (``ใจดี`` became ``ใจด``, ``ហ៊ុន`` ``ហន``, ``மோகன்`` lost its virama)
+_MARK_SCRIPTS = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\uaa7f]")
+#: apostrophes join the letters around them, as in rigour's tokeniser
+_APOSTROPHES = frozenset("'\u2019\u02bc\u02bb`")
+
+
+def _words_keeping_marks(text: str) -> list[str]:
+    """Words of a name, split at anything but letters, digits and combining marks (format characters such as the
+    zero-width joiner drop, as apostrophes do)."""
+    words: list[str] = []
+    current: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LNM":
+            current.append(char)
+        elif category == "Cf" or char in _APOSTROPHES:
+            continue
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
+
+
 def name_tokens(text: str) -> list[str]:
     """Casefolded tokens of a cleaned name, leading titles removed."""
-    return strip_titles(tokenize_name(text.casefold()))
+    folded = text.casefold()
+    words = _words_keeping_marks(folded) if _MARK_SCRIPTS.search(folded) else tokenize_name(folded)
+    return strip_titles(words)
 
 
 def canonical_particle(token: str) -> str | None:

@@ -1,9 +1,9 @@
 """Prepared names: everything comparison needs, computed once per name (the fast path for screening).
 
 ``prepare_name("Александр Иванов")`` normalises, transliterates, tags equivalent-name symbols (rigour's
-Wikidata-derived person-name symbols plus our ``given_name_equivalents`` taxonomy), computes phonetic codes and
-consonant skeletons. A :class:`PreparedName` is immutable and can be cached beside a stored name; comparing a
-query against many candidates then costs only the pairwise alignment.
+Wikidata-derived person-name symbols plus our ``given_name_equivalents`` and ``korean_surnames`` taxonomies),
+computes phonetic codes and consonant skeletons. A :class:`PreparedName` is immutable and can be cached beside a
+stored name; comparing a query against many candidates then costs only the pairwise alignment.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from palermo.errors import InvalidInput
+from palermo.names.hangul import name_parts as hangul_name_parts
+from palermo.names.hangul import surname_spellings
 from palermo.names.normalise import canonical_particle, clean_name, name_tokens
 from palermo.names.scripts import SPARSE_VOWEL_SCRIPTS, detect_script
 from palermo.names.symbols import part_symbols
@@ -120,6 +122,8 @@ def _equivalents() -> dict[str, frozenset[str]]:
     for term in taxonomy("given_name_equivalents").terms:
         for name in term.attributes.get("names", []):
             groups.setdefault(ascii_key(str(name)), set()).add(f"EQ:{term.id}")
+    for spelling, ids in surname_spellings().items():  # Korean surnames: Lee, Yi, Rhee; Park, Bak, Pak
+        groups.setdefault(spelling, set()).update(ids)
     return {name: frozenset(ids) for name, ids in groups.items()}
 
 
@@ -144,14 +148,23 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
     script = detect_script(native)
     key = ascii_key(native) or native
     if script == "Hani" and alone:
-        return tuple(_token(native, k, script, symbols, None) for k in han_name_keys(key))
+        keys = han_name_keys(key)
+        # one character a syllable: each part keeps its own characters (compared as characters, see align.py)
+        natives = (
+            [native[:1], native[1:]] if len(keys) == 2 and len(native) == len(key.split()) else [native] * len(keys)
+        )
+        return tuple(_token(n, k, script, symbols, None) for n, k in zip(natives, keys, strict=True))
+    if script == "Hang":
+        return tuple(_token(n, k, script, symbols, None) for n, k in hangul_name_parts(native, alone))
     return (_token(native, join_syllables(key), script, symbols, particle),)
 
 
 #: the version of :func:`prepare_name`'s analysis: whatever is stored from it (the screening index's tokens) is
 #: rebuilt when it was made by another. Raise it with any change to the tokens a name gives.
 #: 2: a question mark inside a word joins its letters (7 December 2026).
-ANALYSIS_VERSION = 2
+#: 3: Hangul romanised as passports do and a one-word Korean name split into surname and given name; the parts of a
+#: Chinese or Korean name keep their own characters.
+ANALYSIS_VERSION = 3
 
 
 def prepare_name(text: str) -> PreparedName:

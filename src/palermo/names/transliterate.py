@@ -12,12 +12,16 @@ from functools import lru_cache
 from rigour.text.phonetics import metaphone
 from rigour.text.translit import ascii_text
 
+from palermo.names.hangul import has_hangul, romanise
+
 _VOWELS = frozenset("aeiouyw")
 
 
 @lru_cache(maxsize=65536)
 def ascii_key(token: str) -> str:
     """Lower-case ASCII letters and digits of a token's transliteration, spaces kept between syllables."""
+    if has_hangul(token):  # passports' Revised Romanization, not rigour's letter-by-letter (박: bak, not bag)
+        return " ".join(filter(None, (romanise(word) for word in token.split())))
     latin = ascii_text(token).casefold()
     return " ".join("".join(c for c in word if c.isalnum()) for word in latin.split()).strip()
 

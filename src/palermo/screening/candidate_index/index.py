@@ -291,10 +291,12 @@ class CandidateIndex:
         rare_tokens, rare_counts, rare_weights = [], [], []
         frequent: list[tuple[NDArray[np.int64], float]] = []
         tokens = self.vocabulary.tokens
-        for (token, similarity), count in zip(similar, self.postings.counts([t for t, _ in similar]), strict=True):
+        counts = self.postings.counts([t for t, _ in similar])
+        key_counts = self._key_counts([t for t, _ in similar], counts)
+        for (token, similarity), count, key_count in zip(similar, counts, key_counts, strict=True):
             if not count:
                 continue
-            idf = math.log(1 + total_rows / count)
+            idf = math.log(1 + total_rows / key_count)
             if query.is_initial or tokens[token].is_initial:  # an initial says little, rare or not
                 idf = min(idf, cfg.initial_weight)
             weight = similarity * idf
@@ -309,6 +311,23 @@ class CandidateIndex:
         # the rows of every rare token in one gather (best_per_key does not depend on their order)
         rows = self.postings.get_many(rare_tokens)
         return _best_per_key(rows, np.repeat(np.asarray(rare_weights, dtype=np.float64), rare_counts)), frequent
+
+    def _key_counts(self, similar: list[int], counts: list[int]) -> list[int]:
+        """The rows holding each token's key, whatever its other evidence: one key is stored as several tokens when
+        the name's symbols differ (``龙`` of ``马龙`` carries the symbols of that whole name), and a rare such token
+        must not weigh more than the common key it spells (``马龙`` above ``杜龙`` for ``杜龙``)."""
+        exact = self.vocabulary.exact
+        tokens = self.vocabulary.tokens
+        siblings = {t: exact(tokens[t].key) for t in similar}
+        shared = {t: s for t, s in siblings.items() if len(s) > 1}
+        if not shared:
+            return counts
+        every = sorted({s for group in shared.values() for s in group})
+        by_token = dict(zip(every, self.postings.counts(every), strict=True))
+        return [
+            sum(by_token[s] for s in shared[t]) if t in shared else count
+            for t, count in zip(similar, counts, strict=True)
+        ]
 
     # -- scoring -----------------------------------------------------------------------------------------------
 
