@@ -340,3 +340,27 @@ def test_vowel_signs_and_viramas_of_south_and_southeast_asian_scripts_are_kept(n
 
 def test_a_thai_vowel_sign_stays_part_of_its_word() -> None:
     assert [t.native for t in prepare_name("สมชาย ใจดี").tokens] == ["สมชาย", "ใจดี"]
+
+
+@pytest.mark.parametrize(
+    ("thai", "latin"),
+    [
+        ("สมชาย ใจดี", "Somchai Jaidee"),  # จ: ch by RTGS, j as people write it; ดี: di / dee
+        ("ประยุทธ์ จันทร์โอชา", "Prayut Chan-o-cha"),
+        ("ศิริพร บุญมี", "Siriporn Boonmee"),  # a final r said n
+        ("มาลี ทองดี", "Malee Thongdee"),
+        ("วิชัย สมบูรณ์", "Wichai Somboon"),
+    ],
+)
+def test_a_thai_name_matches_the_latin_spelling_people_give_it(thai: str, latin: str) -> None:
+    result = compare_names([thai], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(thai), prepare_name(latin)) == result.score
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("สมชาย ใจดี", "Somsak Jaidee"), ("มาลี ทองดี", "Mana Thongdee"), ("สมชาย ใจดี", "สมศักดิ์ ใจดี")],
+)
+def test_different_thai_names_stay_apart(a: str, b: str) -> None:
+    assert compare_names([a], [b]).score < THRESHOLD

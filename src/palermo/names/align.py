@@ -18,6 +18,7 @@ from palermo.names.config import TokenSimilarity
 from palermo.names.hangul import korean_folded
 from palermo.names.normalise import particle_forms
 from palermo.names.symbols import part_symbols
+from palermo.names.thai import thai_folded
 from palermo.names.tokens import NameToken, PreparedName
 from palermo.names.transliterate import arabic_folded, ascii_key
 from palermo.taxonomies import taxonomy
@@ -89,6 +90,10 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
         return TokenMatch(params.skeleton, "consonant skeleton")
     if (a.script == "Hang") != (b.script == "Hang") and korean_folded(a.key) == korean_folded(b.key):
         return TokenMatch(params.skeleton, KOREAN_ROMANISATION)
+    if (a.script == "Thai") != (b.script == "Thai"):
+        folded = OSA.normalized_similarity(thai_folded(a.key), thai_folded(b.key))
+        if folded >= params.align_floor:
+            return TokenMatch(min(folded, params.skeleton), THAI_ROMANISATION)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
@@ -310,6 +315,8 @@ def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
 _EXACT = TokenMatch(1.0, "exact")
 #: a Hangul name part and a Latin one that differ only as RR and passport spellings do (지우: jiu / Ji-woo)
 KOREAN_ROMANISATION = "Korean romanisation"
+#: a Thai name part and a Latin one compared with RTGS and chosen spellings folded alike (ใจดี: chaidi / Jaidee)
+THAI_ROMANISATION = "Thai romanisation"
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
 SHORT_FORM = "short form"
 #: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation
@@ -347,8 +354,11 @@ def joined_alike(a: PreparedName, b: PreparedName, floor: float) -> bool:
     and ``최지우`` (``choijiu``), whose joined letters differ only as RR and passport spellings do."""
     if ratio(a.joined, b.joined) >= floor:
         return True
-    korean = (a.script == "Hang") != (b.script == "Hang")
-    return korean and korean_folded(a.joined) == korean_folded(b.joined)
+    if (a.script == "Hang") != (b.script == "Hang"):
+        return korean_folded(a.joined) == korean_folded(b.joined)
+    if (a.script == "Thai") != (b.script == "Thai"):
+        return ratio(thai_folded(a.joined), thai_folded(b.joined)) >= floor
+    return False
 
 
 def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignment:

@@ -31,6 +31,7 @@ _CODES = {
     "different names": 6,
     "short form": 7,
     "Korean romanisation": 8,
+    "Thai romanisation": 9,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)

@@ -13,6 +13,8 @@ from rigour.text.phonetics import metaphone
 from rigour.text.translit import ascii_text
 
 from palermo.names.hangul import has_hangul, romanise
+from palermo.names.thai import has_thai
+from palermo.names.thai import romanise as thai_romanise
 
 _VOWELS = frozenset("aeiouyw")
 
@@ -22,6 +24,8 @@ def ascii_key(token: str) -> str:
     """Lower-case ASCII letters and digits of a token's transliteration, spaces kept between syllables."""
     if has_hangul(token):  # passports' Revised Romanization, not rigour's letter-by-letter (박: bak, not bag)
         return " ".join(filter(None, (romanise(word) for word in token.split())))
+    if has_thai(token):  # RTGS (the sound), not ICU's letter-by-letter ISO 11940 (ใจดี: chaidi, not cidi)
+        return " ".join(filter(None, (thai_romanise(word) for word in token.split())))
     latin = ascii_text(token).casefold()
     return " ".join("".join(c for c in word if c.isalnum()) for word in latin.split()).strip()
 
@@ -47,9 +51,11 @@ SCRIPT_SAMPLES = (
 
 
 def warm() -> None:
-    """Compile ICU's transliteration of every script in :data:`SCRIPT_SAMPLES` (server start-up)."""
+    """Compile ICU's transliteration of every script in :data:`SCRIPT_SAMPLES` and load the Thai word list
+    (server start-up)."""
     for sample in SCRIPT_SAMPLES:
         ascii_text(sample)
+    thai_romanise("สมชาย")
 
 
 def join_syllables(key: str) -> str:
