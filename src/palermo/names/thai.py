@@ -32,8 +32,10 @@ def romanise(word: str) -> str:
     return "".join(c for c in latin.casefold() if c.isascii() and c.isalnum())
 
 
-_FOLDS = (("ph", "p"), ("th", "t"), ("kh", "k"), ("sh", "ch"), ("j", "ch"), ("ee", "i"), ("oo", "u"), ("ou", "u"))
-_FOLDS += (("ue", "u"), ("v", "w"))
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("ph", "p"), ("th", "t"), ("kh", "k"), ("sh", "ch"), ("j", "ch"), ("ee", "i"), ("oo", "u"), ("ou", "u"),
+    ("ue", "u"), ("v", "w"),
+)  # fmt: skip
 _FINAL_R = re.compile(r"r(?=[^aeiou]|$)")
 _DOUBLED = re.compile(r"(.)\1")
 
