@@ -364,3 +364,74 @@ def test_a_thai_name_matches_the_latin_spelling_people_give_it(thai: str, latin:
 )
 def test_different_thai_names_stay_apart(a: str, b: str) -> None:
     assert compare_names([a], [b]).score < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("khmer", "latin"),
+    [
+        ("ហ៊ុន សែន", "Hun Sen"),
+        ("ហ៊ុន ម៉ាណែត", "Hun Manet"),  # the musikatoan moves ម to the first series: ma, not mea
+        ("ជា ស៊ីម", "Chea Sim"),
+        ("នរោត្តម សីហមុនី", "Norodom Sihamoni"),
+        ("សុខ ដារ៉ា", "Sok Dara"),
+        ("ទេព សុផល", "Tep Sophal"),  # ផ opens the last syllable: so-phal
+        ("ឈឹម វណ្ណា", "Chhim Vanna"),  # a subscript consonant
+    ],
+)
+def test_a_khmer_name_matches_its_latin_spelling(khmer: str, latin: str) -> None:
+    """ICU has no Khmer transliteration: these names had empty keys and scored 0 against any Latin spelling."""
+    result = compare_names([khmer], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(khmer), prepare_name(latin)) == result.score
+
+
+@pytest.mark.parametrize(
+    ("burmese", "latin"),
+    [
+        ("အောင်ဆန်းစုကြည်", "Aung San Suu Kyi"),  # written without spaces, as Burmese names often are
+        ("ဒေါ် အောင်ဆန်းစုကြည်", "Aung San Suu Kyi"),  # behind the honorific Daw
+        ("မင်းအောင်လှိုင်", "Min Aung Hlaing"),
+        ("ဦး သိန်းစိန်", "Thein Sein"),
+        ("သန်းရွှေ", "Than Shwe"),
+        ("ခင်ညွန့်", "Khin Nyunt"),
+        ("ထွန်းထွန်း", "Htun Htun"),
+        ("ဇော်ဝင်း", "Zaw Win"),
+    ],
+)
+def test_a_burmese_name_matches_its_passport_spelling(burmese: str, latin: str) -> None:
+    result = compare_names([burmese], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(burmese), prepare_name(latin)) == result.score
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ហ៊ុន សែន", "Hun Sok"),
+        ("សុខ ដារ៉ា", "Sok Dina"),
+        ("အောင်ဆန်းစုကြည်", "Aung San Min"),
+        ("စိုးဝင်း", "Soe Myint"),
+        ("ထွန်းထွန်း", "Htun Win"),
+    ],
+)
+def test_different_khmer_and_burmese_names_stay_apart(a: str, b: str) -> None:
+    assert compare_names([a], [b]).score < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [
+        ("विकास गुप्ता", "Vikas Gupta"),  # Devanagari: विकास is vikas, not vikasa
+        ("मनोज कुमार", "Manoj Kumar"),
+        ("ਗੁਰਪ੍ਰੀਤ ਕੌਰ", "Gurpreet Kaur"),  # Gurmukhi
+        ("সুমন আহমেদ", "Suman Ahmed"),  # Bengali
+        ("ਜਸਵਿੰਦਰ ਸਿੰਘ", "Jaswinder Singh"),
+    ],
+)
+def test_the_unsaid_last_vowel_of_a_north_indian_name_is_not_written(native: str, latin: str) -> None:
+    result = compare_names([native], [latin])
+    assert result.score >= THRESHOLD, result.explain()
+
+
+def test_a_written_last_vowel_stays() -> None:
+    assert [t.key for t in prepare_name("अनिल शर्मा").tokens] == ["anil", "sarma"]  # शर्मा ends in the vowel sign aa

@@ -7,6 +7,7 @@ name, phonetic code, consonant skeleton, initial). Features in :mod:`palermo.nam
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -14,6 +15,7 @@ import icu  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio
 
+from palermo.names.burmese import burmese_folded
 from palermo.names.config import TokenSimilarity
 from palermo.names.hangul import korean_folded
 from palermo.names.normalise import particle_forms
@@ -90,10 +92,11 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
         return TokenMatch(params.skeleton, "consonant skeleton")
     if (a.script == "Hang") != (b.script == "Hang") and korean_folded(a.key) == korean_folded(b.key):
         return TokenMatch(params.skeleton, KOREAN_ROMANISATION)
-    if (a.script == "Thai") != (b.script == "Thai"):
-        folded = OSA.normalized_similarity(thai_folded(a.key), thai_folded(b.key))
+    fold = _romanisation_fold(a, b)
+    if fold is not None:
+        folded = OSA.normalized_similarity(fold[0](a.key), fold[0](b.key))
         if folded >= params.align_floor:
-            return TokenMatch(min(folded, params.skeleton), THAI_ROMANISATION)
+            return TokenMatch(min(folded, params.skeleton), fold[1])
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
@@ -317,6 +320,24 @@ _EXACT = TokenMatch(1.0, "exact")
 KOREAN_ROMANISATION = "Korean romanisation"
 #: a Thai name part and a Latin one compared with RTGS and chosen spellings folded alike (ใจดี: chaidi / Jaidee)
 THAI_ROMANISATION = "Thai romanisation"
+#: a Burmese name part and a Latin one compared with ICU's and passports' spellings folded alike (စု: hcu / Su)
+BURMESE_ROMANISATION = "Burmese romanisation"
+#: scripts whose romanisation and the spellings people choose differ regularly: the fold and the evidence's name
+_ROMANISATION_FOLDS: dict[str, tuple[Callable[[str], str], str]] = {
+    "Thai": (thai_folded, THAI_ROMANISATION),
+    "Mymr": (burmese_folded, BURMESE_ROMANISATION),
+}
+
+
+def _romanisation_fold(
+    a: NameToken | PreparedName, b: NameToken | PreparedName
+) -> tuple[Callable[[str], str], str] | None:
+    """The fold to compare ``a`` and ``b`` with, when exactly one of them is in such a script."""
+    if a.script == b.script:
+        return None
+    return _ROMANISATION_FOLDS.get(a.script or "") or _ROMANISATION_FOLDS.get(b.script or "")
+
+
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
 SHORT_FORM = "short form"
 #: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation
@@ -356,9 +377,8 @@ def joined_alike(a: PreparedName, b: PreparedName, floor: float) -> bool:
         return True
     if (a.script == "Hang") != (b.script == "Hang"):
         return korean_folded(a.joined) == korean_folded(b.joined)
-    if (a.script == "Thai") != (b.script == "Thai"):
-        return ratio(thai_folded(a.joined), thai_folded(b.joined)) >= floor
-    return False
+    fold = _romanisation_fold(a, b)
+    return fold is not None and ratio(fold[0](a.joined), fold[0](b.joined)) >= floor
 
 
 def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignment:

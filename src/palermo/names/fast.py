@@ -32,6 +32,7 @@ _CODES = {
     "short form": 7,
     "Korean romanisation": 8,
     "Thai romanisation": 9,
+    "Burmese romanisation": 10,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)

@@ -7,12 +7,16 @@ Alphabets rigour admits (Latin, Cyrillic, Greek, Armenian, Georgian, Hangul) get
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 from rigour.text.phonetics import metaphone
 from rigour.text.translit import ascii_text
 
 from palermo.names.hangul import has_hangul, romanise
+from palermo.names.khmer import has_khmer
+from palermo.names.khmer import romanise as khmer_romanise
 from palermo.names.thai import has_thai
 from palermo.names.thai import romanise as thai_romanise
 
@@ -24,10 +28,36 @@ def ascii_key(token: str) -> str:
     """Lower-case ASCII letters and digits of a token's transliteration, spaces kept between syllables."""
     if has_hangul(token):  # passports' Revised Romanization, not rigour's letter-by-letter (박: bak, not bag)
         return " ".join(filter(None, (romanise(word) for word in token.split())))
+    if has_khmer(token):  # ICU has no Khmer transliteration: Any-Latin returned it unchanged (an empty key)
+        return " ".join(filter(None, (khmer_romanise(word) for word in token.split())))
     if has_thai(token):  # RTGS (the sound), not ICU's letter-by-letter ISO 11940 (ใจดี: chaidi, not cidi)
         return " ".join(filter(None, (thai_romanise(word) for word in token.split())))
     latin = ascii_text(token).casefold()
+    if _SCHWA_SCRIPTS.search(token):
+        latin = " ".join(
+            _without_final_schwa(word, key) for word, key in zip(token.split(), latin.split(), strict=False)
+        )
     return " ".join("".join(c for c in word if c.isalnum()) for word in latin.split()).strip()
+
+
+#: Devanagari, Bengali, Gurmukhi, Gujarati and Oriya: ICU writes every consonant's inherent vowel, but a name's last
+#: one is not said, nor written in Latin (``विकास`` is Vikas, not ``vikasa``; ``ਕੌਰ`` Kaur, not ``kaura``)
+_SCHWA_SCRIPTS = re.compile("[\u0900-\u0b7f]")
+_NUKTA = frozenset("\u093c\u09bc\u0a3c\u0abc\u0b3c")
+#: the last word of the Unicode name of an independent vowel letter (``DEVANAGARI LETTER AA``), not a consonant's
+_VOWEL_NAMES = frozenset({"A", "AA", "I", "II", "U", "UU", "E", "EE", "AI", "O", "OO", "AU", "R", "RR", "L", "LL"})
+
+
+def _without_final_schwa(word: str, key: str) -> str:
+    """``key`` without its last ``a`` when ``word`` ends in a consonant letter (no vowel sign, virama or mark after
+    it but a nukta)."""
+    last = word.rstrip("".join(_NUKTA))[-1:]
+    if not key.endswith("a") or len(key) < 3 or not last or unicodedata.category(last) != "Lo":
+        return key
+    name = unicodedata.name(last, "")
+    if "LETTER" not in name or name.rsplit(" ", 1)[-1] in _VOWEL_NAMES:
+        return key
+    return key[:-1]
 
 
 #: a name part in each script ICU transliterates for us: its first use compiles that script's rules (Han alone takes
