@@ -158,6 +158,8 @@ FORMED_FROM_ANOTHER = [
     ("Samir Khalil", "Samira Khalil"),
     ("Mario Rossi", "Maria Rossi"),  # another final vowel
     ("Giovanni Bianchi", "Giovanna Bianchi"),
+    ("Teófilo Cisneros", "Teófila Cisneros"),  # the masculine form known to the lexicon, in either order
+    ("Teófila Cisneros", "Teófilo Cisneros"),
     ("Ivan Ivanov", "Ivana Ivanova"),  # the feminine surname is the same family; the given name is not the same
     ("Ardit Hoxha", "Arditi Hoxha"),  # root-sharing given names
     ("Ivan Horvat", "Ivan Horvatić"),  # a patronymic surname, with or without the lexicon

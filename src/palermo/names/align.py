@@ -196,7 +196,13 @@ def different_forms(a: NameToken, b: NameToken) -> str | None:
         return None
     if a.key[:1] != b.key[:1]:  # every rule keeps the stem, so most pairs stop here
         return None
-    short, long = (a, b) if len(a.key) <= len(b.key) else (b, a)
+    if len(a.key) == len(b.key):  # another final vowel (Teófilo / Teófila): either may be the one formed
+        return _formed(a, b) or _formed(b, a)
+    return _formed(a, b) if len(a.key) < len(b.key) else _formed(b, a)
+
+
+def _formed(short: NameToken, long: NameToken) -> str | None:
+    """:func:`different_forms` with ``long`` the token that may be formed from ``short``."""
     short_key, long_key = short.key, long.key
     if len(long_key) - len(short_key) > _longest_ending():  # no rule adds that many letters
         return None
