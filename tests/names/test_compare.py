@@ -437,3 +437,11 @@ def test_the_unsaid_last_vowel_of_a_north_indian_name_is_not_written(native: str
 
 def test_a_written_last_vowel_stays() -> None:
     assert [t.key for t in prepare_name("अनिल शर्मा").tokens] == ["anil", "sarma"]  # शर्मा ends in the vowel sign aa
+
+
+def test_digits_among_letters_are_read_as_the_letters_they_look_like() -> None:
+    """OCR of a document and names in online adverts put 0 for o, 1 for i, 4 for a, 9 for g."""
+    assert compare_names(["I9or Sech1n"], ["Igor Sechin"]).score >= THRESHOLD
+    assert compare_names(["M4ria Gonzal3z"], ["Maria Gonzalez"]).score >= THRESHOLD
+    assert [t.key for t in prepare_name("Ivan 2nd").tokens] == ["ivan", "znd"]  # letters more than digits only
+    assert [t.key for t in prepare_name("Ivan 22b").tokens] == ["ivan", "22b"]

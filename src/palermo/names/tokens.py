@@ -141,12 +141,25 @@ def _token(native: str, key: str, script: str | None, symbols: frozenset[str], p
     )
 
 
+#: digits a reader or a writer put for the letters they look like (OCR of a document, names in online adverts
+#: written to slip past filters): ``I9or Sech1n`` is Igor Sechin
+_DIGIT_LETTERS = str.maketrans("0123456789", "oizeasgtbg")
+
+
+def _digits_as_letters(key: str) -> str:
+    """A word of letters with a digit or two among them, read as the letters the digits look like."""
+    if key.isalpha() or key.isdigit():
+        return key
+    letters = sum(c.isalpha() for c in key)
+    return key.translate(_DIGIT_LETTERS) if letters >= 2 and letters > len(key) - letters else key
+
+
 @lru_cache(maxsize=200_000)
 def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: bool) -> tuple[NameToken, ...]:
     """The tokens of one word of a name, remembered: a list of a million names holds a few hundred thousand words,
     and a word's script, key, phonetic code and skeleton do not change (tokens are immutable and interned)."""
     script = detect_script(native)
-    key = ascii_key(native) or native
+    key = _digits_as_letters(ascii_key(native) or native)
     if script == "Hani" and alone:
         keys = han_name_keys(key)
         # one character a syllable: each part keeps its own characters (compared as characters, see align.py)
@@ -164,7 +177,9 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: 2: a question mark inside a word joins its letters (7 December 2026).
 #: 3: Hangul romanised as passports do and a one-word Korean name split into surname and given name; the parts of a
 #: Chinese or Korean name keep their own characters.
-ANALYSIS_VERSION = 3
+#: 4: Thai, Khmer and Burmese read as their documents write them, North Indian keys without the unsaid last vowel,
+#: vowel signs kept by the tokeniser, digits among letters read as the letters they look like.
+ANALYSIS_VERSION = 4
 
 
 def prepare_name(text: str) -> PreparedName:
