@@ -107,7 +107,7 @@ def is_short_form(a: str, b: str) -> bool:
     """One key is the other with a compound name's element dropped (``ngozichukwu`` / ``ngozi``, ``chukwuemeka`` /
     ``emeka``): ``taxonomies/name_elements.yaml``."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < MIN_STEM or len(short) == len(long):
+    if len(short) < MIN_STEM or len(long) - len(short) < _shortest_element():
         return False
     elements = _name_elements()
     if long.startswith(short) and long[len(short) :] in elements:
@@ -118,6 +118,11 @@ def is_short_form(a: str, b: str) -> bool:
 @cache
 def _name_elements() -> frozenset[str]:
     return frozenset(str(e) for term in taxonomy("name_elements").terms for e in term.attributes["elements"])
+
+
+@cache
+def _shortest_element() -> int:
+    return min(map(len, _name_elements()), default=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,16 @@ def _longest_ending() -> int:
     """The most letters any ending rule adds or replaces: two keys further apart in length are no such pair."""
     rules = _ending_rules()
     return max((len(e) for rule in rules for e in (*rule.endings, *rule.replaces)), default=0) + 1
+
+
+@cache
+def _most_replaced() -> int:
+    """The most letters at its end the shorter of two names loses when one is formed from the other: two for a
+    fleeting vowel (petar / petr-a), a masculine ending replaced (polydoros / polydor-a) or an ending in place of one
+    (polydora / polydor-os): two keys that differ before that are formed by no rule."""
+    rules = _ending_rules()
+    replacing = [len(e) for rule in rules if rule.replaces for e in (*rule.replaces, *rule.endings)]
+    return max([2, *replacing])
 
 
 @cache
@@ -211,6 +226,9 @@ def _formed(short: NameToken, long: NameToken) -> str | None:
     if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
         short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
         short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
+    keep = len(short_key) - _most_replaced()
+    if keep > 0 and short_key[:keep] != long_key[:keep]:  # every rule keeps all but the last few letters
+        return None
     lexicon: bool | None = None
     for rule in _forming_rules(short_key, long_key):
         if rule.needs_lexicon:
