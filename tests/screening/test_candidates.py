@@ -24,6 +24,7 @@ LISTED = [
     IndexEntry(6, ["习近平"]),
     IndexEntry(7, ["양영호"]),
     IndexEntry(10, ["LEE MIN HO"]),
+    IndexEntry(11, ["冷桂华"]),
     IndexEntry(8, ["Maria Gonzalez Rodriguez"], 1990, ["X-99"]),
     IndexEntry(9, ["Friedrich Lindenberg"], 1977),
 ]
@@ -53,6 +54,8 @@ def index() -> CandidateIndex:
         ("Yang Young-ho", 7),  # ... in a passport's spelling
         ("양영호", 7),  # ... and in Hangul
         ("이민호", 10),  # a Latin listing found by the Hangul name: surname 이 spelled Lee
+        ("Rhee Minho", 10),  # another spelling of 이, the given name's syllables written as one
+        ("Leng Gui Hua", 11),  # Pinyin writes the given name as one word: guihua
         ("Maria Rodriguez", 8),  # dropped second surname
         ("FridrichLindenberg", 9),  # letters run together, with a typo in one part
         ("LindenbergFridrich", 9),  # ... and in the other order

@@ -109,7 +109,7 @@ class CandidateIndex:
         for name in entry.names:
             prepared = _try_prepare(name)
             if prepared is not None:
-                for variant in with_variants([prepared]):
+                for variant in with_variants([prepared], syllables=False):  # queries bring theirs
                     self.add_row(entry.entry_id, entry.birth_year, variant)
         self.entry_rows.added(entry.entry_id, first, len(self.row_entry))
         if entry.entry_id in self.removed:  # added again: forget its old document numbers and weak aliases
