@@ -133,6 +133,15 @@ def test_a_listed_han_name_ranks_first_among_names_sharing_its_given_name() -> N
     assert index.candidates(["Du Long"])[0] == 1
 
 
+def test_a_name_in_chinese_characters_ranks_first_for_those_characters_among_names_reading_alike() -> None:
+    """Eighty people listed as ``Chen Kun`` in Latin letters read exactly as ``陈坤``: as equal evidence, the tie went
+    to the lowest entry ids and the listed ``陈坤`` (a later entry) fell out of the top 50 for the query ``陈坤``."""
+    entries = [IndexEntry(i, ["Chen Kun"]) for i in range(1, 80)] + [IndexEntry(1000, ["陈坤"])]
+    index = CandidateIndex.build(entries)
+    assert index.candidates(["陈坤"])[0] == 1000
+    assert 1000 in index.candidates(["Chen Kun"], k=100)  # the reading still finds it
+
+
 def test_add_twice_and_remove_unknown_raise() -> None:
     index = CandidateIndex.build(LISTED)
     with pytest.raises(InvalidInput, match="already"):

@@ -282,6 +282,8 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
     """The best evidence that two tokens are the same name part."""
     if a.script == b.script and a.script in _CHARACTER_SCRIPTS and a.native != b.native:
         return _characters_match(a, b)
+    if a.key == b.key and a.native != b.native and (a.script == "Hani") != (b.script == "Hani"):
+        return _SAME_READING
     if a.key == b.key or a.native == b.native or (a.particle is not None and a.particle == b.particle):
         return _EXACT
     edit = 0.0 if a.is_initial or b.is_initial else OSA.normalized_similarity(a.key, b.key)
@@ -340,6 +342,11 @@ def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
 
 
 _EXACT = TokenMatch(1.0, "exact")
+#: Chinese characters and a romanisation that reads them: the same name, or a homophone (陈 and 沈 are both chen in
+#: some dialects' spellings; 冯 feng and 封 feng): a little below the characters themselves, so that where many
+#: listed names read alike (Chen Kun written in Latin letters) the one in the same characters ranks first
+SAME_READING = "same reading"
+_SAME_READING = TokenMatch(0.95, SAME_READING)
 #: a Hangul name part and a Latin one that differ only as RR and passport spellings do (지우: jiu / Ji-woo)
 KOREAN_ROMANISATION = "Korean romanisation"
 #: a Thai name part and a Latin one compared with RTGS and chosen spellings folded alike (ใจดี: chaidi / Jaidee)

@@ -33,6 +33,7 @@ _CODES = {
     "Korean romanisation": 8,
     "Thai romanisation": 9,
     "Burmese romanisation": 10,
+    "same reading": 11,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
