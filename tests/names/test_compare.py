@@ -459,3 +459,14 @@ def test_digits_among_letters_are_read_as_the_letters_they_look_like() -> None:
     assert compare_names(["M4ria Gonzal3z"], ["Maria Gonzalez"]).score >= THRESHOLD
     assert [t.key for t in prepare_name("Ivan 2nd").tokens] == ["ivan", "znd"]  # letters more than digits only
     assert [t.key for t in prepare_name("Ivan 22b").tokens] == ["ivan", "22b"]
+
+
+def test_a_two_letter_initial_with_its_dot_is_the_initial_of_a_cyrillic_letter() -> None:
+    """``Yu.`` is how ``Ю.`` is romanised: an initial, not the Chinese surname Yu, which stays a name."""
+    assert compare_names(["Yu. Valerianovich Agafonova"], ["Юрий Валерианович Агафонова"]).score >= THRESHOLD
+    assert compare_names(["Zh. Ivanov"], ["Zhanna Ivanova"]).score >= THRESHOLD
+    assert compare_names(["Yu Wei"], ["Yuan Wei"]).score < THRESHOLD
+    initial = prepare_name("Yu. Agafonova").tokens[0]
+    assert initial.is_initial
+    assert initial.key == "yu"
+    assert not prepare_name("Yu Agafonova").tokens[0].is_initial

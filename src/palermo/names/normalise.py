@@ -62,6 +62,16 @@ def strip_titles(tokens: list[str]) -> list[str]:
 _UNREADABLE_LETTER = re.compile(r"(?<=\w)\?+(?=\w)")
 
 
+#: an initial written with the two Latin letters of one Cyrillic letter (``Yu. V. Agafonova`` for ``Ю. В. Агафонова``,
+#: ``Zh.`` for ``Ж.``): the dot says it is an initial, not a name (``Yu`` alone is a Chinese surname)
+_TWO_LETTER_INITIAL = re.compile(r"(?<![^\W\d_])(ch|kh|sh|ts|ya|ye|yo|yu|zh)\.", re.IGNORECASE)
+
+
+def abbreviated_initials(text: str) -> frozenset[str]:
+    """The casefolded two-letter initials of a cleaned name (``{"yu"}`` for ``Yu. Valerianovich Agafonova``)."""
+    return frozenset(m.group(1).casefold() for m in _TWO_LETTER_INITIAL.finditer(text))
+
+
 def clean_name(text: str) -> str:
     """NFC form, comma order resolved, rigour's honorific prefixes (``Mr.``, ``Dr.``) removed, question marks inside
     words (unreadable letters) dropped."""

@@ -16,7 +16,7 @@ from typing import Any
 from palermo.errors import InvalidInput
 from palermo.names.hangul import name_parts as hangul_name_parts
 from palermo.names.hangul import surname_spellings
-from palermo.names.normalise import canonical_particle, clean_name, name_tokens
+from palermo.names.normalise import abbreviated_initials, canonical_particle, clean_name, name_tokens
 from palermo.names.scripts import SPARSE_VOWEL_SCRIPTS, detect_script
 from palermo.names.symbols import part_symbols
 from palermo.names.transliterate import ascii_key, han_name_keys, join_syllables, phonetic_key, skeleton
@@ -127,7 +127,9 @@ def _equivalents() -> dict[str, frozenset[str]]:
     return {name: frozenset(ids) for name, ids in groups.items()}
 
 
-def _token(native: str, key: str, script: str | None, symbols: frozenset[str], particle: str | None) -> NameToken:
+def _token(
+    native: str, key: str, script: str | None, symbols: frozenset[str], particle: str | None, initial: bool = False
+) -> NameToken:
     return intern_token(
         native=native,
         key=key,
@@ -136,9 +138,14 @@ def _token(native: str, key: str, script: str | None, symbols: frozenset[str], p
         skeleton=skeleton(key),
         symbols=symbols | _equivalents().get(key, frozenset()),
         particle=particle,
-        is_initial=len(key) == 1 and key.isalpha(),
+        is_initial=initial or (len(key) == 1 and key.isalpha()),
         sparse_vowels=script in SPARSE_VOWEL_SCRIPTS,
     )
+
+
+def _two_letter_initial(native: str) -> NameToken:
+    """``Yu.``: the initial of a Cyrillic letter written with two Latin letters (no symbols: it is no name)."""
+    return _token(native, native, "Latn", frozenset(), None, initial=True)
 
 
 #: digits a reader or a writer put for the letters they look like (OCR of a document, names in online adverts
@@ -178,7 +185,7 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: 3: Hangul romanised as passports do and a one-word Korean name split into surname and given name; the parts of a
 #: Chinese or Korean name keep their own characters.
 #: 4: Thai, Khmer and Burmese read as their documents write them, North Indian keys without the unsaid last vowel,
-#: vowel signs kept by the tokeniser, digits among letters read as the letters they look like.
+#: vowel signs kept by the tokeniser, digits among letters read as the letters they look like, ``Yu.`` an initial.
 ANALYSIS_VERSION = 4
 
 
@@ -192,7 +199,11 @@ def prepare_name(text: str) -> PreparedName:
         raise InvalidInput(f"name {text!r} has no letters or digits to compare")
     symbols = part_symbols(" ".join(raw), len(raw))
     tokens: list[NameToken] = []
+    initials = abbreviated_initials(cleaned)
     for index, native in enumerate(raw):
+        if native in initials:
+            tokens.append(_two_letter_initial(native))
+            continue
         particle = canonical_particle(native) if index < len(raw) - 1 else None
         tokens.extend(_expand(native, symbols[index], particle, alone=len(raw) == 1))
     return PreparedName.build(text, tuple(tokens), detect_script(cleaned))

@@ -96,8 +96,8 @@ def _token_keys(token: NameToken) -> list[str]:
 
 def _lookup_keys(token: NameToken) -> list[str]:
     keys = _token_keys(token)
-    if token.is_initial:
-        keys.append(f"i:{token.key}")
+    if token.is_initial:  # under its first letter, as full names look them up (Yu. under y)
+        keys.append(f"i:{token.key[0]}")
     return keys
 
 
