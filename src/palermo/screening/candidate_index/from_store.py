@@ -34,7 +34,13 @@ def birth_year(birth_date: str | None) -> int | None:
     return None
 
 
-def index_entry(row: WatchlistEntry) -> IndexEntry:
+#: what the index reads of an entry: selected as columns, not as entities (at 1M entries, building the ORM objects
+#: and decoding their other JSON columns was a quarter of the index build)
+INDEX_COLUMNS = (WatchlistEntry.id, WatchlistEntry.names, WatchlistEntry.birth_date, WatchlistEntry.document_numbers)
+
+
+def index_entry(row: Any) -> IndexEntry:
+    """The index entry of a row of :data:`INDEX_COLUMNS` (or a ``WatchlistEntry``)."""
     return IndexEntry(
         row.id,
         entry_names(row.names),
@@ -48,12 +54,12 @@ def current_entries(session: Session, today: dt.date | None = None) -> Iterator[
     """Every watchlist entry that has not expired on ``today`` (default: the current UTC date)."""
     today = today or dt.datetime.now(dt.UTC).date()
     query = (
-        select(WatchlistEntry)
+        select(*INDEX_COLUMNS)
         .where(WatchlistEntry.current_on(today))
         .order_by(WatchlistEntry.id)
         .execution_options(yield_per=BATCH)
     )
-    for row in session.scalars(query):
+    for row in session.execute(query):
         yield index_entry(row)
 
 

@@ -25,7 +25,7 @@ from palermo.documents import LostStolenRegistry
 from palermo.errors import NotFound
 from palermo.logs import get_logger
 from palermo.screening.candidate_index.files import ARRAYS, index_folder, load_index, save_index
-from palermo.screening.candidate_index.from_store import build_from_store, index_entry
+from palermo.screening.candidate_index.from_store import INDEX_COLUMNS, build_from_store, index_entry
 from palermo.screening.candidate_index.index import CandidateIndex
 
 log = get_logger(__name__)
@@ -86,7 +86,7 @@ def _refresh_committed(engine: Engine | Connection, home: Path, changed: list[in
                     index.remove(entry_id)
             current = WatchlistEntry.current_on(dt.datetime.now(dt.UTC).date())
             for chunk in in_chunks(changed):
-                for row in session.scalars(select(WatchlistEntry).where(WatchlistEntry.id.in_(chunk), current)):
+                for row in session.execute(select(*INDEX_COLUMNS).where(WatchlistEntry.id.in_(chunk), current)):
                     index.add(index_entry(row))
             save_index(index, folder)
     except (OSError, DBAPIError) as exc:
