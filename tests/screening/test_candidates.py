@@ -142,6 +142,40 @@ def test_a_name_in_chinese_characters_ranks_first_for_those_characters_among_nam
     assert 1000 in index.candidates(["Chen Kun"], k=100)  # the reading still finds it
 
 
+def test_a_common_name_part_gains_nothing_from_rare_parts_it_meets_by_weak_evidence() -> None:
+    """``kun`` and ``chen`` are common parts (60 listed ``X Kun``, 60 ``Chen X``), and ``kun`` meets the rare Hebrew
+    ``כינו``, ``כוני`` ... by their consonant skeleton ``kn`` only: weighted by those parts' own rarity, the Hebrew
+    names outranked the listed ``陈坤``."""
+    hebrew = ["כינו", "כוני", "כנאי", "כיאן", "כון", "כאן"]
+    entries = [IndexEntry(1000, ["陈坤"])]
+    entries += [IndexEntry(i, [f"{given} Kun"]) for i, given in enumerate(_GIVEN * 6, start=1)]
+    entries += [IndexEntry(100 + i, [f"Chen {given}"]) for i, given in enumerate(_GIVEN * 6)]
+    entries += [
+        IndexEntry(2000 + i, [f"{word} {other}"])
+        for i, (word, other) in enumerate(
+            (w, o) for w in hebrew for o in ("לוי", "כהן", "מזרחי", "פרץ", "ביטון", "דהן", "אברהם", "פרידמן")
+        )
+    ]
+    index = CandidateIndex.build(entries)
+    assert index.candidates(["陈坤"], k=10)[0] == 1000
+
+
+def test_letters_run_together_say_no_more_than_the_parts_they_join() -> None:
+    """The joined reading ``yubin`` of ``余彬`` met the rare ``yudin`` (0.8) and, weighted by its rarity, put forty
+    ``Юдин`` ahead of the listed ``余彬``, whose own parts ``yu`` and ``bin`` are common."""
+    entries = [IndexEntry(1000, ["余彬"])]
+    entries += [IndexEntry(i, [f"{given} Bin"]) for i, given in enumerate(_GIVEN * 6, start=1)]
+    entries += [IndexEntry(100 + i, [f"Yu {given}"]) for i, given in enumerate(_GIVEN * 6)]
+    entries += [
+        IndexEntry(2000 + i, [f"{given} Юдин"]) for i, given in enumerate(["Аверьян", "Всемил", "Орест", "Авдей"])
+    ]
+    index = CandidateIndex.build(entries)
+    assert index.candidates(["余彬"], k=3)[0] == 1000
+
+
+_GIVEN = ["Wei", "Li", "Ming", "Hua", "Jun", "Lei", "Tao", "Qiang", "Yan", "Fang"]
+
+
 def test_add_twice_and_remove_unknown_raise() -> None:
     index = CandidateIndex.build(LISTED)
     with pytest.raises(InvalidInput, match="already"):

@@ -231,7 +231,11 @@ class CandidateIndex:
         common: list[list[tuple[NDArray[np.int64], float]]] = []
         read_joined: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
         for query_token in _query_tokens(name):
-            found, frequent = self._token_postings(query_token, total_rows)
+            if query_token in name.core:
+                found, frequent = self._token_postings(query_token, total_rows)
+            else:  # the joined letters say no more than the parts they join (余彬 is not Юдин for yubin ~ yudin)
+                parts = sum(self._ceiling(t, total_rows) for t in name.core) / len(name.core)
+                found, frequent = self._token_postings(query_token, total_rows, parts)
             if found is not None and query_token not in name.core:  # the joined letters stand for every token
                 read_joined = (found[0], found[1] * len(name.core))
             elif found is not None:
@@ -274,18 +278,25 @@ class CandidateIndex:
             return np.zeros(0, dtype=np.int64)
         return np.flatnonzero(self.row_joined.view() == joined_hash(name.joined)).astype(np.int64)
 
-    def _token_postings(self, query: NameToken, total_rows: int) -> TokenRows:
+    def _token_postings(self, query: NameToken, total_rows: int, ceiling: float | None = None) -> TokenRows:
         """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart.
 
         Remembered per query token until the index changes (:class:`TokenRowsCache`): travellers share name
         parts (``liu``, ``mohammed``, ``maria``), and a short one is similar to a thousand stored tokens."""
-        found = self._token_rows.get(query.uid)
+        key = query.uid if ceiling is None else (query.uid, ceiling)
+        found = self._token_rows.get(key)
         if found is None:
-            found = self._similar_rows(query, total_rows)
-            self._token_rows.put(query.uid, found)
+            found = self._similar_rows(query, total_rows, ceiling)
+            self._token_rows.put(key, found)
         return found
 
-    def _similar_rows(self, query: NameToken, total_rows: int) -> TokenRows:
+    def _ceiling(self, query: NameToken, total_rows: int) -> float:
+        """The IDF of the query token's own key among the stored rows (infinite when no row holds it): a match says
+        no more about the person than the query's own name part does."""
+        held = sum(self.postings.counts(self.vocabulary.exact(query.key))) if query.key else 0
+        return math.log(1 + total_rows / held) if held else math.inf
+
+    def _similar_rows(self, query: NameToken, total_rows: int, ceiling: float | None = None) -> TokenRows:
         cfg = self.config
         similar = self.vocabulary.similar(query, self.scorer, cfg.edit_floor, cfg.max_similar_tokens)
         rare_tokens, rare_counts, rare_weights = [], [], []
@@ -293,10 +304,13 @@ class CandidateIndex:
         tokens = self.vocabulary.tokens
         counts = self.postings.counts([t for t, _ in similar])
         key_counts = self._key_counts([t for t, _ in similar], counts)
+        # a common query part (kun) meeting a rare stored one through weak evidence (a Hebrew name's consonant
+        # skeleton) must not outweigh its exact namesakes (陈坤 fell out of the top 50 behind Hebrew names sharing kn)
+        ceiling = self._ceiling(query, total_rows) if ceiling is None else ceiling
         for (token, similarity), count, key_count in zip(similar, counts, key_counts, strict=True):
             if not count:
                 continue
-            idf = math.log(1 + total_rows / key_count)
+            idf = min(math.log(1 + total_rows / key_count), ceiling)
             if query.is_initial or tokens[token].is_initial:  # an initial says little, rare or not
                 idf = min(idf, cfg.initial_weight)
             weight = similarity * idf
@@ -392,21 +406,22 @@ class TokenRowsCache:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._found: dict[int, TokenRows] = {}
+        self._found: dict[int | tuple[int, float], TokenRows] = {}
         self._rows = 0
 
-    def get(self, uid: int) -> TokenRows | None:
-        return self._found.get(uid)
+    def get(self, key: int | tuple[int, float]) -> TokenRows | None:
+        return self._found.get(key)
 
-    def put(self, uid: int, found: TokenRows) -> None:
-        if uid < 0:
+    def put(self, key: int | tuple[int, float], found: TokenRows) -> None:
+        """``key``: the query token's ``uid``, with the IDF ceiling it was looked up under if not its own."""
+        if (key if isinstance(key, int) else key[0]) < 0:
             return
         rows = (len(found[0][0]) if found[0] is not None else 0) + sum(len(p) for p, _ in found[1])
         if rows > self.limit:
             return
         if self._rows + rows > self.limit:
             self.clear()
-        self._found[uid] = found
+        self._found[key] = found
         self._rows += rows
 
     def clear(self) -> None:
