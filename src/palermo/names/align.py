@@ -1,7 +1,8 @@
 """Token similarity and alignment: which token of one name corresponds to which token of the other, and why.
 
 Each aligned pair carries its similarity and the kind of evidence behind it (exact, edit distance, equivalent
-name, phonetic code, consonant skeleton, initial). Features in :mod:`palermo.names.features` read the alignment.
+name, phonetic code, consonant skeleton, initial, short form, different names, same reading, Korean, Thai or Burmese
+romanisation). Features in :mod:`palermo.names.features` read the alignment.
 """
 
 from __future__ import annotations
