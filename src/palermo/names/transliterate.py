@@ -33,10 +33,9 @@ def ascii_key(token: str) -> str:
     if has_thai(token):  # RTGS (the sound), not ICU's letter-by-letter ISO 11940 (ใจดี: chaidi, not cidi)
         return " ".join(filter(None, (thai_romanise(word) for word in token.split())))
     latin = ascii_text(token).casefold()
-    if _SCHWA_SCRIPTS.search(token):
-        latin = " ".join(
-            _without_final_schwa(word, key) for word, key in zip(token.split(), latin.split(), strict=False)
-        )
+    words, keys = token.split(), latin.split()
+    if _SCHWA_SCRIPTS.search(token) and len(words) == len(keys):  # word by word, or not at all: never drop a word
+        latin = " ".join(_without_final_schwa(word, key) for word, key in zip(words, keys, strict=True))
     return " ".join("".join(c for c in word if c.isalnum()) for word in latin.split()).strip()
 
 
