@@ -231,11 +231,8 @@ class CandidateIndex:
         common: list[list[tuple[NDArray[np.int64], float]]] = []
         read_joined: tuple[NDArray[np.int64], NDArray[np.float64]] | None = None
         for query_token in _query_tokens(name):
-            if query_token in name.core:
-                found, frequent = self._token_postings(query_token, total_rows)
-            else:  # the joined letters say no more than the parts they join (余彬 is not Юдин for yubin ~ yudin)
-                parts = sum(self._ceiling(t, total_rows) for t in name.core) / len(name.core)
-                found, frequent = self._token_postings(query_token, total_rows, parts)
+            parts = None if query_token in name.core else name.core  # the joined letters stand for these
+            found, frequent = self._token_postings(query_token, total_rows, parts)
             if found is not None and query_token not in name.core:  # the joined letters stand for every token
                 read_joined = (found[0], found[1] * len(name.core))
             elif found is not None:
@@ -278,14 +275,19 @@ class CandidateIndex:
             return np.zeros(0, dtype=np.int64)
         return np.flatnonzero(self.row_joined.view() == joined_hash(name.joined)).astype(np.int64)
 
-    def _token_postings(self, query: NameToken, total_rows: int, ceiling: float | None = None) -> TokenRows:
-        """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart.
+    def _token_postings(
+        self, query: NameToken, total_rows: int, parts: tuple[NameToken, ...] | None = None
+    ) -> TokenRows:
+        """Rows holding a token similar to ``query``: rare tokens as (rows, best weight), common ones apart. With
+        ``parts``, ``query`` is those parts' letters run together, which say no more than the parts do: its IDF is
+        capped by the mean of theirs (the joined ``yubin`` of ``余彬`` is not the rare ``yudin``).
 
         Remembered per query token until the index changes (:class:`TokenRowsCache`): travellers share name
         parts (``liu``, ``mohammed``, ``maria``), and a short one is similar to a thousand stored tokens."""
-        key = query.uid if ceiling is None else (query.uid, ceiling)
+        key = query.uid if parts is None else (query.uid, *(t.uid for t in parts))
         found = self._token_rows.get(key)
         if found is None:
+            ceiling = None if parts is None else sum(self._ceiling(t, total_rows) for t in parts) / len(parts)
             found = self._similar_rows(query, total_rows, ceiling)
             self._token_rows.put(key, found)
         return found
@@ -406,14 +408,14 @@ class TokenRowsCache:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._found: dict[int | tuple[int, float], TokenRows] = {}
+        self._found: dict[int | tuple[int, ...], TokenRows] = {}
         self._rows = 0
 
-    def get(self, key: int | tuple[int, float]) -> TokenRows | None:
+    def get(self, key: int | tuple[int, ...]) -> TokenRows | None:
         return self._found.get(key)
 
-    def put(self, key: int | tuple[int, float], found: TokenRows) -> None:
-        """``key``: the query token's ``uid``, with the IDF ceiling it was looked up under if not its own."""
+    def put(self, key: int | tuple[int, ...], found: TokenRows) -> None:
+        """``key``: the query token's ``uid``, followed by its parts' when it is their letters run together."""
         if (key if isinstance(key, int) else key[0]) < 0:
             return
         rows = (len(found[0][0]) if found[0] is not None else 0) + sum(len(p) for p, _ in found[1])
