@@ -91,13 +91,13 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
             return TokenMatch(params.initial, "initial")
     if (a.sparse_vowels or b.sparse_vowels) and a.skeleton and _same_skeleton(a, b):
         return TokenMatch(params.skeleton, "consonant skeleton")
-    if (a.script == "Hang") != (b.script == "Hang") and korean_folded(a.key) == korean_folded(b.key):
-        return TokenMatch(params.skeleton, KOREAN_ROMANISATION)
-    fold = _romanisation_fold(a, b)
-    if fold is not None:
-        folded = OSA.normalized_similarity(fold[0](a.key), fold[0](b.key))
-        if folded >= params.align_floor:
-            return TokenMatch(min(folded, params.skeleton), fold[1])
+    for fold in _romanisation_folds(a, b):
+        x, y = fold.fold(a.key), fold.fold(b.key)
+        if fold.exact:
+            if x == y:
+                return TokenMatch(params.skeleton, fold.evidence)
+        elif (folded := OSA.normalized_similarity(x, y)) >= params.align_floor:
+            return TokenMatch(min(folded, params.skeleton), fold.evidence)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
@@ -354,20 +354,31 @@ KOREAN_ROMANISATION = "Korean romanisation"
 THAI_ROMANISATION = "Thai romanisation"
 #: a Burmese name part and a Latin one compared with ICU's and passports' spellings folded alike (စု: hcu / Su)
 BURMESE_ROMANISATION = "Burmese romanisation"
-#: scripts whose romanisation and the spellings people choose differ regularly: the fold and the evidence's name
-_ROMANISATION_FOLDS: dict[str, tuple[Callable[[str], str], str]] = {
-    "Thai": (thai_folded, THAI_ROMANISATION),
-    "Mymr": (burmese_folded, BURMESE_ROMANISATION),
-}
 
 
-def _romanisation_fold(
-    a: NameToken | PreparedName, b: NameToken | PreparedName
-) -> tuple[Callable[[str], str], str] | None:
-    """The fold to compare ``a`` and ``b`` with, when exactly one of them is in such a script."""
+@dataclass(frozen=True, slots=True)
+class _Fold:
+    """How a part in one script and a Latin part are compared: both folded, then (``exact``) equal, or alike."""
+
+    script: str
+    fold: Callable[[str], str]
+    evidence: str
+    exact: bool  # Korean: a syllable apart is another name (지연 / 지원), so only equal folds count
+
+
+#: scripts whose romanisation and the spellings people choose differ regularly, in the order they are tried
+_ROMANISATION_FOLDS = (
+    _Fold("Hang", korean_folded, KOREAN_ROMANISATION, exact=True),
+    _Fold("Thai", thai_folded, THAI_ROMANISATION, exact=False),
+    _Fold("Mymr", burmese_folded, BURMESE_ROMANISATION, exact=False),
+)
+
+
+def _romanisation_folds(a: NameToken | PreparedName, b: NameToken | PreparedName) -> list[_Fold]:
+    """The folds to compare ``a`` and ``b`` with: those of a script exactly one of them is written in."""
     if a.script == b.script:
-        return None
-    return _ROMANISATION_FOLDS.get(a.script or "") or _ROMANISATION_FOLDS.get(b.script or "")
+        return []
+    return [f for f in _ROMANISATION_FOLDS if f.script in (a.script, b.script)]
 
 
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
@@ -407,10 +418,11 @@ def joined_alike(a: PreparedName, b: PreparedName, floor: float) -> bool:
     and ``최지우`` (``choijiu``), whose joined letters differ only as RR and passport spellings do."""
     if ratio(a.joined, b.joined) >= floor:
         return True
-    if (a.script == "Hang") != (b.script == "Hang"):
-        return korean_folded(a.joined) == korean_folded(b.joined)
-    fold = _romanisation_fold(a, b)
-    return fold is not None and ratio(fold[0](a.joined), fold[0](b.joined)) >= floor
+    for fold in _romanisation_folds(a, b):
+        x, y = fold.fold(a.joined), fold.fold(b.joined)
+        if x == y if fold.exact else ratio(x, y) >= floor:
+            return True
+    return False
 
 
 def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignment:
