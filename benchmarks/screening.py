@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rapidfuzz import fuzz, process
 
@@ -173,27 +173,13 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
             asks.append(ScreeningRequest(names=[name], at=AT, nationality="ITA"))
         (work / "queries.json").write_text(json.dumps([ask.names[0] for ask in asks]), encoding="utf-8")
         node.engine.dispose()
-        timed = json.loads(  # in a process of its own, as a restarted server screens (not the one that built it all)
-            subprocess.run(
-                [sys.executable, __file__, "--time-screenings", str(work)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        timed = _in_own_process("--time-screenings", work)  # as a restarted server screens, not the builder
         ours, ours_cpu, found = timed["wall_ms"], timed["cpu_ms"], timed["with_a_hit"]
         write_ftm(work / "list.ftm.json", listed)
         # in a process of its own, as `palermo watchlist load` runs: this one holds by now the CSV node's index and
         # the registry, which its garbage collector would walk again and again during the load (16.8k entries per
         # CPU-second at 1M measured here, 21.5k in a fresh process at 300k)
-        loading_ftm = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "--time-ftm-load", str(work)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        loading_ftm = _in_own_process("--time-ftm-load", work)
         all_names = [n for e in listed for n in e.names]
         peer = []
         for ask in asks[:PEER_QUERIES]:
@@ -222,6 +208,12 @@ def run(entries_count: int, documents: int, queries: int, keep: Path | None = No
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _in_own_process(flag: str, work: Path) -> dict[str, Any]:
+    """Run this script with ``flag`` (one of the internal timing steps) on ``work``; its JSON answer."""
+    done = subprocess.run([sys.executable, __file__, flag, str(work)], check=True, capture_output=True, text=True)
+    return cast(dict[str, Any], json.loads(done.stdout))
 
 
 def time_ftm_load(work: Path) -> dict[str, float]:

@@ -87,7 +87,7 @@ def name_parts(word: str, alone: bool) -> list[tuple[str, str]]:
     """
     syllables = "".join(c for c in word if is_hangul_syllable(c))
     if not alone or not 2 <= len(syllables) <= _LONGEST_SPLIT:
-        return [(syllables, surname_key(syllables) if syllables in _surnames() else romanise(syllables))]
+        return [(syllables, surname_key(syllables))]
     cut = 2 if len(syllables) >= 3 and syllables[:2] in _surnames() else 1
     return [(syllables[:cut], surname_key(syllables[:cut])), (syllables[cut:], romanise(syllables[cut:]))]
 
