@@ -45,6 +45,7 @@ class PprlConfig(BaseModel):
     fields: dict[str, FieldFilter]
     hardening: Hardening
     dice_threshold: float = Field(ge=0, le=1)
+    name_floor: float = Field(ge=-1, le=1)
     blocking: list[BlockingKey] = Field(min_length=1)
     key_epoch: int = Field(ge=1)
 

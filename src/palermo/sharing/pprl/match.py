@@ -5,6 +5,10 @@ Dice per field is ``2 |a AND b| / (|a| + |b|)`` over that field's bits; the scor
 on both sides, weighted as ``config.yaml`` says. Pairs are scored from the packed 64-bit words: AND, then
 ``np.bitwise_count`` (numpy >= 2) per word, summed per field (``field_dice``). A block is first bounded from above
 by one matrix product (``cosine_bound``), so only its pairs that may reach the threshold are scored so.
+
+A pair known by no address on both sides must have names that agree beyond chance (``name_floor`` in config.yaml,
+:func:`name_beyond_chance`): two folded name filters agree on about a third of their bits by chance alone, so
+without the floor the same birth date and sex carried strangers over the threshold (docs/pprl.md).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from palermo.explanation import Feature, Score
+from palermo.sharing.pprl.config import pprl_config
 from palermo.sharing.pprl.encode import EncodedSet, Layout
 
 Index = npt.NDArray[np.int64]
@@ -26,6 +31,7 @@ CHUNK_PAIRS = 65_536  # pairs scored at once from packed bits
 BLOCK_ROWS = 1024  # rows of a block bounded at once by a matrix product (rows x columns floats)
 MATRIX_MIN_PAIRS = 65_536  # smaller blocks are pooled and scored pair by pair (unpacking a block costs more)
 BOUND_SLACK = 1e-4  # float32 rounding of the bound: a pair this close under the threshold is still scored exactly
+ADDRESS_FIELDS = ("street", "postcode", "city")
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,15 @@ def field_intersections(a: EncodedSet, b: EncodedSet, left: Index, right: Index)
     return sums
 
 
+def _dice(shared: npt.NDArray[np.int32], total: npt.NDArray[np.int32]) -> Floats:
+    out: Floats = np.divide(2.0 * shared, total, out=np.zeros(shared.shape), where=total > 0)
+    return out
+
+
 def field_dice(a: EncodedSet, b: EncodedSet, left: Index, right: Index) -> tuple[Floats, npt.NDArray[np.bool_]]:
     """Dice per field (pairs x fields) and whether the field is known on both sides."""
     shared = field_intersections(a, b, left, right)
-    total = a.counts[left] + b.counts[right]
-    dice = np.divide(2.0 * shared, total, out=np.zeros(shared.shape), where=total > 0)
-    return dice, a.present[left] & b.present[right]
+    return _dice(shared, a.counts[left] + b.counts[right]), a.present[left] & b.present[right]
 
 
 def weighted(dice: Floats, known: npt.NDArray[np.bool_], layout: Layout) -> Floats:
@@ -88,19 +97,61 @@ def weighted(dice: Floats, known: npt.NDArray[np.bool_], layout: Layout) -> Floa
     return out
 
 
+def name_beyond_chance(
+    layout: Layout, shared: npt.NDArray[np.int32], left: npt.NDArray[np.int32], right: npt.NDArray[np.int32]
+) -> Floats:
+    """How far two name filters agree beyond chance (Cohen's kappa of their bits): ``(s - E) / (m - E)``, where
+    ``s`` is the bits set in both, ``m`` the mean bits set and ``E = |a| |b| / bits`` what two unrelated filters
+    share. 1 for the same name, about 0 (plus or minus 0.08) for unrelated names whatever their length; Dice of
+    unrelated folded names is 0.3-0.5, growing with length. ``shared``, ``left``, ``right``: bits set per field."""
+    n = layout.fields.index("name")
+    bits = 64.0 * (layout.ends[n] - layout.starts[n])
+    ones_a, ones_b = left[:, n].astype(np.float64), right[:, n].astype(np.float64)
+    chance = ones_a * ones_b / bits
+    room = (ones_a + ones_b) / 2 - chance
+    out: Floats = np.divide(shared[:, n] - chance, room, out=np.ones(len(chance)), where=room > 0)
+    return out
+
+
+def _below_name_floor(
+    layout: Layout,
+    shared: npt.NDArray[np.int32],
+    counts: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]],
+    known: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Pairs that cannot match: names known on both sides agreeing less than ``name_floor`` beyond chance, and no
+    address field known on both sides to outweigh them."""
+    if "name" not in layout.fields:
+        return np.zeros(len(shared), dtype=np.bool_)
+    address = [layout.fields.index(f) for f in ADDRESS_FIELDS if f in layout.fields]
+    no_address = ~known[:, address].any(axis=1) if address else np.ones(len(shared), dtype=np.bool_)
+    weak = name_beyond_chance(layout, shared, *counts) < pprl_config().name_floor
+    out: npt.NDArray[np.bool_] = known[:, layout.fields.index("name")] & no_address & weak
+    return out
+
+
+def pair_scores(a: EncodedSet, b: EncodedSet, left: Index, right: Index) -> Floats:
+    """Weighted Dice of each pair ``(left[i], right[i])`` from the packed bits; 0 for a pair under the name floor."""
+    shared = field_intersections(a, b, left, right)
+    counts = (a.counts[left], b.counts[right])
+    known = a.present[left] & b.present[right]
+    scores = weighted(_dice(shared, counts[0] + counts[1]), known, a.layout)
+    scores[_below_name_floor(a.layout, shared, counts, known)] = 0.0
+    return scores
+
+
 def _chunks(n: int) -> Iterator[slice]:
     for start in range(0, n, CHUNK_PAIRS):
         yield slice(start, min(start + CHUNK_PAIRS, n))
 
 
 def score_pairs(a: EncodedSet, b: EncodedSet, left: Index, right: Index, *, threads: int = 2) -> Floats:
-    """Weighted Dice of each pair ``(left[i], right[i])``, from the packed bits (lists of pairs, explanations)."""
+    """:func:`pair_scores` of many pairs, on ``threads`` threads (numpy releases the GIL)."""
     _same_scheme(a, b)
     out = np.zeros(len(left))
 
     def run(part: slice) -> None:
-        dice, known = field_dice(a, b, left[part], right[part])
-        out[part] = weighted(dice, known, a.layout)
+        out[part] = pair_scores(a, b, left[part], right[part])
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(run, _chunks(len(left))))
@@ -182,8 +233,7 @@ def _kept(a: EncodedSet, b: EncodedSet, rows: Index, cols: Index, threshold: flo
 
 
 def _exact(a: EncodedSet, b: EncodedSet, left: Index, right: Index, threshold: float) -> tuple[Index, Index, Floats]:
-    dice, known = field_dice(a, b, left, right)
-    scores = weighted(dice, known, a.layout)
+    scores = pair_scores(a, b, left, right)
     keep = scores >= threshold
     return left[keep], right[keep], scores[keep]
 
@@ -264,9 +314,31 @@ def _detail(field: str, dice: float, known: bool) -> str:
     return f"{field}: encodings disagree (Dice {dice:.2f})"
 
 
+def _name_floor_feature(beyond: float, below: bool, evidence: float) -> Feature:
+    floor = pprl_config().name_floor
+    if below:
+        detail = (
+            f"names agree no more than chance allows ({beyond:.2f} beyond chance, under {floor:.2f}) and no address"
+            " is known on both sides: birth date, sex and nationality alone do not make a match"
+        )
+    else:
+        detail = f"names agree {beyond:.2f} beyond chance (an address known on both sides, or at least {floor:.2f})"
+    return Feature(
+        id="name_beyond_chance",
+        value=round(beyond, 6),
+        weight=0.0,
+        contribution=-evidence if below else 0.0,
+        detail=detail,
+    )
+
+
 def explain(a: EncodedSet, b: EncodedSet, left: int, right: int) -> Score:
-    """Which encoded fields agreed and by how much: Dice per field, its share of the score; no clear value."""
-    dice, known = field_dice(a, b, np.asarray([left]), np.asarray([right]))
+    """Which encoded fields agreed and by how much: Dice per field, its share of the score, and whether the names
+    agree beyond chance (:func:`_below_name_floor`, which sets the total to 0); no clear value."""
+    rows, cols = np.asarray([left]), np.asarray([right])
+    shared = field_intersections(a, b, rows, cols)
+    counts = (a.counts[rows], b.counts[cols])
+    dice, known = _dice(shared, counts[0] + counts[1]), a.present[rows] & b.present[cols]
     weights = np.asarray(a.layout.weights) * known[0]
     mass = float(weights.sum()) or 1.0
     features = [
@@ -278,4 +350,8 @@ def explain(a: EncodedSet, b: EncodedSet, left: int, right: int) -> Score:
         )
         for n, field in enumerate(a.layout.fields)
     ]
+    if "name" in a.layout.fields and known[0, a.layout.fields.index("name")]:
+        below = bool(_below_name_floor(a.layout, shared, counts, known)[0])
+        beyond = float(name_beyond_chance(a.layout, shared, *counts)[0])
+        features.append(_name_floor_feature(beyond, below, sum(f.contribution for f in features)))
     return Score.clamped(features)
