@@ -470,3 +470,46 @@ def test_a_two_letter_initial_with_its_dot_is_the_initial_of_a_cyrillic_letter()
     assert initial.is_initial
     assert initial.key == "yu"
     assert not prepare_name("Yu Agafonova").tokens[0].is_initial
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Salman bin Muhammad", "Muhammad bin Salman"),  # no surname: the particle alone says who is whose son
+        ("IBRAHIM BIN AL-DIN AL-MASRI", "SAIF-AL-DIN BIN IBRAHIM AL-MASRI"),
+        ("Yosef ben David", "David ben Yosef"),
+    ],
+)
+def test_a_father_and_son_named_either_side_of_bin_are_two_persons(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(a), prepare_name(b)) < THRESHOLD
+    assert "father and son" in compare_prepared(prepare_name(a), prepare_name(b)).explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Muhammad bin Salman", "Mohammed bin Salman Al Saud"),
+        ("Muhammad bin Salman bin Abdulaziz", "Muhammad bin Salman"),  # a grandfather's name more
+        ("Salman Muhammad", "Muhammad Salman"),  # no particle: surname-first writing cannot be told apart
+    ],
+)
+def test_the_same_person_written_with_and_without_bin_still_matches(a: str, b: str) -> None:
+    assert compare_names([a], [b]).score >= THRESHOLD
+    assert score_prepared(prepare_name(a), prepare_name(b)) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bibi Netanyahu", "Benjamin Netanyahu"),
+        ("Yossi Cohen", "Yosef Cohen"),
+        ("Itzik Levi", "Yitzhak Levi"),
+        ("Dudi Amsalem", "David Amsalem"),
+    ],
+)
+def test_hebrew_everyday_forms_of_given_names_match_the_full_name(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score >= THRESHOLD, result.explain()
+    assert "equivalent name" in result.explain()

@@ -18,7 +18,7 @@ from rapidfuzz.fuzz import ratio
 
 from palermo.names.align import align, joined_alike, order_pair, token_match
 from palermo.names.config import NameMatchingConfig
-from palermo.names.features import FEATURES, SWAP_FLOOR, Pair, swapped_before_surname
+from palermo.names.features import FEATURES, SWAP_FLOOR, Pair, father_and_son_reversed, swapped_before_surname
 from palermo.names.tokens import NameToken, PreparedName
 
 _CODES = {
@@ -184,7 +184,8 @@ def _values(short: PreparedName, long: PreparedName, pairs: list[Candidate]) -> 
     values[SWAPPED] = _swapped([j for _, _, j, _ in pairs])
     values[SINGLE] = 1.0 if ns == 1 and nl > 1 else 0.0
     order = [(i, j) for neg, i, j, _ in pairs if -neg >= SWAP_FLOOR]
-    values[GIVEN_SWAPPED] = 1.0 if swapped_before_surname(order, ns, nl) else 0.0
+    swapped = father_and_son_reversed(order, short, long) or swapped_before_surname(order, ns, nl)
+    values[GIVEN_SWAPPED] = 1.0 if swapped else 0.0
     return values
 
 

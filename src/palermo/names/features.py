@@ -159,10 +159,16 @@ def given_names_swapped(pair: Pair) -> FeatureResult:
     (``José María García`` / ``María José García``, ``Jean-Pierre`` / ``Pierre-Jean``, ``Salman bin Muhammad`` /
     ``Muhammad bin Salman``: a son and his father)."""
     alignment = pair.alignment
-    pairs = [p for p in alignment.pairs if p.match.similarity >= SWAP_FLOOR]
-    if not swapped_before_surname(
-        [(p.short_index, p.long_index) for p in pairs], len(alignment.short), len(alignment.long)
-    ):
+    pairs = [(p.short_index, p.long_index) for p in alignment.pairs if p.match.similarity >= SWAP_FLOOR]
+    if not alignment.joined and father_and_son_reversed(pairs, pair.short, pair.long):
+        return (
+            1.0,
+            lambda: (
+                f"{pair.short.describe()!r} and {pair.long.describe()!r}: the one's own name is the other's father's"
+                " (the names either side of bin / ibn / ben are swapped): father and son, not one person"
+            ),
+        )
+    if not swapped_before_surname(pairs, len(alignment.short), len(alignment.long)):
         return 0.0, lambda: "the names before the surname are in the same order (or the surnames differ)"
     return (
         1.0,
@@ -184,6 +190,36 @@ def swapped_before_surname(pairs: list[tuple[int, int]], n_short: int, n_long: i
     first = dict(pairs)
     by_long = {j: i for i, j in pairs}
     return first.get(0, 0) not in (0, n_long - 1) and by_long.get(0, 0) not in (0, n_short - 1)
+
+
+def own_name_length(name: PreparedName) -> int | None:
+    """How many core tokens come before the first ``bin`` (son of; ``ibn``, ``ben``, ``bint`` ...) of a name that
+    has one: the person's own name; the core tokens after it are the father's and forefathers' (the nasab). None
+    without a ``bin`` after a name."""
+    before = 0
+    for token in name.tokens:
+        if token.particle == "bin":
+            return before or None
+        if token.particle is None:
+            before += 1
+    return None
+
+
+def father_and_son_reversed(pairs: list[tuple[int, int]], short: PreparedName, long: PreparedName) -> bool:
+    """Whether both names spell out a ``bin`` and one's own name is aligned only with the other's father's names and
+    the other way round (``Salman bin Muhammad`` / ``Muhammad bin Salman``): the particle says which name is whose,
+    so, unlike a surname written first, the swap cannot be the same person. ``pairs`` are aligned (short index, long
+    index) of core tokens."""
+    own_short, own_long = own_name_length(short), own_name_length(long)
+    if own_short is None or own_long is None:
+        return False
+    own_to_father = father_to_own = False
+    for i, j in pairs:
+        if i < own_short and j < own_long:
+            return False
+        own_to_father = own_to_father or (i < own_short and j >= own_long)
+        father_to_own = father_to_own or (j < own_long and i >= own_short)
+    return own_to_father and father_to_own
 
 
 #: Every feature Palermo knows, by name; the config declares which are used and their weights.

@@ -186,7 +186,9 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: Chinese or Korean name keep their own characters.
 #: 4: Thai, Khmer and Burmese read as their documents write them, North Indian keys without the unsaid last vowel,
 #: vowel signs kept by the tokeniser, digits among letters read as the letters they look like, ``Yu.`` an initial.
-ANALYSIS_VERSION = 4
+#: 5: Hebrew everyday given names (Bibi, Yossi, Itzik) share their full names' symbols; ``bin`` is fused into a
+#: variant only with a name's last token.
+ANALYSIS_VERSION = 5
 
 
 def prepare_name(text: str) -> PreparedName:

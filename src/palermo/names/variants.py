@@ -17,7 +17,11 @@ from palermo.names.tokens import PreparedName, prepare_name
 
 
 def fused_particles(name: PreparedName) -> str | None:
-    """The name with each particle joined to the token after it, or ``None`` when it has no such particle."""
+    """The name with each particle joined to the token after it, or ``None`` when it has no such particle.
+
+    ``bin`` (son of) is joined only to a name's last token (``Bin Laden`` / ``Binladin``, a family name): before a
+    father's name followed by more names it says whose son is who (``Saif al-Din bin Ibrahim al-Masri``), which
+    :func:`palermo.names.features.father_and_son_reversed` reads."""
     tokens = name.tokens
     if not any(t.particle for t in tokens[:-1]):
         return None
@@ -25,7 +29,8 @@ def fused_particles(name: PreparedName) -> str | None:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.particle and index + 1 < len(tokens) and not tokens[index + 1].particle:
+        joins = token.particle != "bin" or index + 2 == len(tokens)
+        if token.particle and joins and index + 1 < len(tokens) and not tokens[index + 1].particle:
             words.append(token.native + tokens[index + 1].native)
             index += 2
         else:
