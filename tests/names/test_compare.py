@@ -513,3 +513,29 @@ def test_hebrew_everyday_forms_of_given_names_match_the_full_name(a: str, b: str
     result = compare_names([a], [b])
     assert result.score >= THRESHOLD, result.explain()
     assert "equivalent name" in result.explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("NOUREDDINE BEN ALI BEN BELKASSEM DR", "Noureddine Ben Ali Ben Belkassem DRISSI"),  # 35 characters
+        ("MARIA DEL CARMEN RODRIGUEZ DE LA FUEN", "Maria del Carmen Rodriguez de la Fuente"),
+    ],
+)
+def test_a_long_name_cut_at_a_lists_field_width_matches_the_whole_name(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score >= THRESHOLD, result.explain()
+    assert "cut short" in result.explain()
+    assert score_prepared(prepare_name(a), prepare_name(b)) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ali Al", "Ali Alhassan"),  # too short to have been cut: another name
+        ("NOUREDDINE BEN ALI BEN BELKASSEM DR", "Noureddine Ben Ali Ben Belkassem MADANI"),  # not its beginning
+        ("MO ABDELKADER BELKASSEM NOUREDDINE", "MOHAMMED ABDELKADER BELKASSEM NOUREDDINE"),  # a list cuts the end
+    ],
+)
+def test_only_the_last_part_of_a_long_name_counts_as_cut_short(a: str, b: str) -> None:
+    assert "cut short" not in compare_names([a], [b]).explain()

@@ -388,11 +388,37 @@ SHORT_FORM = "short form"
 DIFFERENT_NAMES = "different names"
 
 
-def _greedy(short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: TokenSimilarity) -> list[AlignedPair]:
+#: the evidence of a clipped name's last part against a longer part it begins (``DR`` / ``DRISSI``)
+CUT_SHORT = "cut short"
+
+
+def clipped_ends(short: PreparedName, long: PreparedName) -> tuple[int, int]:
+    """The core index of each name's last part when the name may have been cut at a list's field width, else -1."""
+    return (len(short.core) - 1 if short.clipped else -1, len(long.core) - 1 if long.clipped else -1)
+
+
+def cut_short(match: TokenMatch, clipped: NameToken, other: NameToken, params: TokenSimilarity) -> TokenMatch:
+    """``match`` of a clipped name's last part and another part, raised to ``params.truncated`` when the last part
+    begins the other (two letters at least): the list cut the name at its field width. Two forms of one name that
+    the lexicon knows as different (``IVANOV`` / ``IVANOVA``) stay different."""
+    if match.similarity >= params.truncated or match.evidence == DIFFERENT_NAMES or clipped.is_initial:
+        return match
+    if 2 <= len(clipped.key) < len(other.key) and other.key.startswith(clipped.key):
+        return TokenMatch(params.truncated, CUT_SHORT)
+    return match
+
+
+def _greedy(
+    short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: TokenSimilarity, ends: tuple[int, int] = (-1, -1)
+) -> list[AlignedPair]:
     candidates: list[tuple[float, int, int, TokenMatch]] = []
     for i, a in enumerate(short):
         for j, b in enumerate(long):
             match = token_match(a, b, params)
+            if i == ends[0]:
+                match = cut_short(match, a, b, params)
+            if j == ends[1]:
+                match = cut_short(match, b, a, params)
             if match.similarity >= params.align_floor or match.evidence == DIFFERENT_NAMES:
                 candidates.append((-match.similarity, i, j, match))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
@@ -435,4 +461,4 @@ def align(a: PreparedName, b: PreparedName, params: TokenSimilarity) -> Alignmen
     if len(short) != len(long) and joined_alike(a, b, params.joined_floor * 100):
         short, long = _joined_token(a), _joined_token(b)
         return _alignment(short, long, _greedy(short, long, params), joined=True)
-    return _alignment(short, long, _greedy(short, long, params), joined=False)
+    return _alignment(short, long, _greedy(short, long, params, clipped_ends(a, b)), joined=False)

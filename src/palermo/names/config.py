@@ -53,6 +53,13 @@ class TokenSimilarity(BaseModel):
         le=1,
         description="a compound given name and its everyday short form (Ngozichukwu / Ngozi, Oluwaseun / Seun)",
     )
+    truncated: float = Field(
+        0.85,
+        ge=0,
+        le=1,
+        description="the last part of a name long enough to have been cut at a list's field width, against a longer "
+        "part it begins (NOUREDDINE BEN ALI BEN BELKASSEM DR / ... DRISSI)",
+    )
     min_phonetic_length: int = Field(ge=1, description="shortest token whose metaphone code counts")
     align_floor: float = Field(ge=0, le=1, description="below this similarity two tokens are not aligned")
     joined_floor: float = Field(ge=0, le=1, description="names whose joined letters are this similar align as one")

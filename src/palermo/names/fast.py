@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from rapidfuzz.fuzz import ratio
 
-from palermo.names.align import align, joined_alike, order_pair, token_match
+from palermo.names.align import align, clipped_ends, cut_short, joined_alike, order_pair, token_match
 from palermo.names.config import NameMatchingConfig
 from palermo.names.features import FEATURES, SWAP_FLOOR, Pair, father_and_son_reversed, swapped_before_surname
 from palermo.names.tokens import NameToken, PreparedName
@@ -34,6 +34,7 @@ _CODES = {
     "Thai romanisation": 9,
     "Burmese romanisation": 10,
     "same reading": 11,
+    "cut short": 12,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
@@ -78,15 +79,28 @@ class FastScorer:
         """The similarity the alignment gives two tokens (cached)."""
         return self._match(a, b)[0]
 
-    def _candidates(self, short: tuple[NameToken, ...], long: tuple[NameToken, ...]) -> list[Candidate]:
+    def _candidates(self, short: PreparedName, long: PreparedName) -> list[Candidate]:
         found: list[Candidate] = []
         floor = self.floor
-        for i, x in enumerate(short):
-            for j, y in enumerate(long):
+        ends = clipped_ends(short, long)
+        for i, x in enumerate(short.core):
+            for j, y in enumerate(long.core):
                 sim, code = self._match(x, y)
+                if (i == ends[0] or j == ends[1]) and sim < self.params.truncated:
+                    sim, code = self._cut_short(x, y, i == ends[0], j == ends[1])
                 if sim >= floor or code == _DIFFERENT:
                     found.append((-sim, i, j, code))
         return found
+
+    def _cut_short(self, x: NameToken, y: NameToken, x_clipped: bool, y_clipped: bool) -> tuple[float, int]:
+        """:func:`palermo.names.align.cut_short` on a pair involving a clipped name's last part (not cached: it
+        depends on the part's place in its name)."""
+        match = token_match(x, y, self.params)
+        if x_clipped:
+            match = cut_short(match, x, y, self.params)
+        if y_clipped:
+            match = cut_short(match, y, x, self.params)
+        return match.similarity, _CODES[match.evidence]
 
     def score(self, a: PreparedName, b: PreparedName, threshold: float | None = None) -> float:
         """The score of the pair; with ``threshold``, a value below it may be an upper bound instead."""
@@ -94,7 +108,7 @@ class FastScorer:
         ns, nl = len(short.core), len(long.core)
         if ns != nl and joined_alike(short, long, self.joined_floor):
             return self._slow(short, long)
-        found = self._candidates(short.core, long.core)
+        found = self._candidates(short, long)
         if threshold is not None:
             bound = self._upper_bound(short, long, found)
             if bound < threshold:

@@ -84,6 +84,11 @@ def intern_token(
     return token
 
 
+#: names of at least this many characters may have lost the end of their last part to a list's field width (35
+#: characters in SWIFT messages and many legacy lists, 30-40 in others): ``NOUREDDINE BEN ALI BEN BELKASSEM DR``
+CLIPPED_LENGTH = 30
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name ready for comparison (a ``NameKey``): tokens in written order plus whole-name keys."""
@@ -100,6 +105,8 @@ class PreparedName:
     core_keys: frozenset[str]
     #: total order used to put two names in a canonical order (comparison is then symmetric by construction)
     order_key: tuple[int, str, str, str]
+    #: the name is long enough that a list may have cut its last part at its field width (:data:`CLIPPED_LENGTH`)
+    clipped: bool = False
 
     @classmethod
     def build(cls, original: str, tokens: tuple[NameToken, ...], script: str | None) -> PreparedName:
@@ -107,7 +114,8 @@ class PreparedName:
         keys = [t.key for t in core]
         joined = "".join(keys)
         order_key = (len(core), joined, " ".join(t.key for t in tokens), original)
-        return cls(original, tokens, script, core, joined, "".join(sorted(keys)), frozenset(keys), order_key)
+        clipped = len(original.strip()) >= CLIPPED_LENGTH and len(core) > 1
+        return cls(original, tokens, script, core, joined, "".join(sorted(keys)), frozenset(keys), order_key, clipped)
 
     def describe(self) -> str:
         return " ".join(t.key for t in self.tokens)
@@ -187,7 +195,7 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: 4: Thai, Khmer and Burmese read as their documents write them, North Indian keys without the unsaid last vowel,
 #: vowel signs kept by the tokeniser, digits among letters read as the letters they look like, ``Yu.`` an initial.
 #: 5: Hebrew everyday given names (Bibi, Yossi, Itzik) share their full names' symbols; ``bin`` is fused into a
-#: variant only with a name's last token.
+#: variant only with a name's last token; a name of 30 characters or more may have its last part cut short.
 ANALYSIS_VERSION = 5
 
 
