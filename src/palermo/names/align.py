@@ -18,6 +18,7 @@ from rapidfuzz.fuzz import ratio
 
 from palermo.names.burmese import burmese_folded
 from palermo.names.config import TokenSimilarity
+from palermo.names.conventions import same_by_convention
 from palermo.names.hangul import korean_folded
 from palermo.names.normalise import particle_forms
 from palermo.names.symbols import part_symbols
@@ -98,6 +99,8 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
                 return TokenMatch(params.skeleton, fold.evidence)
         elif (folded := OSA.normalized_similarity(x, y)) >= params.align_floor:
             return TokenMatch(min(folded, params.skeleton), fold.evidence)
+    if a.script == b.script == "Latn" and same_by_convention(a.key, b.key):
+        return TokenMatch(params.convention, SPELLING_CONVENTION)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
@@ -381,6 +384,8 @@ def _romanisation_folds(a: NameToken | PreparedName, b: NameToken | PreparedName
     return [f for f in _ROMANISATION_FOLDS if f.script in (a.script, b.script)]
 
 
+#: one name written under two languages' transliteration conventions (Zaytsev / Saizew, Rashid / Rachid)
+SPELLING_CONVENTION = "spelling convention"
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
 SHORT_FORM = "short form"
 #: the evidence of two tokens that are different names formed one from the other: aligned (so the explanation

@@ -53,6 +53,12 @@ class TokenSimilarity(BaseModel):
         le=1,
         description="a compound given name and its everyday short form (Ngozichukwu / Ngozi, Oluwaseun / Seun)",
     )
+    convention: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="one name in two languages' transliteration conventions (Zaytsev / Saizew, Rashid / Rachid)",
+    )
     truncated: float = Field(
         0.85,
         ge=0,

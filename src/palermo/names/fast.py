@@ -35,6 +35,7 @@ _CODES = {
     "Burmese romanisation": 10,
     "same reading": 11,
     "cut short": 12,
+    "spelling convention": 13,
 }
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
