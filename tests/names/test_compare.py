@@ -539,3 +539,26 @@ def test_a_long_name_cut_at_a_lists_field_width_matches_the_whole_name(a: str, b
 )
 def test_only_the_last_part_of_a_long_name_counts_as_cut_short(a: str, b: str) -> None:
     assert "cut short" not in compare_names([a], [b]).explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Angel Popescu", "Angela Popescu"),  # the name lexicon (Wikidata) links the two forms
+        ("Cándido Arce", "Cándida Arce"),
+        ("Dejan Krasniqi", "Dejana Krasniqi"),
+        ("Marko Anders", "Marko Andersen"),  # a patronymic surname whose ending begins with the name's last letter
+        ("Hans Nielsen", "Hansen Nielsen"),
+    ],
+)
+def test_a_given_name_and_its_other_form_are_different_names_even_where_the_lexicon_links_them(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+    assert "different names" in result.explain()
+    assert score_prepared(prepare_name(a), prepare_name(b)) == result.score
+
+
+def test_a_surname_in_its_feminine_form_still_matches_the_same_woman() -> None:
+    """Lists drop the feminine ending of a surname (Ivanova written Ivanov): the last part keeps the lexicon's word."""
+    assert compare_names(["Anna Ivanova"], ["Anna Ivanov"]).score >= THRESHOLD
+    assert compare_names(["Zh. Ivanov"], ["Zhanna Ivanova"]).score >= THRESHOLD

@@ -183,6 +183,9 @@ def _formed_by(rule: _EndingRule, short: str, long: str) -> bool:
     for ending in () if rule.replaces else rule.endings:  # a rule that replaces an ending only replaces
         if long == short + ending:
             return True
+        # the ending's first letter is the name's last: Anders / Andersen, Hans / Hansen (derived names only)
+        if not rule.needs_lexicon and len(ending) > 2 and short[-1] == ending[0] and long == short + ending[1:]:
+            return True
         # the ending in place of the final vowel: Nikola / Nikolina
         if rule.fleeting_vowels and short[-1] in _VOWELS and long == short[:-1] + ending and ending != short[-1]:
             return True
@@ -201,7 +204,7 @@ def _formed_by(rule: _EndingRule, short: str, long: str) -> bool:
     return False
 
 
-def different_forms(a: NameToken, b: NameToken) -> str | None:
+def different_forms(a: NameToken, b: NameToken, *, linked: bool = False) -> str | None:
     """Why two tokens are different names although one is formed from the other (``None``: they are not).
 
     Gendered forms (``Jovan`` / ``Jovana``, ``Aleksandar`` / ``Aleksandra``), patronymics and derived surnames
@@ -209,18 +212,19 @@ def different_forms(a: NameToken, b: NameToken) -> str | None:
     are a letter or two apart but different names (``taxonomies/name_endings.yaml``). Where a typo could make the
     same difference (one letter), the rule counts only when the name lexicon knows the shorter token as a name and
     lists no name the two share: it lists spelling and transliteration variants together (``Aleksandr`` /
-    ``Alexander``), and a typo seldom lands on a name's regular feminine or derived ending.
+    ``Alexander``), and a typo seldom lands on a name's regular feminine or derived ending. With ``linked``, a
+    known name the lexicon links with the other still counts (:func:`given_name_forms`).
     """
     if a.is_initial or b.is_initial or not (a.key.isascii() and b.key.isascii()):  # endings are written in ASCII
         return None
     if a.key[:1] != b.key[:1]:  # every rule keeps the stem, so most pairs stop here
         return None
     if len(a.key) == len(b.key):  # another final vowel (Teófilo / Teófila): either may be the one formed
-        return _formed(a, b) or _formed(b, a)
-    return _formed(a, b) if len(a.key) < len(b.key) else _formed(b, a)
+        return _formed(a, b, linked) or _formed(b, a, linked)
+    return _formed(a, b, linked) if len(a.key) < len(b.key) else _formed(b, a, linked)
 
 
-def _formed(short: NameToken, long: NameToken) -> str | None:
+def _formed(short: NameToken, long: NameToken, linked: bool = False) -> str | None:
     """:func:`different_forms` with ``long`` the token that may be formed from ``short``."""
     short_key, long_key = short.key, long.key
     if len(long_key) - len(short_key) > _longest_ending():  # no rule adds that many letters
@@ -236,7 +240,8 @@ def _formed(short: NameToken, long: NameToken) -> str | None:
     lexicon: bool | None = None
     for rule in _forming_rules(short_key, long_key):
         if rule.needs_lexicon:
-            lexicon = bool(short_symbols) and short_symbols.isdisjoint(long_symbols) if lexicon is None else lexicon
+            known = bool(short_symbols) and (linked or short_symbols.isdisjoint(long_symbols))
+            lexicon = known if lexicon is None else lexicon
             if not lexicon:
                 continue
         return f"{rule.label.lower()}: {long.key!r} is formed from {short.key!r}"
@@ -413,13 +418,27 @@ def cut_short(match: TokenMatch, clipped: NameToken, other: NameToken, params: T
     return match
 
 
+def given_name_forms(match: TokenMatch, a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch:
+    """``match`` of two given names (parts before the last of names of two parts or more), as different names when
+    one is formed from the other even where the name lexicon links them: Wikidata lists some masculine and feminine
+    forms together (``Angel`` / ``Angela``, ``Cándido`` / ``Cándida``, ``Dejan`` / ``Dejana``). The last part keeps
+    the lexicon's word, as surnames take feminine forms for the same person (``Ivanov`` / ``Ivanova``)."""
+    if match.evidence == DIFFERENT_NAMES or match.similarity >= 1.0 or a.symbols.isdisjoint(b.symbols):
+        return match
+    why = different_forms(a, b, linked=True)
+    return match if why is None else TokenMatch(min(match.similarity, params.different_names), DIFFERENT_NAMES)
+
+
 def _greedy(
     short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: TokenSimilarity, ends: tuple[int, int] = (-1, -1)
 ) -> list[AlignedPair]:
     candidates: list[tuple[float, int, int, TokenMatch]] = []
+    given = len(short) > 1 and len(long) > 1
     for i, a in enumerate(short):
         for j, b in enumerate(long):
             match = token_match(a, b, params)
+            if given and i < len(short) - 1 and j < len(long) - 1:
+                match = given_name_forms(match, a, b, params)
             if i == ends[0]:
                 match = cut_short(match, a, b, params)
             if j == ends[1]:

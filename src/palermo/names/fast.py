@@ -16,7 +16,16 @@ from __future__ import annotations
 
 from rapidfuzz.fuzz import ratio
 
-from palermo.names.align import align, clipped_ends, cut_short, joined_alike, order_pair, token_match
+from palermo.names.align import (
+    TokenMatch,
+    align,
+    clipped_ends,
+    cut_short,
+    given_name_forms,
+    joined_alike,
+    order_pair,
+    token_match,
+)
 from palermo.names.config import NameMatchingConfig
 from palermo.names.features import FEATURES, SWAP_FLOOR, Pair, father_and_son_reversed, swapped_before_surname
 from palermo.names.tokens import NameToken, PreparedName
@@ -37,6 +46,7 @@ _CODES = {
     "cut short": 12,
     "spelling convention": 13,
 }
+_EVIDENCE = {code: evidence for evidence, code in _CODES.items()}
 _EXACT, _EQUIVALENT, _INITIAL, _PHONETIC, _DIFFERENT = 0, 2, 3, 5, 6
 _NAMES = list(FEATURES)
 (ATS, FNS, EXACT, EQUIV, PHON, TRANS, INIT, MISMATCH, SURNAME, MIDDLE, SWAPPED, SINGLE, GIVEN_SWAPPED) = range(
@@ -61,6 +71,7 @@ class FastScorer:
         self.joined_floor = config.similarity.joined_floor * 100
         self.terms = [(_NAMES.index(f.name), f.weight) for f in config.features if f.weight]
         self.cache: dict[int, tuple[float, int]] = {}
+        self.given_cache: dict[int, tuple[float, int]] = {}
 
     def _match(self, a: NameToken, b: NameToken) -> tuple[float, int]:
         if a.uid < 0 or b.uid < 0:
@@ -84,14 +95,31 @@ class FastScorer:
         found: list[Candidate] = []
         floor = self.floor
         ends = clipped_ends(short, long)
+        ns, nl = len(short.core) - 1, len(long.core) - 1
+        given = ns > 0 and nl > 0
         for i, x in enumerate(short.core):
             for j, y in enumerate(long.core):
                 sim, code = self._match(x, y)
+                if given and i < ns and j < nl and code != _DIFFERENT and sim < 1.0 and x.symbols and y.symbols:
+                    sim, code = self._given(x, y, sim, code)
                 if (i == ends[0] or j == ends[1]) and sim < self.params.truncated:
                     sim, code = self._cut_short(x, y, i == ends[0], j == ends[1])
                 if sim >= floor or code == _DIFFERENT:
                     found.append((-sim, i, j, code))
         return found
+
+    def _given(self, x: NameToken, y: NameToken, sim: float, code: int) -> tuple[float, int]:
+        """:func:`palermo.names.align.given_name_forms` of two given names (cached apart from other pairs: it
+        depends on the parts' places in their names)."""
+        key = (x.uid << 32) | y.uid
+        hit = self.given_cache.get(key)
+        if hit is None or x.uid < 0 or y.uid < 0:
+            match = given_name_forms(TokenMatch(sim, _EVIDENCE[code]), x, y, self.params)
+            hit = (match.similarity, _CODES[match.evidence])
+            if len(self.given_cache) >= CACHE_LIMIT:
+                self.given_cache.clear()
+            self.given_cache[key] = hit
+        return hit
 
     def _cut_short(self, x: NameToken, y: NameToken, x_clipped: bool, y_clipped: bool) -> tuple[float, int]:
         """:func:`palermo.names.align.cut_short` on a pair involving a clipped name's last part (not cached: it
