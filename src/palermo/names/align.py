@@ -85,7 +85,7 @@ def _alignment(
 
 def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch | None:
     if a.symbols and not a.symbols.isdisjoint(b.symbols):
-        return TokenMatch(params.equivalent_name, "equivalent name")
+        return TokenMatch(params.equivalent_name, EQUIVALENT_NAME)
     if a.is_initial != b.is_initial:
         initial, full = (a, b) if a.is_initial else (b, a)
         if full.key.startswith(initial.key):
@@ -389,6 +389,8 @@ def _romanisation_folds(a: NameToken | PreparedName, b: NameToken | PreparedName
     return [f for f in _ROMANISATION_FOLDS if f.script in (a.script, b.script)]
 
 
+#: the evidence of two parts the name lexicon links (rigour's symbols or our equivalents): Bill / William
+EQUIVALENT_NAME = "equivalent name"
 #: one name written under two languages' transliteration conventions (Zaytsev / Saizew, Rashid / Rachid)
 SPELLING_CONVENTION = "spelling convention"
 #: the evidence of a compound name and its everyday short form (Ngozichukwu / Ngozi)
@@ -419,11 +421,11 @@ def cut_short(match: TokenMatch, clipped: NameToken, other: NameToken, params: T
 
 
 def given_name_forms(match: TokenMatch, a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch:
-    """``match`` of two given names (parts before the last of names of two parts or more), as different names when
-    one is formed from the other even where the name lexicon links them: Wikidata lists some masculine and feminine
+    """``match`` of two given names (parts before the last of names of two parts or more) that the name lexicon links,
+    as different names when one is formed from the other: Wikidata lists some masculine and feminine
     forms together (``Angel`` / ``Angela``, ``Cándido`` / ``Cándida``, ``Dejan`` / ``Dejana``). The last part keeps
     the lexicon's word, as surnames take feminine forms for the same person (``Ivanov`` / ``Ivanova``)."""
-    if match.evidence == DIFFERENT_NAMES or match.similarity >= 1.0 or a.symbols.isdisjoint(b.symbols):
+    if match.evidence != EQUIVALENT_NAME or a.symbols.isdisjoint(b.symbols):
         return match
     why = different_forms(a, b, linked=True)
     return match if why is None else TokenMatch(min(match.similarity, params.different_names), DIFFERENT_NAMES)

@@ -72,6 +72,7 @@ class FastScorer:
         self.terms = [(_NAMES.index(f.name), f.weight) for f in config.features if f.weight]
         self.cache: dict[int, tuple[float, int]] = {}
         self.given_cache: dict[int, tuple[float, int]] = {}
+        self.cut_cache: dict[int, tuple[float, int]] = {}
 
     def _match(self, a: NameToken, b: NameToken) -> tuple[float, int]:
         if a.uid < 0 or b.uid < 0:
@@ -95,14 +96,14 @@ class FastScorer:
         found: list[Candidate] = []
         floor = self.floor
         ends = clipped_ends(short, long)
-        ns, nl = len(short.core) - 1, len(long.core) - 1
-        given = ns > 0 and nl > 0
+        last_short, last_long = len(short.core) - 1, len(long.core) - 1
+        clipped = ends != (-1, -1)
         for i, x in enumerate(short.core):
             for j, y in enumerate(long.core):
                 sim, code = self._match(x, y)
-                if given and i < ns and j < nl and code != _DIFFERENT and sim < 1.0 and x.symbols and y.symbols:
+                if code == _EQUIVALENT and i < last_short and j < last_long:
                     sim, code = self._given(x, y, sim, code)
-                if (i == ends[0] or j == ends[1]) and sim < self.params.truncated:
+                if clipped and (i == ends[0] or j == ends[1]) and sim < self.params.truncated:
                     sim, code = self._cut_short(x, y, i == ends[0], j == ends[1])
                 if sim >= floor or code == _DIFFERENT:
                     found.append((-sim, i, j, code))
@@ -122,14 +123,21 @@ class FastScorer:
         return hit
 
     def _cut_short(self, x: NameToken, y: NameToken, x_clipped: bool, y_clipped: bool) -> tuple[float, int]:
-        """:func:`palermo.names.align.cut_short` on a pair involving a clipped name's last part (not cached: it
-        depends on the part's place in its name)."""
-        match = token_match(x, y, self.params)
-        if x_clipped:
-            match = cut_short(match, x, y, self.params)
-        if y_clipped:
-            match = cut_short(match, y, x, self.params)
-        return match.similarity, _CODES[match.evidence]
+        """:func:`palermo.names.align.cut_short` on a pair involving a clipped name's last part (cached apart from
+        other pairs: it depends on the part's place in its name)."""
+        key = (((x.uid << 32) | y.uid) << 2) | (x_clipped << 1) | y_clipped
+        hit = self.cut_cache.get(key)
+        if hit is None or x.uid < 0 or y.uid < 0:
+            match = token_match(x, y, self.params)
+            if x_clipped:
+                match = cut_short(match, x, y, self.params)
+            if y_clipped:
+                match = cut_short(match, y, x, self.params)
+            hit = (match.similarity, _CODES[match.evidence])
+            if len(self.cut_cache) >= CACHE_LIMIT:
+                self.cut_cache.clear()
+            self.cut_cache[key] = hit
+        return hit
 
     def score(self, a: PreparedName, b: PreparedName, threshold: float | None = None) -> float:
         """The score of the pair; with ``threshold``, a value below it may be an upper bound instead."""

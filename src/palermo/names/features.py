@@ -210,6 +210,8 @@ def father_and_son_reversed(pairs: list[tuple[int, int]], short: PreparedName, l
     the other way round (``Salman bin Muhammad`` / ``Muhammad bin Salman``): the particle says which name is whose,
     so, unlike a surname written first, the swap cannot be the same person. ``pairs`` are aligned (short index, long
     index) of core tokens."""
+    if len(short.core) == len(short.tokens) or len(long.core) == len(long.tokens):  # a name without particles
+        return False
     own_short, own_long = own_name_length(short), own_name_length(long)
     if own_short is None or own_long is None:
         return False
