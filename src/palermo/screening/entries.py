@@ -44,8 +44,11 @@ class EntrySpec:
 
 def split_list(value: Any) -> list[str]:
     """A ``;``-separated cell (or a JSON list) as a list of stripped, non-empty strings."""
-    if value is None:
+    if not value:  # None, "" and [] (most cells of most rows)
         return []
+    if isinstance(value, str) and ";" not in value:  # one value: no list to build
+        text = value.strip()
+        return [text] if text else []
     items = value if isinstance(value, list) else str(value).split(";")
     return [text for v in items if (text := str(v).strip())]
 
@@ -75,6 +78,8 @@ def birth_dates(value: Any) -> list[str]:
     """Every date of birth of a cell (``;``-separated) or list, most precise first (in their given order among
     equals), each checked; duplicates and dates a more precise one already says (``1980`` beside ``1980-05-17``)
     dropped."""
+    if not value:
+        return []
     given = dict.fromkeys(d for v in split_list(value) if (d := partial_date(v)) is not None)
     dates = sorted(given, key=len, reverse=True)
     kept: list[str] = []

@@ -114,10 +114,22 @@ def _within_limits(names: list[str], what: str, warnings: list[str]) -> list[str
     return names
 
 
-def _names(props: dict[str, Any], warnings: list[str]) -> list[str]:
-    names = list(dict.fromkeys(n for prop in NAME_PROPERTIES for n in _strings(props, prop)))
+#: the properties of a person a watchlist entry is made of (nested documents apart)
+_OTHER_READ = ("notes", "summary", "nationality", "citizenship", "country", "weakAlias", "birthDate", "gender")
+_READ = frozenset((*NAME_PROPERTIES, *NAME_PARTS, *DOCUMENT_PROPERTIES, *_OTHER_READ, "topics", "program"))
+_NONE: list[str] = []
+
+
+def _texts(props: dict[str, Any]) -> dict[str, list[str]]:
+    """The non-empty strings of every property an entry is made of, by property: one pass over the few properties an
+    entity has, not one lookup for each of the many it may have."""
+    return {name: _strings(props, name) for name in props.keys() & _READ}
+
+
+def _names(texts: dict[str, list[str]], warnings: list[str]) -> list[str]:
+    names = list(dict.fromkeys(n for prop in NAME_PROPERTIES for n in texts.get(prop, _NONE)))
     if not names:
-        parts = [part for prop in NAME_PARTS for part in _strings(props, prop)[:1]]
+        parts = [part for prop in NAME_PARTS for part in texts.get(prop, _NONE)[:1]]
         names = [" ".join(parts)] if parts else []
     return _within_limits(names, "name", warnings)
 
@@ -133,24 +145,25 @@ def ftm_entry(entity: dict[str, Any], documents: list[str] | None = None) -> Ent
     """The :class:`EntrySpec` of one ``Person`` entity (with ``documents``: numbers of its holder's separate
     identification entities); :class:`InvalidInput` when it cannot be one."""
     props: dict[str, Any] = entity["properties"]
+    texts = _texts(props)
     warnings: list[str] = []
-    names = _names(props, warnings)
-    notes = _strings(props, "notes") or _strings(props, "summary")
-    nationalities = _countries(_strings(props, "nationality") + _strings(props, "citizenship"), warnings)
+    names = _names(texts, warnings)
+    notes = texts.get("notes") or texts.get("summary", _NONE)
+    nationalities = _countries(texts.get("nationality", _NONE) + texts.get("citizenship", _NONE), warnings)
     if not nationalities:  # a person's "country" is the country they are tied to: the best there is then
-        nationalities = _countries(_strings(props, "country"), warnings)
-    numbers = [n for prop in DOCUMENT_PROPERTIES for n in _strings(props, prop)] + _nested_numbers(props)
+        nationalities = _countries(texts.get("country", _NONE), warnings)
+    numbers = [n for prop in DOCUMENT_PROPERTIES for n in texts.get(prop, _NONE)] + _nested_numbers(props)
     row = {
         "id": entity.get("id"),
         "name": names[0] if names else None,
         "aliases": names[1:],
-        "weak_aliases": _within_limits(_strings(props, "weakAlias"), "weak alias", warnings),
-        "birth_date": [v[:10] for v in _strings(props, "birthDate")],  # every date; a time, if any, does not count
+        "weak_aliases": _within_limits(texts.get("weakAlias", _NONE), "weak alias", warnings),
+        "birth_date": [v[:10] for v in texts.get("birthDate", _NONE)],  # every date; a time, if any, does not count
         "nationality": nationalities,
-        "sex": next(iter(_strings(props, "gender")), None),
+        "sex": next(iter(texts.get("gender", _NONE)), None),
         "document_numbers": [b for n in [*numbers, *(documents or [])] if (b := bare_number(n))],
-        "category": _category(_strings(props, "topics")),
-        "reason": "; ".join(notes[:1] + _strings(props, "program")[:1]) or None,
+        "category": _category(texts.get("topics", _NONE)),
+        "reason": "; ".join(notes[:1] + texts.get("program", _NONE)[:1]) or None,
     }
     spec = build_entry(row)
     return replace(spec, warnings=tuple(warnings)) if warnings else spec
