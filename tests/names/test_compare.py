@@ -562,3 +562,35 @@ def test_a_surname_in_its_feminine_form_still_matches_the_same_woman() -> None:
     """Lists drop the feminine ending of a surname (Ivanova written Ivanov): the last part keeps the lexicon's word."""
     assert compare_names(["Anna Ivanova"], ["Anna Ivanov"]).score >= THRESHOLD
     assert compare_names(["Zh. Ivanov"], ["Zhanna Ivanova"]).score >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("سمير حداد", "Samira Haddad"),  # an abjad writes the feminine ending: سميرة
+        ("سميرة حداد", "Samir Haddad"),
+        ("كريم منصور", "Karima Mansour"),
+        ("דניאל לוי", "Daniela Levi"),  # דניאלה
+        ("Ардит Красники", "Arditi Krasniqi"),  # the lexicon knows Ardit by its Latin reading
+    ],
+)
+def test_another_form_of_a_name_across_scripts_is_a_different_name(a: str, b: str) -> None:
+    result = compare_names([a], [b])
+    assert result.score < THRESHOLD, result.explain()
+    assert "different names" in result.explain()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("سميرة حداد", "Samira Haddad"),
+        ("حمزة منصور", "Hamza Mansour"),
+        ("حمزة منصور", "Hamzah Mansour"),  # h writes the ta marbuta
+        ("مصطفى حداد", "Mustafa Haddad"),
+        ("مريم حداد", "Maryam Haddad"),
+        ("דניאלה לוי", "Daniela Levi"),
+        ("יהודה לוי", "Yehuda Levi"),
+    ],
+)
+def test_the_same_name_across_scripts_keeps_matching_whatever_its_ending(a: str, b: str) -> None:
+    assert compare_names([a], [b]).score >= THRESHOLD

@@ -229,8 +229,8 @@ def _formed(short: NameToken, long: NameToken, linked: bool = False) -> str | No
     short_key, long_key = short.key, long.key
     if len(long_key) - len(short_key) > _longest_ending():  # no rule adds that many letters
         return None
-    short_symbols, long_symbols = short.symbols, long.symbols
-    particle = "" if short.symbols else _shared_particle(short_key, long_key)
+    short_symbols, long_symbols = _lexicon_symbols(short), _lexicon_symbols(long)
+    particle = "" if short_symbols else _shared_particle(short_key, long_key)
     if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
         short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
         short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
@@ -279,6 +279,38 @@ def _symbols_of(key: str) -> frozenset[str]:
     return part_symbols(key, 1)[0]
 
 
+def _lexicon_symbols(token: NameToken) -> frozenset[str]:
+    """What the name lexicon knows of a part: its own symbols, or for a part in another script that the lexicon
+    does not know in it (``Ардит``), those of its Latin reading (``ardit``)."""
+    if token.symbols or token.script in (None, "Latn") or not token.key.isascii():
+        return token.symbols
+    return _symbols_of(token.key)
+
+
+#: letters an Arabic, Persian, Urdu or Hebrew name ends with where its Latin spelling ends in a vowel: ta marbuta,
+#: heh, alef, alef maksura, Persian yeh, hamza (سميرة Samira, رانيا Rania, مصطفى Mustafa, דניאלה Daniela)
+_WRITTEN_FINAL_VOWELS = frozenset("ةهاىیءۃہەאה")
+#: the feminine endings among them: ta marbuta (Arabic, Urdu) and Hebrew he
+_FEMININE_FINALS = frozenset("ةۃה")
+#: scripts that write a name's consonants and its final vowel (the rule above)
+_ABJADS = frozenset({"Arab", "Hebr"})
+
+
+def _same_final_vowel(a: NameToken, b: NameToken) -> bool:
+    """Whether a name part in an abjad and a Latin one agree on their ending: the abjad writes a final vowel (the
+    feminine ending above all), so ``سمير`` is Samir and not Samira, ``דניאל`` Daniel and not Daniela, ``سميرة`` Samira
+    and not Samir. True for any other pair."""
+    abjad, latin = (a, b) if a.script in _ABJADS else (b, a)
+    if abjad.script not in _ABJADS or latin.script != "Latn" or not latin.key or not abjad.native:
+        return True
+    last, final = latin.key[-1], abjad.native[-1]
+    if last == "a":
+        return final in _WRITTEN_FINAL_VOWELS
+    if last not in "eiouyht":  # a consonant (h and t also write a ta marbuta): no feminine ending on either side
+        return final not in _FEMININE_FINALS
+    return True
+
+
 def _same_skeleton(a: NameToken, b: NameToken) -> bool:
     """The same consonants, reading a Latin p or v as the b or f an Arabic-script side writes for it."""
     if a.skeleton == b.skeleton:
@@ -299,6 +331,8 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
     if params.short_form > edit and is_short_form(a.key, b.key):
         return TokenMatch(params.short_form, SHORT_FORM)
     if (not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None:
+        return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
+    if not _same_final_vowel(a, b):
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params)
     if other is not None and other.similarity > edit:
