@@ -8,8 +8,9 @@ apart, and the same person written differently. Built deterministically from a s
 - ``sibling`` (negative): the same surname and sex, another given name from the same list;
 - ``romanisation`` (positive): one person, two of the romanisations the generator makes (Cyrillic, Greek, Arabic);
 - ``typo`` (positive): one person, one data-entry error in given name or surname (the generator's ``typo``);
-- ``formed_from_another`` (negative, hand-made: :data:`FORMED_GIVEN`, :data:`FORMED_SURNAMES`): gendered forms,
-  root-sharing given names and derived surnames, the hidden holdout's hard-negative categories.
+- ``formed_from_another`` (negative, hand-made: :data:`FORMED_GIVEN`, :data:`FORMED_SURNAMES`,
+  :data:`FORMED_ACROSS_SCRIPTS`): gendered forms, root-sharing given names and derived surnames, the hidden
+  holdout's hard-negative categories, in Latin letters and across scripts.
 
 The pairs come from Faker's name lists and Palermo's curated tables, not from the tests or the name rules they
 measure: a rule tuned to its own examples would look better here than it is. Surnames one letter apart are left
@@ -113,12 +114,26 @@ FORMED_SURNAMES = (
 )  # fmt: skip
 
 
+#: other forms of a name across scripts: one side in its own script, the other in Latin letters
+FORMED_ACROSS_SCRIPTS = (
+    ("Александра Иванова", "Aleksandr Ivanov"), ("Александр Иванов", "Aleksandra Ivanova"),
+    ("Јована Петровић", "Jovan Petrović"), ("Јован Петровић", "Jovana Petrović"),
+    ("Δημήτριος Παπαδόπουλος", "Dimitra Papadopoulou"), ("Ιωάννης Γεωργίου", "Ioanna Georgiou"),
+    ("سميرة حداد", "Samir Haddad"), ("سمير حداد", "Samira Haddad"), ("كريم منصور", "Karima Mansour"),
+    ("Даниела Костова", "Daniel Kostov"), ("Стефан Николов", "Stefana Nikolova"), ("Богдан Ковачевић", "Bogdan Kovač"),
+    ("Марко Јовановић", "Marko Jovanov"), ("Олександр Шевченко", "Oleksandra Shevchenko"), ("יוסף כהן", "Yosefa Cohen"),
+    ("דניאל לוי", "Daniela Levi"), ("Хорват Иван", "Ivan Horvatić"), ("Ардит Красники", "Arditi Krasniqi"),
+)  # fmt: skip
+
+
 def _formed_from_another() -> Iterator[HardCase]:
     for a, b in FORMED_GIVEN:
         for surname in ("Marković", "Krasniqi"):
             yield HardCase("formed_from_another", "", f"{a} {surname}", f"{b} {surname}", False)
     for a, b in FORMED_SURNAMES:
         yield HardCase("formed_from_another", "", f"Marko {a}", f"Marko {b}", False)
+    for a, b in FORMED_ACROSS_SCRIPTS:
+        yield HardCase("formed_from_another", "", a, b, False)
 
 
 def _sex_pairs(rng: random.Random) -> Iterator[HardCase]:
