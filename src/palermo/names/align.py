@@ -83,7 +83,9 @@ def _alignment(
     return Alignment(short, long, tuple(pairs), joined, tuple(similarities))
 
 
-def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMatch | None:
+def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity, edit: float) -> TokenMatch | None:
+    """The strongest evidence other than letters in common that two parts are one name (``edit``: their edit
+    similarity, which evidence weaker than it cannot beat)."""
     if a.symbols and not a.symbols.isdisjoint(b.symbols):
         return TokenMatch(params.equivalent_name, EQUIVALENT_NAME)
     if a.is_initial != b.is_initial:
@@ -99,12 +101,29 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> Toke
                 return TokenMatch(params.skeleton, fold.evidence)
         elif (folded := OSA.normalized_similarity(x, y)) >= params.align_floor:
             return TokenMatch(min(folded, params.skeleton), fold.evidence)
-    if a.script == b.script == "Latn" and same_by_convention(a.key, b.key):
+    conventions = edit < params.convention and a.script == b.script == "Latn"
+    if conventions and _convention_possible(a.key, b.key) and same_by_convention(a.key, b.key):
         return TokenMatch(params.convention, SPELLING_CONVENTION)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
         return TokenMatch(params.phonetic, "phonetic")
     return None
+
+
+#: the last letters a spelling convention may write for one sound, by the sound (a part's readings can only meet
+#: another's if their last letters write the same sound): ``Saizew`` / ``Zaytsev``, ``Andrej`` / ``Andrey``
+_LAST_SOUND = {c: c for c in "abdfghiklmnoprstu"} | dict(zip("eyjwvzcxq", "iiiffsssk", strict=True))
+#: a last h is part of a letter pair (th, kh, ph, sh, ch): the sound of the letter before it
+_AFTER_H = frozenset("tkfs")
+
+
+def _convention_possible(a: str, b: str) -> bool:
+    """A quick necessary condition of :func:`same_by_convention` (most pairs a screening compares fail it): lengths
+    at most four letters apart and last letters that may write one sound."""
+    if not a or not b or abs(len(a) - len(b)) > 4:
+        return False
+    x, y = _LAST_SOUND.get(a[-1]), _LAST_SOUND.get(b[-1])
+    return x == y or (x == "h" and y in _AFTER_H) or (y == "h" and x in _AFTER_H)
 
 
 def is_short_form(a: str, b: str) -> bool:
@@ -229,19 +248,21 @@ def _formed(short: NameToken, long: NameToken, linked: bool = False) -> str | No
     short_key, long_key = short.key, long.key
     if len(long_key) - len(short_key) > _longest_ending():  # no rule adds that many letters
         return None
-    short_symbols, long_symbols = _lexicon_symbols(short), _lexicon_symbols(long)
-    particle = "" if short_symbols else _shared_particle(short_key, long_key)
+    particle = "" if short.symbols else _shared_particle(short_key, long_key)
     if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
         short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
-        short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
     keep = len(short_key) - _most_replaced()
     if keep > 0 and short_key[:keep] != long_key[:keep]:  # every rule keeps all but the last few letters
         return None
     lexicon: bool | None = None
     for rule in _forming_rules(short_key, long_key):
         if rule.needs_lexicon:
-            known = bool(short_symbols) and (linked or short_symbols.isdisjoint(long_symbols))
-            lexicon = known if lexicon is None else lexicon
+            if lexicon is None:  # asked only when a rule needs it (a lookup for parts in other scripts)
+                if particle:
+                    short_symbols, long_symbols = _symbols_of(short_key), _symbols_of(long_key)
+                else:
+                    short_symbols, long_symbols = _lexicon_symbols(short), _lexicon_symbols(long)
+                lexicon = bool(short_symbols) and (linked or short_symbols.isdisjoint(long_symbols))
             if not lexicon:
                 continue
         return f"{rule.label.lower()}: {long.key!r} is formed from {short.key!r}"
@@ -334,7 +355,7 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     if not _same_final_vowel(a, b):
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
-    other = _evidence_match(a, b, params)
+    other = _evidence_match(a, b, params, edit)
     if other is not None and other.similarity > edit:
         return other
     return TokenMatch(edit, "edit distance")

@@ -21,47 +21,54 @@ from functools import lru_cache
 
 _VOWELS = "aeiouy"
 _DOUBLED = re.compile(r"([a-z])\1")
-#: the neutral spelling: letters that write one sound in every convention folded to one (order matters)
-_NEUTRAL: tuple[tuple[str, str], ...] = (
-    ("dzh", "j"), ("ph", "f"), ("th", "t"), ("kh", "h"), ("gh", "g"), ("ck", "k"), ("q", "k"), ("x", "ks"),
-    ("w", "v"), ("ee", "i"), ("oo", "u"), ("ou", "u"), ("iy", "i"), ("yi", "i"), ("y", "i"),
-)  # fmt: skip
-#: upper-case letters hold a sound already read, so that a later rule does not read its letters again
-_GERMAN: tuple[tuple[str, str], ...] = (
-    ("tsch", "C"), ("dsch", "J"), ("sch", "S"), ("ch", "kh"), ("tz", "ts"), ("z", "ts"), ("j", "y"), ("w", "v"),
-    ("C", "ch"), ("J", "dzh"), ("S", "sh"),
-)  # fmt: skip
-_FRENCH: tuple[tuple[str, str], ...] = (
-    ("tch", "C"), ("dj", "dzh"), ("ch", "sh"), ("C", "ch"), ("j", "zh"), ("ou", "u"), ("gue", "ge"), ("gui", "gi"),
-)  # fmt: skip
-_POLISH: tuple[tuple[str, str], ...] = (
-    ("cz", "C"), ("sz", "S"), ("ch", "kh"), ("c", "ts"), ("j", "y"), ("w", "v"), ("C", "ch"), ("S", "sh"),
-)  # fmt: skip
+
+
+class _Table:
+    """Spellings and the sounds they write, replaced in one pass (the longest spelling first at each place, and no
+    replacement read again)."""
+
+    def __init__(self, pairs: dict[str, str]) -> None:
+        self.pairs = pairs
+        self.pattern = re.compile("|".join(sorted(map(re.escape, pairs), key=len, reverse=True)))
+
+    def __call__(self, key: str) -> str:
+        return self.pattern.sub(lambda found: self.pairs[found.group()], key)
+
+
+#: the neutral spelling: letters that write one sound in every convention folded to one
+_NEUTRAL = _Table({
+    "dzh": "j", "ph": "f", "th": "t", "kh": "h", "gh": "g", "ck": "k", "q": "k", "x": "ks", "w": "v", "ee": "i",
+    "oo": "u", "ou": "u", "iy": "i", "yi": "i", "y": "i",
+})  # fmt: skip
+_GERMAN = _Table({
+    "tsch": "ch", "dsch": "dzh", "sch": "sh", "ch": "kh", "tz": "ts", "z": "ts", "j": "y", "w": "v",
+})  # fmt: skip
+_FRENCH = _Table({"tch": "ch", "dj": "dzh", "ch": "sh", "j": "zh", "ou": "u", "gue": "ge", "gui": "gi", "ss": "s"})
+_POLISH = _Table({"cz": "ch", "sz": "sh", "ch": "kh", "c": "ts", "j": "y", "w": "v"})
 #: Greek names: vowel digraphs read as one vowel (``Aimilia`` / ``Emilia``), ``ευ`` / ``αυ`` as ev or ef
-_GREEK: tuple[tuple[str, str], ...] = (("ai", "e"), ("ei", "i"), ("oi", "i"), ("ev", "ef"), ("av", "af"))
+_GREEK = _Table({"ai": "e", "ei": "i", "oi": "i", "ev": "ef", "av": "af"})
 _GERMAN_S = re.compile(rf"(?:(?<=^)|(?<=[{_VOWELS}lmnr]))s(?=[{_VOWELS}])")
-
-
-def _replaced(key: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    for spelling, sound in pairs:
-        key = key.replace(spelling, sound)
-    return key
 
 
 def neutral(key: str) -> str:
     """One spelling for the sounds every convention writes alike (``ph`` f, ``kh`` h, ``y`` i, doubled letters
     once, a first ``ye`` as e): ``Filippos`` and ``Philippos`` are one neutral spelling."""
     first_e = "e" + key[2:] if key.startswith("ye") else key  # Yelena, Jelena (German), Elena (French)
-    return _DOUBLED.sub(r"\1", _replaced(first_e, _NEUTRAL))
+    return _DOUBLED.sub(r"\1", _NEUTRAL(first_e))
 
 
 def _german(key: str) -> str:
     single_s = _GERMAN_S.sub("z", key.replace("ss", "S")).replace("S", "s")
-    return _replaced(single_s, _GERMAN)
+    return _GERMAN(single_s)
 
 
-def _french(key: str) -> str:
-    return _replaced(key.replace("ss", "s"), _FRENCH)
+#: each convention's reading, with the letters that must be in a part for it to read the part otherwise
+_CONVENTIONS = (
+    (_german, re.compile("[szjw]|ch")),
+    (_FRENCH, re.compile("ch|j|ou|gu|ss")),
+    (_POLISH, re.compile("[cjw]|sz")),
+    (_GREEK, re.compile("[aeo]i|[ae]v")),
+)
 
 
 @lru_cache(maxsize=262144)
@@ -70,8 +77,11 @@ def readings(key: str) -> frozenset[str]:
     ``saizew`` (German) reads ``zaitsev`` among others, as ``zaytsev`` (English) does."""
     if len(key) < 3 or not key.isalpha():
         return frozenset()
-    forms = (key, _german(key), _french(key), _replaced(key, _POLISH), _replaced(key, _GREEK))
-    return frozenset(neutral(form) for form in forms)
+    found = {neutral(key)}
+    for reading, trigger in _CONVENTIONS:
+        if trigger.search(key):
+            found.add(neutral(reading(key)))
+    return frozenset(found)
 
 
 def same_by_convention(a: str, b: str) -> bool:
