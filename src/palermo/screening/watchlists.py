@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from palermo.auth.access import guard
 from palermo.auth.actor import Actor
+from palermo.bulk_work import fewer_collections
 from palermo.db.reference import Agency, Source
 from palermo.db.watchlists import PROTECTIVE_CATEGORIES, Watchlist, WatchlistEntry
 from palermo.errors import InvalidInput, NotFound, PalermoError
@@ -394,7 +395,7 @@ def load_watchlist(
     watchlist = _watchlist(session, name, wanted)
     rejects_path = path.with_name(path.name + ".rejects.jsonl")
     warnings_path = path.with_name(path.name + ".warnings.jsonl")
-    with RejectsWriter(rejects_path) as rejects, RejectsWriter(warnings_path) as warnings:
+    with RejectsWriter(rejects_path) as rejects, RejectsWriter(warnings_path) as warnings, fewer_collections():
         writer: _Writer | None = None
         for item, repeatable in read_entries(path, rejects, report, file_format, warnings):
             if writer is None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from palermo.bulk_work import fewer_collections
 from palermo.db.watchlists import WatchlistEntry
 from palermo.screening.candidate_index.index import CandidateIndex, IndexEntry
 from palermo.screening.candidate_index.parameters import IndexConfig
@@ -67,4 +68,5 @@ def build_from_store(
     session: Session, today: dt.date | None = None, config: IndexConfig | None = None
 ) -> CandidateIndex:
     """A candidate index of the store's current (not expired) watchlist entries."""
-    return CandidateIndex.build(current_entries(session, today), config)
+    with fewer_collections():  # the index keeps what it builds: collections would find no garbage
+        return CandidateIndex.build(current_entries(session, today), config)
