@@ -71,7 +71,11 @@ _CONVENTIONS = (
 )
 
 
-@lru_cache(maxsize=262144)
+#: parts whose readings a process remembers (a screening index's vocabulary at 1M entries is well under it)
+READINGS_CACHE = 262_144
+
+
+@lru_cache(maxsize=READINGS_CACHE)
 def readings(key: str) -> frozenset[str]:
     """The neutral spellings of a lower-case ASCII name part read as English, German, French, Polish and Greek write:
     ``saizew`` (German) reads ``zaitsev`` among others, as ``zaytsev`` (English) does."""
