@@ -101,8 +101,12 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity, edit: f
                 return TokenMatch(params.skeleton, fold.evidence)
         elif (folded := OSA.normalized_similarity(x, y)) >= params.align_floor:
             return TokenMatch(min(folded, params.skeleton), fold.evidence)
-    conventions = edit < params.convention and a.script == b.script == "Latn"
-    if conventions and _convention_possible(a.key, b.key) and same_by_convention(a.key, b.key):
+    if (
+        a.script == "Latn" == b.script
+        and edit < params.convention
+        and _convention_possible(a.key, b.key)
+        and same_by_convention(a.key, b.key)
+    ):
         return TokenMatch(params.convention, SPELLING_CONVENTION)
     short_enough = min(len(a.key), len(b.key)) < params.min_phonetic_length
     if a.phonetic and a.phonetic == b.phonetic and not short_enough:
@@ -353,7 +357,7 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
         return TokenMatch(params.short_form, SHORT_FORM)
     if (not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None:
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
-    if not _same_final_vowel(a, b):
+    if (a.script in _ABJADS) is not (b.script in _ABJADS) and not _same_final_vowel(a, b):
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params, edit)
     if other is not None and other.similarity > edit:
