@@ -136,10 +136,19 @@ def test_empty_alias_list_is_rejected() -> None:
         ("Президент Владимир Путин", "Владимир Путин"),
         ("الشيخ محمد بن راشد", "محمد بن راشد"),
         ("Генерал Иван Петров", "Иван Петров"),
+        ("นาย สมชาย ใจดี", "สมชาย ใจดี"),  # Thai Mr
+        ("นายสมชาย ใจดี", "สมชาย ใจดี"),  # ... written onto the given name, as Thai lists write it
+        ("นางสาวสุดา ใจดี", "สุดา ใจดี"),  # Miss, not Mrs followed by "sao"
+        ("น.ส.สุดา ใจดี", "สุดา ใจดี"),  # Miss abbreviated
+        ("ใจดี, นายสมชาย", "สมชาย ใจดี"),  # surname first, comma
     ],
 )
 def test_a_leading_title_in_any_script_says_nothing_about_the_person(titled: str, plain: str) -> None:
     assert [t.key for t in prepare_name(titled).tokens] == [t.key for t in prepare_name(plain).tokens]
+
+
+def test_a_thai_title_with_no_name_after_it_is_not_dropped() -> None:
+    assert [t.key for t in prepare_name("นาย").tokens] == ["nai"]
 
 
 def test_a_title_spelling_that_is_also_a_name_stays(  # "Pan" is a Chinese surname; Latin "pan" is no title here
@@ -211,6 +220,10 @@ def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, 
         ("Chukwuemeka Nwosu", "Emeka Nwosu"),  # Chukwu- dropped
         ("Chinedu Eze", "Nedu Eze"),
         ("Oluwaseun Adebayo", "Seun Adebayo"),  # Yoruba: Oluwa- dropped
+        ("Babatunde Fashola", "Tunde Fashola"),  # Baba- dropped
+        ("Adewale Ayuba", "Wale Ayuba"),  # Ade- dropped
+        ("Ayodele Okonkwo", "Dele Okonkwo"),  # Ayo- dropped
+        ("Olamide Bakare", "Mide Bakare"),  # Ola- dropped
     ],
 )
 def test_a_compound_given_name_matches_its_everyday_short_form(whole: str, short: str) -> None:

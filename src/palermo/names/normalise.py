@@ -36,6 +36,22 @@ def title_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
+@cache
+def _attached_titles() -> re.Pattern[str] | None:
+    """The titles written onto a name's first word (``attached`` in ``name_titles``: Thai ``นายสมชาย``), longest
+    first, matched only where a letter and another character of the name follow (the title is never the whole name)."""
+    forms = {str(f) for term in taxonomy("name_titles").terms for f in term.attributes.get("attached", [])}
+    if not forms:
+        return None
+    return re.compile("^(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")\s*(?=\w\S)")
+
+
+def strip_attached_title(text: str) -> str:
+    """``text`` without a title written onto its first word (``นายสมชาย ใจดี`` -> ``สมชาย ใจดี``, ``น.ส.สุดา``)."""
+    pattern = _attached_titles()
+    return pattern.sub("", text, count=1) if pattern is not None else text
+
+
 def reorder_comma(text: str) -> str:
     """``"PUTIN, Vladimir"`` -> ``"Vladimir PUTIN"``: a single comma separates the surname from the given names."""
     if text.count(",") != 1:
@@ -73,10 +89,10 @@ def abbreviated_initials(text: str) -> frozenset[str]:
 
 
 def clean_name(text: str) -> str:
-    """NFC form, comma order resolved, rigour's honorific prefixes (``Mr.``, ``Dr.``) removed, question marks inside
-    words (unreadable letters) dropped."""
+    """NFC form, comma order resolved, titles written onto the first word and rigour's honorific prefixes (``Mr.``,
+    ``Dr.``) removed, question marks inside words (unreadable letters) dropped."""
     text = _UNREADABLE_LETTER.sub("", unicodedata.normalize("NFC", text).strip())
-    text = reorder_comma(text)
+    text = strip_attached_title(reorder_comma(text))
     stripped = remove_person_prefixes(text).strip()
     return stripped or text
 

@@ -196,7 +196,8 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: vowel signs kept by the tokeniser, digits among letters read as the letters they look like, ``Yu.`` an initial.
 #: 5: Hebrew everyday given names (Bibi, Yossi, Itzik) share their full names' symbols; ``bin`` is fused into a
 #: variant only with a name's last token; a name of 30 characters or more may have its last part cut short.
-ANALYSIS_VERSION = 5
+#: 6: Thai titles written onto the first word (``นายสมชาย``) or abbreviated (``น.ส.``) dropped.
+ANALYSIS_VERSION = 6
 
 
 def prepare_name(text: str) -> PreparedName:
