@@ -173,6 +173,8 @@ FORMED_FROM_ANOTHER = [
     ("Ardit Hoxha", "Arditi Hoxha"),  # root-sharing given names
     ("Ivan Horvat", "Ivan Horvatić"),  # a patronymic surname, with or without the lexicon
     ("Marko Kovač", "Marko Kovačević"),
+    ("Мария Иванова", "Mario Ivanov"),  # -ия written iya is the -a of Maria, not a letter more
+    ("Marija Horvat", "Mario Horvat"),
     ("Mehmet Demir", "Mehmet Demirci"),  # a Turkish trade name: the blacksmith
     ("Ali Süt", "Ali Sütçü"),
     ("Aleksandr Zakharov", "МАРИЯ АЛЕКСАНДРОВНА ЗАХАРОВА"),  # his wife: a patronymic is not his given name
@@ -188,7 +190,8 @@ STILL_THE_SAME_NAME = [
     ("Olaf Scholze", "Olaf Scholz"),  # a surname's -e is no feminine form
     ("Mariya Ivanova", "Maria Ivanova"),
     ("Jovan Nikollic", "Jovan Nikolic"),
-    ("Ion Popescu", "Ion Popesku"),  # a Romanian -cu is no Turkish trade ending
+    ("Ion Popescu", "Ion Popesku"),
+    ("Nadia Rahman", "Nadiya Rahman"),  # the glide of -iya is a spelling, not a feminine ending  # a Romanian -cu is no Turkish trade ending
     ("Nurcan Demirci", "Nurcan Demirçi"),
     ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # the patronymic is an extra name, not a conflict
 ]

@@ -7,6 +7,8 @@ romanisation). Features in :mod:`palermo.names.features` read the alignment.
 
 from __future__ import annotations
 
+import re
+
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,9 +224,20 @@ def _formed_by(rule: _EndingRule, short: str, long: str) -> bool:
             stem = a[: -len(masculine)]
             if a.endswith(masculine) and len(stem) >= MIN_STEM and any(b == stem + e for e in rule.endings):
                 return True
-    if rule.vowel_pairs and len(short) == len(long) and short[:-1] == long[:-1]:
-        return frozenset((short[-1], long[-1])) in rule.vowel_pairs
+    if rule.vowel_pairs:
+        short, long = _unglided(short), _unglided(long)
+        if len(short) == len(long) and short[:-1] == long[:-1]:
+            return frozenset((short[-1], long[-1])) in rule.vowel_pairs
     return False
+
+
+#: a final -ия as transliterations write it (``Мария``: mariya, marija, mariia): one ending, ``ia``, for the
+#: final-vowel rule, so that ``Мария`` / ``Mario`` differ as ``Maria`` / ``Mario`` do (and ``Nadia`` / ``Nadiya`` not)
+_GLIDED_ENDING = re.compile(r"i(?:y|j|i)a$")
+
+
+def _unglided(key: str) -> str:
+    return _GLIDED_ENDING.sub("ia", key) if len(key) > 4 else key
 
 
 def different_forms(a: NameToken, b: NameToken, *, linked: bool = False) -> str | None:
