@@ -8,7 +8,6 @@ romanisation). Features in :mod:`palermo.names.features` read the alignment.
 from __future__ import annotations
 
 import re
-
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
