@@ -190,8 +190,8 @@ STILL_THE_SAME_NAME = [
     ("Olaf Scholze", "Olaf Scholz"),  # a surname's -e is no feminine form
     ("Mariya Ivanova", "Maria Ivanova"),
     ("Jovan Nikollic", "Jovan Nikolic"),
-    ("Ion Popescu", "Ion Popesku"),
-    ("Nadia Rahman", "Nadiya Rahman"),  # the glide of -iya is a spelling, not a feminine ending  # a Romanian -cu is no Turkish trade ending
+    ("Ion Popescu", "Ion Popesku"),  # a Romanian -cu is no Turkish trade ending
+    ("Nadia Rahman", "Nadiya Rahman"),  # the glide of -iya is a spelling, not a feminine ending
     ("Nurcan Demirci", "Nurcan Demirçi"),
     ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # the patronymic is an extra name, not a conflict
 ]
