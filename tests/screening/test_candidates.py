@@ -173,6 +173,25 @@ def test_letters_run_together_say_no_more_than_the_parts_they_join() -> None:
     assert index.candidates(["余彬"], k=3)[0] == 1000
 
 
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Vasily Zaytsev", "Wassili Saizew"),  # German
+        ("Yuri Shevchuk", "Iouri Chevtchouk"),  # French
+        ("Vasily Chernovsky", "Wasyl Czernowski"),  # Polish
+    ],
+)
+def test_a_name_in_another_countrys_spelling_convention_is_retrieved(listed: str, query: str) -> None:
+    """The surname is the only rare part and neither its letters nor its sound code are near the listed one's: only
+    the conventions' readings (``saizew`` and ``zaytsev`` both read ``tsaitsev``) find the entry among namesakes."""
+    given = listed.split()[0]
+    entries = [IndexEntry(1000, [listed])]
+    entries += [IndexEntry(i, [f"{given} {surname}"]) for i, surname in enumerate(_SURNAMES * 8)]
+    index = CandidateIndex.build(entries)
+    assert 1000 in index.candidates([query], k=10)
+
+
+_SURNAMES = ["Ivanov", "Petrov", "Sidorov", "Smirnov", "Kuznetsov", "Popov", "Sokolov", "Lebedev", "Kozlov", "Novikov"]
 _GIVEN = ["Wei", "Li", "Ming", "Hua", "Jun", "Lei", "Tao", "Qiang", "Yan", "Fang"]
 
 

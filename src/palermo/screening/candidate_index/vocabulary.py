@@ -95,12 +95,15 @@ class Vocabulary:
 
 
 def _token_keys(token: NameToken) -> list[str]:
-    """The keys a token is both stored and looked up under: its key, native form, symbols, skeleton, phonetic."""
+    """The keys a token is both stored and looked up under: its key, native form, symbols, skeleton, phonetic, and a
+    Latin part's readings under the spelling conventions (``saizew`` and ``zaytsev`` share ``tsaitsev``)."""
     keys = [f"k:{token.key}", f"n:{token.native}", *(f"y:{s}" for s in token.symbols)]
     if token.skeleton:
         keys.append(f"s:{token.skeleton}")
     if token.phonetic:
         keys.append(f"p:{token.phonetic}")
+    if token.script == "Latn" and not token.is_initial:
+        keys.extend(f"c:{reading}" for reading in readings(token.key))
     return keys
 
 
