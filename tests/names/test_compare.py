@@ -213,6 +213,35 @@ def test_a_derived_surname_behind_a_particle_is_a_different_name_written_apart_o
         assert score_prepared(*prepared) == compare_prepared(*prepared).score
 
 
+@pytest.mark.parametrize(
+    ("listed", "written"),
+    [
+        ("王小明", "Wang Xiaoling"),  # siblings share the generation character 小 and differ in the other
+        ("王小明", "Wang Xiao Ling"),  # ... with the syllables written apart
+        ("李小龙", "Li Xiaosong"),
+        ("习近平", "Xi Jinming"),
+    ],
+)
+def test_a_chinese_given_name_spelled_with_another_character_is_another_name(listed: str, written: str) -> None:
+    result = compare_names([listed], [written])
+    assert result.score < THRESHOLD, result.explain()
+    assert "different names" in result.explain()
+
+
+@pytest.mark.parametrize(
+    ("listed", "written"),
+    [
+        ("张艺谋", "Chang Yimou"),  # Wade-Giles writes zh as ch: the same character
+        ("马英九", "Ma Ying-jeou"),
+        ("习近平", "Xi Jinpin"),  # n for ng, as southern speech and typing drop it
+        ("王小明", "Wang Xiao Ming"),
+    ],
+)
+def test_other_spellings_of_the_same_chinese_characters_still_match(listed: str, written: str) -> None:
+    result = compare_names([listed], [written])
+    assert result.score >= THRESHOLD, result.explain()
+
+
 @pytest.mark.parametrize(("a", "b"), STILL_THE_SAME_NAME)
 def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, b: str) -> None:
     result = compare_names([a], [b])

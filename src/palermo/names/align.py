@@ -371,10 +371,57 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     if (a.script in _ABJADS) is not (b.script in _ABJADS) and not _same_final_vowel(a, b):
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
+    if (a.script == "Hani") is not (b.script == "Hani") and _another_character(a, b):
+        return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params, edit)
     if other is not None and other.similarity > edit:
         return other
     return TokenMatch(edit, "edit distance")
+
+
+#: Pinyin initials, the two-letter ones first (a syllable is its initial and its final: ``ming`` m + ing)
+_PINYIN_INITIALS = ("zh", "ch", "sh", *"bpmfdtnlgkhjqxrzcs")
+#: initials that one character's other spellings swap, so that a swap of them says nothing: Wade-Giles and postal
+#: spellings (Chang for zhang, Teng for deng, Kuo for guo, Jen for ren), and the mergers of southern speech (zh/z,
+#: ch/c, sh/s, n/l, f/h)
+_SPELLING_INITIALS = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("zh", "ch"), ("j", "ch"), ("q", "ch"), ("r", "j"), ("g", "k"), ("d", "t"), ("b", "p"), ("x", "s"),
+        ("x", "h"), ("z", "c"), ("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("f", "h"), ("j", "z"),
+        ("q", "c"), ("j", "q"),
+    )
+)  # fmt: skip
+
+
+def _pinyin_parts(syllable: str) -> tuple[str, str]:
+    for initial in _PINYIN_INITIALS:
+        if syllable.startswith(initial) and len(syllable) > len(initial):
+            return initial, syllable[len(initial) :]
+    return "", syllable
+
+
+def _another_character(a: NameToken, b: NameToken) -> bool:
+    """A Chinese given name of two or more characters and a Latin spelling that reads all but one of them and, for
+    that one, another character: the same final behind another initial (``小明`` xiao ming / ``Xiaoling``, the
+    generation name siblings share). Initials that other spellings of one character swap do not count (``Chang`` for
+    zhang, ``Teng`` for deng), nor does a syllable without an initial (``Ing-wen`` for ying wen)."""
+    han, latin = (a, b) if a.script == "Hani" else (b, a)
+    if latin.script != "Latn" or latin.is_initial:
+        return False
+    syllables = ascii_key(han.native).split()
+    if len(syllables) < 2 or "".join(syllables) != han.key:  # one token's characters only
+        return False
+    key = latin.key
+    for i, syllable in enumerate(syllables):
+        before, after = "".join(syllables[:i]), "".join(syllables[i + 1 :])
+        if len(key) <= len(before) + len(after) or not (key.startswith(before) and key.endswith(after)):
+            continue
+        written = key[len(before) : len(key) - len(after)]
+        (x, final), (y, other_final) = _pinyin_parts(syllable), _pinyin_parts(written)
+        if written != syllable and x and y and final == other_final and frozenset((x, y)) not in _SPELLING_INITIALS:
+            return True
+    return False
 
 
 #: scripts whose letters are syllables or words: two parts written in them differ by whole characters
@@ -404,11 +451,13 @@ def _characters_match(a: NameToken, b: NameToken) -> TokenMatch:
 
 
 def _joined_token(name: PreparedName) -> tuple[NameToken, ...]:
+    """The name's parts run together as one token; a Chinese name keeps its characters (read syllable by syllable by
+    :func:`_another_character`)."""
     first = name.core[0]
     key = name.joined
     return (
         NameToken(
-            native=key,
+            native="".join(t.native for t in name.core) if first.script == "Hani" else key,
             key=key,
             script=first.script,
             phonetic="",
