@@ -177,6 +177,8 @@ FORMED_FROM_ANOTHER = [
     ("Marija Horvat", "Mario Horvat"),
     ("Mehmet Demir", "Mehmet Demirci"),  # a Turkish trade name: the blacksmith
     ("Ali Süt", "Ali Sütçü"),
+    ("Vasil Stojanov", "Vasil Stojanovski"),  # a Slavic -ski surname formed from another
+    ("Marek Nowak", "Marek Nowakowski"),
     ("Aleksandr Zakharov", "МАРИЯ АЛЕКСАНДРОВНА ЗАХАРОВА"),  # his wife: a patronymic is not his given name
     ("Aleksandr Zakharov", "Nikita Aleksandrovich ZAKHAROV"),  # his son
 ]
@@ -193,6 +195,7 @@ STILL_THE_SAME_NAME = [
     ("Ion Popescu", "Ion Popesku"),  # a Romanian -cu is no Turkish trade ending
     ("Nadia Rahman", "Nadiya Rahman"),  # the glide of -iya is a spelling, not a feminine ending
     ("Nurcan Demirci", "Nurcan Demirçi"),
+    ("Jan Kowalski", "Jan Kowalsky"),  # -ski and -sky are one ending, spelled two ways
     ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # the patronymic is an extra name, not a conflict
 ]
 
