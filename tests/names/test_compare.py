@@ -245,6 +245,27 @@ def test_other_spellings_of_the_same_chinese_characters_still_match(listed: str,
     assert result.score >= THRESHOLD, result.explain()
 
 
+@pytest.mark.parametrize(
+    ("initialled", "whole"),
+    [
+        ("Ю. Сазонова", "Юлия Сазонова"),  # one Cyrillic letter whose key has two (yu)
+        ("Ю. Сазонова", "Yuliya Sazonova"),
+        ("Г. Дурдинець", "Григорій Дурдинець"),  # Г is g, Ukrainian Григорій is hryhorii: the letter decides
+        ("Ν. Δουκίδου", "Νταίζη Δουκίδου"),  # Greek ντ is d
+        ("ش. البخاري", "شدّاد البخاري"),
+        ("א. פרנקל", "אביתר פרנקל"),
+    ],
+)
+def test_an_initial_in_any_alphabet_matches_the_name_it_begins(initialled: str, whole: str) -> None:
+    result = compare_names([initialled], [whole])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name(initialled), prepare_name(whole)) == result.score
+
+
+def test_an_initial_in_another_alphabet_still_needs_its_own_letter() -> None:
+    assert compare_names(["Ю. Сазонова"], ["Ольга Сазонова"]).score < THRESHOLD
+
+
 @pytest.mark.parametrize(("a", "b"), STILL_THE_SAME_NAME)
 def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, b: str) -> None:
     result = compare_names([a], [b])

@@ -84,6 +84,12 @@ def _alignment(
     return Alignment(short, long, tuple(pairs), joined, tuple(similarities))
 
 
+def _same_first_letter(initial: NameToken, full: NameToken) -> bool:
+    """An initial and a name written in the same alphabet that begins with it, whatever their Latin keys say: ``Г.``
+    is ``g`` and ``Григорій`` ``hryhorii`` (Ukrainian), ``Ν.`` is ``n`` and ``Νταίζη`` ``daizi``."""
+    return initial.script == full.script != "Latn" and full.native.startswith(initial.native)
+
+
 def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity, edit: float) -> TokenMatch | None:
     """The strongest evidence other than letters in common that two parts are one name (``edit``: their edit
     similarity, which evidence weaker than it cannot beat)."""
@@ -91,7 +97,7 @@ def _evidence_match(a: NameToken, b: NameToken, params: TokenSimilarity, edit: f
         return TokenMatch(params.equivalent_name, EQUIVALENT_NAME)
     if a.is_initial != b.is_initial:
         initial, full = (a, b) if a.is_initial else (b, a)
-        if full.key.startswith(initial.key):
+        if full.key.startswith(initial.key) or _same_first_letter(initial, full):
             return TokenMatch(params.initial, "initial")
     if (a.sparse_vowels or b.sparse_vowels) and a.skeleton and _same_skeleton(a, b):
         return TokenMatch(params.skeleton, "consonant skeleton")

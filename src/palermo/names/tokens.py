@@ -146,9 +146,18 @@ def _token(
         skeleton=skeleton(key),
         symbols=symbols | _equivalents().get(key, frozenset()),
         particle=particle,
-        is_initial=initial or (len(key) == 1 and key.isalpha()),
+        is_initial=initial or (len(key) == 1 and key.isalpha()) or _native_initial(native, script, particle),
         sparse_vowels=script in SPARSE_VOWEL_SCRIPTS,
     )
+
+
+#: alphabets (not syllabaries or ideographs: 王 is a name) whose one letter alone is an initial even where its
+#: Latin key has two letters (Ю yu, Ш sh, Θ th, ش sh)
+_INITIAL_ALPHABETS = frozenset({"Cyrl", "Grek", "Arab", "Hebr", "Armn", "Geor"})
+
+
+def _native_initial(native: str, script: str | None, particle: str | None) -> bool:
+    return len(native) == 1 and native.isalpha() and script in _INITIAL_ALPHABETS and particle is None
 
 
 def _two_letter_initial(native: str) -> NameToken:
@@ -196,7 +205,8 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: vowel signs kept by the tokeniser, digits among letters read as the letters they look like, ``Yu.`` an initial.
 #: 5: Hebrew everyday given names (Bibi, Yossi, Itzik) share their full names' symbols; ``bin`` is fused into a
 #: variant only with a name's last token; a name of 30 characters or more may have its last part cut short.
-#: 6: Thai titles written onto the first word (``นายสมชาย``) or abbreviated (``น.ส.``) dropped.
+#: 6: Thai titles written onto the first word (``นายสมชาย``) or abbreviated (``น.ส.``) dropped; one letter of
+#: Cyrillic, Greek, Arabic, Hebrew, Armenian or Georgian alone an initial (``Ю.``).
 ANALYSIS_VERSION = 6
 
 
