@@ -196,6 +196,9 @@ STILL_THE_SAME_NAME = [
     ("Nadia Rahman", "Nadiya Rahman"),  # the glide of -iya is a spelling, not a feminine ending
     ("Nurcan Demirci", "Nurcan Demirçi"),
     ("Jan Kowalski", "Jan Kowalsky"),  # -ski and -sky are one ending, spelled two ways
+    ("Jeffrey Garcia", "Jeffrey Garciia"),  # a letter typed twice is a slip, not the feminine -ia
+    ("Ana Bojadzhieva", "Anaa Bojadzhieva"),  # ... nor the feminine -a
+    ("Azettin Arslan", "Azettin Arslna"),  # two letters swapped, and no name Arslna: not Petar / Petra
     ("Vladimir Putin", "Vladimir Vladimirovich Putin"),  # the patronymic is an extra name, not a conflict
 ]
 

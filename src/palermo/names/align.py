@@ -273,6 +273,8 @@ def _formed(short: NameToken, long: NameToken, linked: bool = False) -> str | No
     particle = "" if short.symbols else _shared_particle(short_key, long_key)
     if particle:  # a particle fused to both (Alhashim / Alhashimi): the names behind it decide
         short_key, long_key = short_key[len(particle) :], long_key[len(particle) :]
+    if _letter_doubled(short_key, long_key):  # Ana / Anaa, Garcia / Garciia: a key slipped, no name was formed
+        return None
     keep = len(short_key) - _most_replaced()
     if keep > 0 and short_key[:keep] != long_key[:keep]:  # every rule keeps all but the last few letters
         return None
@@ -285,10 +287,25 @@ def _formed(short: NameToken, long: NameToken, linked: bool = False) -> str | No
                 else:
                     short_symbols, long_symbols = _lexicon_symbols(short), _lexicon_symbols(long)
                 lexicon = bool(short_symbols) and (linked or short_symbols.isdisjoint(long_symbols))
+                # two letters swapped make Petar / Petra and Arslan / Arslna alike: only a known name is a form
+                lexicon = lexicon and (bool(long_symbols) or not _swapped_letters(short_key, long_key))
             if not lexicon:
                 continue
         return f"{rule.label.lower()}: {long.key!r} is formed from {short.key!r}"
     return None
+
+
+def _letter_doubled(short: str, long: str) -> bool:
+    """``long`` is ``short`` with one of its letters written twice."""
+    if len(long) != len(short) + 1:
+        return False
+    at = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return long[at + 1 :] == short[at:] and at > 0 and long[at] == long[at - 1]
+
+
+def _swapped_letters(short: str, long: str) -> bool:
+    """The two keys differ by two neighbouring letters swapped."""
+    return len(short) == len(long) and OSA.distance(short, long) == 1 and sorted(short) == sorted(long)
 
 
 @lru_cache(maxsize=262144)
