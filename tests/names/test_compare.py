@@ -257,6 +257,7 @@ def test_other_spellings_of_the_same_chinese_characters_still_match(listed: str,
         ("Ν. Δουκίδου", "Νταίζη Δουκίδου"),  # Greek ντ is d
         ("ش. البخاري", "شدّاد البخاري"),
         ("א. פרנקל", "אביתר פרנקל"),
+        ("Th. Maneta", "Θεόφραστος Μανέτα"),  # Θ romanised with two letters, as Ю is in Yu.
     ],
 )
 def test_an_initial_in_any_alphabet_matches_the_name_it_begins(initialled: str, whole: str) -> None:

@@ -78,9 +78,10 @@ def strip_titles(tokens: list[str]) -> list[str]:
 _UNREADABLE_LETTER = re.compile(r"(?<=\w)\?+(?=\w)")
 
 
-#: an initial written with the two Latin letters of one Cyrillic letter (``Yu. V. Agafonova`` for ``Ю. В. Агафонова``,
-#: ``Zh.`` for ``Ж.``): the dot says it is an initial, not a name (``Yu`` alone is a Chinese surname)
-_TWO_LETTER_INITIAL = re.compile(r"(?<![^\W\d_])(ch|kh|sh|ts|ya|ye|yo|yu|zh)\.", re.IGNORECASE)
+#: an initial written with the two Latin letters of one Cyrillic or Greek letter (``Yu. V. Agafonova`` for ``Ю. В.
+#: Агафонова``, ``Zh.`` for ``Ж.``, ``Th.`` for ``Θ.``): the dot says it is an initial, not a name (``Yu`` alone is a
+#: Chinese surname)
+_TWO_LETTER_INITIAL = re.compile(r"(?<![^\W\d_])(ch|kh|ph|ps|sh|th|ts|ya|ye|yo|yu|zh)\.", re.IGNORECASE)
 
 
 def abbreviated_initials(text: str) -> frozenset[str]:

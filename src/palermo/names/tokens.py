@@ -206,7 +206,7 @@ def _expand(native: str, symbols: frozenset[str], particle: str | None, alone: b
 #: 5: Hebrew everyday given names (Bibi, Yossi, Itzik) share their full names' symbols; ``bin`` is fused into a
 #: variant only with a name's last token; a name of 30 characters or more may have its last part cut short.
 #: 6: Thai titles written onto the first word (``นายสมชาย``) or abbreviated (``น.ส.``) dropped; one letter of
-#: Cyrillic, Greek, Arabic, Hebrew, Armenian or Georgian alone an initial (``Ю.``).
+#: Cyrillic, Greek, Arabic, Hebrew, Armenian or Georgian alone an initial (``Ю.``), and ``Th.``, ``Ph.``, ``Ps.``.
 ANALYSIS_VERSION = 6
 
 
