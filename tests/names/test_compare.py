@@ -270,6 +270,16 @@ def test_an_initial_in_another_alphabet_still_needs_its_own_letter() -> None:
     assert compare_names(["Ю. Сазонова"], ["Ольга Сазонова"]).score < THRESHOLD
 
 
+def test_a_repeated_given_name_with_a_typo_in_one_is_not_read_as_a_swap() -> None:
+    """Each part aligns with the one in its own place among equals: the typo'd first ``Émilie`` with the first, not
+    the exact second with the first, which read as given names in another order and scored 0."""
+    result = compare_names(["Émitie Émilie Letellier"], ["Émilie Émilie Letellier"])
+    assert result.score >= THRESHOLD, result.explain()
+    assert score_prepared(prepare_name("Émitie Émilie Letellier"), prepare_name("Émilie Émilie Letellier")) == (
+        result.score
+    )
+
+
 @pytest.mark.parametrize(("a", "b"), STILL_THE_SAME_NAME)
 def test_spelling_and_language_variants_are_not_taken_for_derived_names(a: str, b: str) -> None:
     result = compare_names([a], [b])

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import icu  # type: ignore[import-untyped]
 from rapidfuzz.distance import OSA
@@ -574,6 +575,14 @@ def given_name_forms(match: TokenMatch, a: NameToken, b: NameToken, params: Toke
     return match if why is None else TokenMatch(min(match.similarity, params.different_names), DIFFERENT_NAMES)
 
 
+def in_order_first(candidate: tuple[float, int, int, Any]) -> tuple[float, int, int, int]:
+    """Best similarity first; among equals, the pair nearest its place in both names (``Émilie Émilie`` / ``Émitie
+    Émilie``: each part with the one in its own place, not the exact one in the other's place, which reads as given
+    names swapped)."""
+    neg_similarity, i, j = candidate[0], candidate[1], candidate[2]
+    return (neg_similarity, abs(i - j), i, j)
+
+
 def _greedy(
     short: tuple[NameToken, ...], long: tuple[NameToken, ...], params: TokenSimilarity, ends: tuple[int, int] = (-1, -1)
 ) -> list[AlignedPair]:
@@ -590,7 +599,7 @@ def _greedy(
                 match = cut_short(match, b, a, params)
             if match.similarity >= params.align_floor or match.evidence == DIFFERENT_NAMES:
                 candidates.append((-match.similarity, i, j, match))
-    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    candidates.sort(key=in_order_first)
     used_short: set[int] = set()
     used_long: set[int] = set()
     pairs: list[AlignedPair] = []

@@ -22,6 +22,7 @@ from palermo.names.align import (
     clipped_ends,
     cut_short,
     given_name_forms,
+    in_order_first,
     joined_alike,
     order_pair,
     token_match,
@@ -194,7 +195,7 @@ class FastScorer:
 
 def _greedy(found: list[Candidate]) -> list[Candidate]:
     """The alignment of :func:`palermo.names.align._greedy`: best similarity first, each token used once."""
-    found.sort()
+    found.sort(key=in_order_first)
     used_short: set[int] = set()
     used_long: set[int] = set()
     pairs: list[Candidate] = []
