@@ -4,8 +4,7 @@ The server calls :func:`warm_screening` at start-up (``/readyz`` answers 503 unt
 warm-up (it screens once). Nothing here reads personal data for anyone or leaves anything in the store:
 
 1. it loads the name-symbol table (or rigour's tagger), compiles ICU's transliteration of the scripts it handles
-   (``palermo.names.transliterate.warm``), reads the index's Latin name parts under the spelling conventions
-   (``Vocabulary.warm_readings``) and assesses one made-up traveller read-only, which loads
+   (``palermo.names.transliterate.warm``) and assesses one made-up traveller read-only, which loads
    the parameter files, taxonomies, candidate index and lost/stolen registry on the way; then it scores the
    traveller against a made-up entry in memory, so that the path of a hit (person score, name explanation, the
    hit's reasons and answer) has run too;
@@ -71,7 +70,6 @@ def warm_screening(node: Node) -> WarmReport:
     request = ScreeningRequest(names=[_WARM_NAME], birth_date="1980", nationality="ITA", border_point="WARM")
     with Session(node.engine) as session:
         resources = resources_for(node.home, session)
-        resources.index.vocabulary.warm_readings()
         found = assess(session, request, home=node.home, at=dt.datetime.now(dt.UTC))
         session.rollback()
     found.result(alert_id=None, elapsed_ms=0.0).model_dump_json()

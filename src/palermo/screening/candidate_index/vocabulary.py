@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from palermo.names.conventions import READINGS_CACHE, readings
+from palermo.names.conventions import readings
 from palermo.names.fast import FastScorer
 from palermo.names.tokens import NameToken, intern_token
 from palermo.screening.candidate_index.edit_neighbours import EditNeighbours
@@ -55,15 +55,6 @@ class Vocabulary:
 
     def contents(self) -> list[tuple[object, ...]]:
         return [token.content() for token in self.tokens]
-
-    def warm_readings(self) -> int:
-        """Read every stored Latin part under the spelling conventions once (:func:`palermo.names.conventions.readings`
-        remembers them up to its cache size), so that a screening's first comparisons with a part do not pay for
-        reading it (about 5 us a part: 0.08 s for the 21k parts of 300k entries). The parts read."""
-        parts = [token.key for token in self.tokens if token.script == "Latn"][:READINGS_CACHE]
-        for key in parts:
-            readings(key)
-        return len(parts)
 
     def exact(self, key: str) -> list[int]:
         """The stored tokens whose key is exactly ``key``."""
