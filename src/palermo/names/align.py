@@ -391,16 +391,23 @@ def token_match(a: NameToken, b: NameToken, params: TokenSimilarity) -> TokenMat
     edit = 0.0 if a.is_initial or b.is_initial else OSA.normalized_similarity(a.key, b.key)
     if params.short_form > edit and is_short_form(a.key, b.key):
         return TokenMatch(params.short_form, SHORT_FORM)
-    if (not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None:
-        return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
-    if (a.script in _ABJADS) is not (b.script in _ABJADS) and not _same_final_vowel(a, b):
-        return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
-    if (a.script == "Hani") is not (b.script == "Hani") and _another_character(a, b):
+    if _different_names(a, b):
         return TokenMatch(min(edit, params.different_names), DIFFERENT_NAMES)
     other = _evidence_match(a, b, params, edit)
     if other is not None and other.similarity > edit:
         return other
     return TokenMatch(edit, "edit distance")
+
+
+def _different_names(a: NameToken, b: NameToken) -> bool:
+    """Two parts alike in letters that are different names: one formed from the other (unless the lexicon links
+    them), an abjad and a Latin part that disagree on the final vowel, or a Chinese given name spelled with another
+    character."""
+    return (
+        ((not a.symbols or a.symbols.isdisjoint(b.symbols)) and different_forms(a, b) is not None)
+        or ((a.script in _ABJADS) is not (b.script in _ABJADS) and not _same_final_vowel(a, b))
+        or ((a.script == "Hani") is not (b.script == "Hani") and _another_character(a, b))
+    )
 
 
 #: Pinyin initials, the two-letter ones first (a syllable is its initial and its final: ``ming`` m + ing)
